@@ -1,0 +1,64 @@
+"""`python -m bot [run | chat | ask [--json] [QUESTION ...]]`.
+
+`run` (the default) starts the Telegram bot, or the console chat when no
+BOT_TOKEN is set. `ask` answers questions without Telegram: those given as
+arguments, else one per line of standard input until EOF. Logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.config import Settings
+from bot.texts import lang_of_user, text
+from embeddings.corpus import load_story
+from embeddings.errors import EmbeddingsError
+from embeddings.pipeline import Pipeline
+
+log = logging.getLogger("bot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="start the Telegram bot (console chat without BOT_TOKEN)")
+    sub.add_parser("chat", help="interactive console chat on the same pipeline")
+    ask_parser = sub.add_parser("ask", help="answer questions from arguments or stdin")
+    ask_parser.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask_parser.add_argument("question", nargs="*", help="each argument is one question; none: read one per line from stdin")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = Settings()
+    except ValueError as exc:
+        print(f"error: invalid settings: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    command = args.command or "run"
+    try:
+        if command == "run" and settings.bot_token is not None:
+            from bot.app import run_polling
+
+            return run_polling(settings)
+        pipeline = Pipeline.open(settings)
+    except EmbeddingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+    from bot.console import ask, chat
+
+    if command == "ask":
+        questions = args.question or sys.stdin
+        ask(pipeline, questions, as_json=args.json)
+        return 0
+    if command == "run":
+        print(text("no_token", lang_of_user(None)), file=sys.stderr)
+    chat(pipeline, load_story(settings.seeds_dir))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""Answers and source lists as Telegram HTML (and as the same text without markup).
+
+Every piece of article or user text is escaped. A message is built from
+blocks that are complete HTML fragments, and split only between blocks, so a
+split never falls inside a tag or an entity; a single block longer than the
+limit is cut at sentence or word boundaries of its plain text, each piece
+escaped on its own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.texts import Lang, text
+from embeddings.answer import Answer
+from embeddings.corpus import Article
+from embeddings.pipeline import SourceInfo
+
+TELEGRAM_LIMIT = 4096
+_MONTHS: dict[Lang, tuple[str, ...]] = {
+    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"),
+}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One self-contained piece of a message, as HTML and as plain text."""
+
+    html: str
+    plain: str
+
+
+def escape(value: str) -> str:
+    """Text made safe for Telegram's HTML parse mode."""
+    return html.escape(value, quote=False)
+
+
+def human_date(iso: str, lang: Lang) -> str:
+    """`2026-02-05` as `5 февраля 2026` / `5 February 2026`."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
+    if not match:
+        return iso
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        return iso
+    return f"{day} {_MONTHS[lang][month - 1]} {year}"
+
+
+def source_line(number: int | None, article: Article, lang: Lang, extra: str = "") -> Block:
+    """`[n] Title — Outlet, date` with the title linked when the address is known."""
+    prefix = f"[{number}] " if number is not None else "• "
+    details = ", ".join(x for x in (article.outlet, human_date(article.date, lang)) if x)
+    tail = f" — {details}" if details else ""
+    if extra:
+        tail += f" ({extra})"
+    title_html = escape(article.title)
+    if article.url:
+        title_html = f'<a href="{html.escape(article.url, quote=True)}">{title_html}</a>'
+    plain = f"{prefix}{article.title}{tail}" + (f"\n{article.url}" if article.url else "")
+    return Block(f"{escape(prefix)}{title_html}{escape(tail)}", plain)
+
+
+def answer_blocks(answer: Answer, lang: Lang) -> list[Block]:
+    """The blocks of an answer: an optional note, the quotes, the numbered sources."""
+    blocks: list[Block] = []
+    if answer.question_trimmed:
+        note = text("trimmed", lang)
+        blocks.append(Block(f"<i>{escape(note)}</i>", note))
+    if not answer.found:
+        not_found = text("not_found", lang)
+        blocks.append(Block(escape(not_found), not_found))
+        return blocks
+    for item in answer.evidence:
+        marker = f" [{item.citation}]"
+        blocks.append(Block(f"«{escape(item.text)}»{marker}", f"«{item.text}»{marker}"))
+    header = text("sources_header", lang)
+    blocks.append(Block(f"\n<b>{escape(header)}</b>", f"\n{header}"))
+    blocks.extend(source_line(c.number, c.article, lang) for c in answer.citations)
+    return blocks
+
+
+def sources_blocks(sources: Sequence[SourceInfo], lang: Lang) -> list[Block]:
+    """The blocks of the `/sources` listing."""
+    if not sources:
+        empty = text("no_sources", lang)
+        return [Block(escape(empty), empty)]
+    title = text("sources_title", lang, count=len(sources))
+    blocks = [Block(title, re.sub(r"<[^>]+>", "", title))]
+    for number, info in enumerate(sources, start=1):
+        blocks.append(source_line(number, info.article, lang, text("passages", lang, count=info.passages)))
+    return blocks
+
+
+def to_plain(blocks: Sequence[Block]) -> str:
+    """The text a user reads, without markup."""
+    return "\n".join(b.plain for b in blocks)
+
+
+def to_messages(blocks: Sequence[Block], limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """HTML messages of at most `limit` characters, split only between blocks."""
+    pieces: list[str] = []
+    for block in blocks:
+        pieces.extend([block.html] if len(block.html) <= limit else _cut_plain(block.plain, limit))
+    messages: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}\n{piece}" if current else piece
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current.strip():
+            messages.append(current)
+        current = piece
+    if current.strip():
+        messages.append(current)
+    return messages
+
+
+def _cut_plain(plain: str, limit: int) -> list[str]:
+    """Escaped pieces of `plain`, each within `limit`, cut between words."""
+    pieces: list[str] = []
+    current = ""
+    for token in re.findall(r"\S+\s*|\s+", plain):
+        while len(escape(token)) > limit:  # one enormous word: cut it by characters
+            head = token[: limit // 6]
+            token = token[len(head) :]
+            if current:
+                pieces.append(escape(current))
+                current = ""
+            pieces.append(escape(head))
+        if len(escape(current + token)) > limit:
+            pieces.append(escape(current))
+            current = ""
+        current += token
+    if current.strip():
+        pieces.append(escape(current))
+    return [p for p in pieces if p.strip()]

@@ -1,0 +1,28 @@
+"""Retrieval core: articles -> chunks -> vectors -> FAISS index -> grounded answers.
+
+A plain, synchronous library. It knows nothing about Telegram; the `bot`
+package is a thin async layer over it.
+"""
+
+from embeddings.answer import Answer, Citation, Evidence
+from embeddings.config import EngineSettings
+from embeddings.corpus import Article, Corpus, load_corpus
+from embeddings.errors import CorpusError, EmbeddingsError, IndexError_, StaleIndexError
+from embeddings.pipeline import Pipeline
+from embeddings.search import Passage
+
+__all__ = [
+    "Answer",
+    "Article",
+    "Citation",
+    "Corpus",
+    "CorpusError",
+    "EmbeddingsError",
+    "EngineSettings",
+    "Evidence",
+    "IndexError_",
+    "Passage",
+    "Pipeline",
+    "StaleIndexError",
+    "load_corpus",
+]

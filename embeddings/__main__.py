@@ -1,0 +1,42 @@
+"""`python -m embeddings build`: (re)build the index of the configured seeds."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from embeddings.config import EngineSettings
+from embeddings.corpus import load_corpus
+from embeddings.errors import EmbeddingsError
+from embeddings.pipeline import encoder_of, rebuild
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    parser = argparse.ArgumentParser(prog="python -m embeddings", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="build the index from the seeds (atomically replaces the old one)")
+    sub.add_parser("check", help="load the seeds and report malformed files")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    settings = EngineSettings()
+    try:
+        if args.command == "check":
+            corpus = load_corpus(settings.seeds_dir)
+            for article in corpus.articles:
+                print(json.dumps(article.metadata(), ensure_ascii=False))
+            for problem in corpus.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            return 1 if corpus.problems else 0
+        manifest = rebuild(settings, encoder_of(settings))
+    except EmbeddingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps({"index_dir": str(settings.index_dir), **manifest}, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,296 @@
+"""Build, save and load the index folder.
+
+The folder holds everything retrieval needs, so a running bot never reads the
+seeds again:
+
+    manifest.json    encoder, dims, index type and parameters, chunking,
+                     corpus and chunk hashes, counts, build time
+    articles.json    the articles' metadata and cleaned text
+    chunks.json      chunk and sentence offsets into the article texts
+    chunks.faiss     FAISS inner-product index over the chunk vectors
+    sentences.npy    one vector per sentence, for picking the quoted evidence
+
+A build writes into a temporary sibling folder and swaps it in at the end, so
+an interrupted build never leaves a half-written index in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from embeddings.chunking import Chunk, ChunkingParams, Sentence, chunk_corpus
+from embeddings.corpus import Article, Corpus, Span
+from embeddings.encoders import Encoder, EncoderSpec, Vectors
+from embeddings.errors import IndexError_, StaleIndexError
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+_FILES = ("manifest.json", "articles.json", "chunks.json", "chunks.faiss", "sentences.npy")
+HNSW_ABOVE = 50_000  # chunks; below this exact search is both faster and exact
+
+Progress = Callable[[int, int, float], None]
+
+
+@dataclass(frozen=True)
+class IndexParams:
+    """Which FAISS index to build; `auto` picks by corpus size."""
+
+    type: str = "auto"
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 80
+    hnsw_ef_search: int = 64
+
+    def resolve(self, count: int) -> IndexParams:
+        """`auto` made concrete for `count` vectors."""
+        if self.type != "auto":
+            return self
+        return IndexParams("hnsw" if count > HNSW_ABOVE else "flat", self.hnsw_m, self.hnsw_ef_construction, self.hnsw_ef_search)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The parameters that matter for the resolved type."""
+        if self.type == "hnsw":
+            return {"type": "hnsw", "m": self.hnsw_m, "ef_construction": self.hnsw_ef_construction, "ef_search": self.hnsw_ef_search}
+        return {"type": self.type}
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """An index folder in memory."""
+
+    manifest: dict[str, Any]
+    articles: dict[str, Article]
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+    sentence_of_chunk: list[range]
+    chunk_index: faiss.Index
+    sentence_vectors: Vectors
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the index content changes (used to key caches)."""
+        return str(self.manifest["chunks_hash"])[:16]
+
+
+def chunks_hash(chunks: Sequence[Chunk]) -> str:
+    """A hash of the chunk texts and their places."""
+    h = hashlib.sha256()
+    for c in chunks:
+        h.update(f"{c.article_id}\x00{c.start}\x00{c.end}\x00".encode())
+        h.update(c.text.encode())
+    return h.hexdigest()
+
+
+def expected_identity(corpus: Corpus, encoder: EncoderSpec, chunking: ChunkingParams) -> dict[str, Any]:
+    """What a fresh index for this corpus, encoder and chunking must record."""
+    return {
+        "format": FORMAT_VERSION,
+        "encoder": encoder.as_dict(),
+        "chunking": chunking.as_dict(),
+        "corpus_hash": corpus.fingerprint(),
+    }
+
+
+def check_fresh(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Raise `StaleIndexError` saying what differs between `manifest` and `expected`."""
+    reasons = []
+    for key, label in (("format", "index format"), ("encoder", "encoder"), ("chunking", "chunking parameters"), ("corpus_hash", "articles")):
+        if manifest.get(key) != expected[key]:
+            reasons.append(label)
+    if reasons:
+        msg = "the index was built with other " + ", ".join(reasons)
+        raise StaleIndexError(msg)
+
+
+def build_index(
+    corpus: Corpus,
+    encoder: Encoder,
+    out_dir: Path,
+    *,
+    chunking: ChunkingParams | None = None,
+    params: IndexParams | None = None,
+    batch_size: int = 32,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Chunk, embed and index `corpus` into `out_dir`; returns the manifest.
+
+    Vectors are encoded and added in batches of `batch_size`, so memory grows
+    with the index, not with the encoder's working set.
+    """
+    chunking = chunking or ChunkingParams()
+    started = time.perf_counter()
+    chunks = chunk_corpus(corpus.articles, chunking)
+    if not chunks:
+        msg = "there is nothing to index: no article loaded from the seeds"
+        raise IndexError_(msg)
+    sentences = [s for c in chunks for s in c.sentences]
+    resolved = (params or IndexParams()).resolve(len(chunks))
+    dim = encoder.spec.dim
+    total = len(chunks) + len(sentences)
+    report = progress or (_terminal_progress if sys.stderr.isatty() else None)
+
+    index = _new_faiss_index(resolved, dim)
+    done = 0
+    for batch in _batches([c.text for c in chunks], batch_size):
+        index.add(encoder.encode_passages(batch))
+        done += len(batch)
+        if report:
+            report(done, total, time.perf_counter() - started)
+    sentence_vectors = np.zeros((len(sentences), dim), dtype=np.float32)
+    for offset, batch in enumerate(_batches([s.text for s in sentences], batch_size)):
+        row = offset * batch_size
+        sentence_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
+        done += len(batch)
+        if report:
+            report(done, total, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+
+    manifest = {
+        **expected_identity(corpus, encoder.spec, chunking),
+        "index": resolved.as_dict(),
+        "chunks_hash": chunks_hash(chunks),
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(seconds, 3),
+        "passages_per_second": round(total / seconds, 1) if seconds else None,
+        "counts": {"articles": len(corpus.articles), "chunks": len(chunks), "sentences": len(sentences)},
+    }
+    _write_atomically(out_dir, manifest, corpus.articles, chunks, index, sentence_vectors)
+    log.info(
+        "index built: %d articles, %d chunks, %d sentences in %.1f s (%.1f passages/s) -> %s",
+        len(corpus.articles), len(chunks), len(sentences), seconds, total / seconds if seconds else 0.0, out_dir,
+    )
+    return manifest
+
+
+def load_index(index_dir: Path) -> LoadedIndex:
+    """Load an index folder; a missing or corrupted part raises `IndexError_`."""
+    missing = [name for name in _FILES if not (index_dir / name).is_file()]
+    if missing:
+        msg = f"no complete index in {index_dir} (missing {', '.join(missing)}); build it with `python -m embeddings build`"
+        raise IndexError_(msg)
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        raw_articles = json.loads((index_dir / "articles.json").read_text(encoding="utf-8"))
+        raw_chunks = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
+        chunk_index = faiss.read_index(str(index_dir / "chunks.faiss"))
+        sentence_vectors = np.load(index_dir / "sentences.npy", allow_pickle=False)
+        articles = {a["id"]: _article_from_json(a) for a in raw_articles}
+        chunks = [_chunk_from_json(c, articles) for c in raw_chunks]
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); rebuild it with `python -m embeddings build`"
+        raise IndexError_(msg) from exc
+    sentences: list[Sentence] = []
+    sentence_of_chunk: list[range] = []
+    for chunk in chunks:
+        sentence_of_chunk.append(range(len(sentences), len(sentences) + len(chunk.sentences)))
+        sentences.extend(chunk.sentences)
+    if chunk_index.ntotal != len(chunks) or sentence_vectors.shape[0] != len(sentences) or chunk_hash_mismatch(manifest, chunks):
+        msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); rebuild it with `python -m embeddings build`"
+        raise IndexError_(msg)
+    if manifest["index"]["type"] == "hnsw":
+        faiss.ParameterSpace().set_index_parameter(chunk_index, "efSearch", int(manifest["index"]["ef_search"]))
+    return LoadedIndex(manifest, articles, chunks, sentences, sentence_of_chunk, chunk_index, sentence_vectors)
+
+
+def chunk_hash_mismatch(manifest: dict[str, Any], chunks: Sequence[Chunk]) -> bool:
+    """True when the chunks on disk are not the ones the manifest was written for."""
+    return bool(manifest.get("chunks_hash") != chunks_hash(chunks))
+
+
+def _new_faiss_index(params: IndexParams, dim: int) -> faiss.Index:
+    if params.type == "flat":
+        return faiss.IndexFlatIP(dim)
+    if params.type == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = params.hnsw_ef_construction
+        return index
+    msg = f"unknown index type {params.type!r}: use auto, flat or hnsw"
+    raise IndexError_(msg)
+
+
+def _batches(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _write_atomically(
+    out_dir: Path,
+    manifest: dict[str, Any],
+    articles: Sequence[Article],
+    chunks: Sequence[Chunk],
+    index: faiss.Index,
+    sentence_vectors: Vectors,
+) -> None:
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        (tmp / "articles.json").write_text(
+            json.dumps([_article_to_json(a) for a in articles], ensure_ascii=False), encoding="utf-8"
+        )
+        (tmp / "chunks.json").write_text(json.dumps([_chunk_to_json(c) for c in chunks]), encoding="utf-8")
+        faiss.write_index(index, str(tmp / "chunks.faiss"))
+        np.save(tmp / "sentences.npy", sentence_vectors, allow_pickle=False)
+        # The manifest goes last: a folder with a manifest is a finished build.
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        if out_dir.exists():
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _article_to_json(article: Article) -> dict[str, Any]:
+    return {**article.metadata(), "text": article.text, "paragraphs": [[p.start, p.end] for p in article.paragraphs]}
+
+
+def _article_from_json(data: dict[str, Any]) -> Article:
+    return Article(
+        id=data["id"],
+        title=data["title"],
+        date=data["date"],
+        outlet=data["outlet"],
+        url=data["url"],
+        language=data["language"],
+        text=data["text"],
+        paragraphs=tuple(Span(s, e) for s, e in data["paragraphs"]),
+        path=Path(data["id"]),
+    )
+
+
+def _chunk_to_json(chunk: Chunk) -> dict[str, Any]:
+    return {"article": chunk.article_id, "sentences": [[s.start, s.end] for s in chunk.sentences]}
+
+
+def _chunk_from_json(data: dict[str, Any], articles: dict[str, Article]) -> Chunk:
+    article = articles[data["article"]]
+    sentences = tuple(Sentence(article.id, s, e, article.text[s:e]) for s, e in data["sentences"])
+    if not sentences:
+        msg = "a chunk without sentences"
+        raise ValueError(msg)
+    start, end = sentences[0].start, sentences[-1].end
+    return Chunk(article.id, start, end, article.text[start:end], sentences)
+
+
+def _terminal_progress(done: int, total: int, seconds: float) -> None:
+    rate = done / seconds if seconds else 0.0
+    end = "\n" if done >= total else ""
+    print(f"\rindexing: {done}/{total} passages, {rate:.1f} passages/s", end=end, file=sys.stderr, flush=True)

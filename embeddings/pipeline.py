@@ -1,0 +1,124 @@
+"""The whole retrieval core behind one object: open once, ask many times."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from embeddings.answer import Answer, Answerer
+from embeddings.chunking import ChunkingParams
+from embeddings.config import EngineSettings
+from embeddings.corpus import Article, load_corpus
+from embeddings.encoders import Encoder, Vectors, create_encoder
+from embeddings.errors import IndexError_, StaleIndexError
+from embeddings.index import IndexParams, LoadedIndex, Progress, build_index, check_fresh, expected_identity, load_index
+from embeddings.search import Retriever
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """An article of the corpus and how many passages it contributes."""
+
+    article: Article
+    passages: int
+
+
+def clean_question(text: str) -> tuple[str, bool]:
+    """Visible, single-spaced question text, cut to `MAX_QUESTION_CHARS`; and whether it was cut."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUESTION_CHARS:
+        return text, False
+    cut = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
+    return cut or text[:MAX_QUESTION_CHARS], True
+
+
+def chunking_of(settings: EngineSettings) -> ChunkingParams:
+    """The chunking parameters a configuration asks for."""
+    return ChunkingParams(max_chars=settings.chunk_max_chars, min_chars=settings.chunk_min_chars)
+
+
+def encoder_of(settings: EngineSettings) -> Encoder:
+    """The encoder a configuration names."""
+    return create_encoder(
+        settings.encoder_backend,
+        model=settings.encoder_model,
+        query_prefix=settings.encoder_query_prefix,
+        passage_prefix=settings.encoder_passage_prefix,
+        num_threads=settings.encoder_threads,
+        device=settings.encoder_device,
+    )
+
+
+def rebuild(settings: EngineSettings, encoder: Encoder, progress: Progress | None = None) -> dict[str, object]:
+    """Build the index of the configured seeds from scratch; returns its manifest."""
+    corpus = load_corpus(settings.seeds_dir)
+    return build_index(
+        corpus,
+        encoder,
+        settings.index_dir,
+        chunking=chunking_of(settings),
+        params=IndexParams(type=settings.index_type),
+        progress=progress,
+    )
+
+
+class Pipeline:
+    """Question in, grounded `Answer` out. Thread-safe for concurrent `ask` calls."""
+
+    def __init__(self, index: LoadedIndex, encoder: Encoder, *, top_k: int = 5, threshold: float | None = None) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.top_k = top_k
+        self.retriever = Retriever(index, encoder)
+        self.answerer = Answerer(index, self.retriever.bm25, threshold)
+
+    @classmethod
+    def open(cls, settings: EngineSettings, *, encoder: Encoder | None = None, progress: Progress | None = None) -> Pipeline:
+        """Load the index, rebuilding it first when it is missing or stale (if allowed)."""
+        encoder = encoder or encoder_of(settings)
+        corpus = load_corpus(settings.seeds_dir)
+        expected = expected_identity(corpus, encoder.spec, chunking_of(settings))
+        try:
+            index = load_index(settings.index_dir)
+            check_fresh(index.manifest, expected)
+        except IndexError_ as exc:
+            if not settings.auto_rebuild:
+                msg = f"{exc}; run `python -m embeddings build` (or `make index`), or set AUTO_REBUILD=true"
+                raise StaleIndexError(msg) from exc
+            log.warning("%s: building the index now", exc)
+            rebuild(settings, encoder, progress)
+            index = load_index(settings.index_dir)
+        return cls(index, encoder, top_k=settings.top_k, threshold=settings.answer_threshold)
+
+    def ask(self, question: str) -> Answer:
+        """Answer one question from the articles."""
+        return self.ask_encoded(question, None)
+
+    def encode_questions(self, questions: Sequence[str]) -> Vectors:
+        """Query vectors for cleaned questions, in one encoder call."""
+        return self.encoder.encode_queries(list(questions))
+
+    def ask_encoded(self, question: str, query_vector: Vectors | None) -> Answer:
+        """Answer `question`, reusing `query_vector` when it is already encoded."""
+        cleaned, trimmed = clean_question(question)
+        if not cleaned:
+            return Answer(question, False, (), (), (), 0.0, trimmed)
+        result = self.retriever.search(cleaned, self.top_k, query_vector)
+        return self.answerer.answer(question, result, question_trimmed=trimmed)
+
+    def sources(self) -> list[SourceInfo]:
+        """Every article in the index, newest first, with its passage count."""
+        counts = Counter(c.article_id for c in self.index.chunks)
+        articles = sorted(self.index.articles.values(), key=lambda a: (a.date, a.id), reverse=True)
+        return [SourceInfo(a, counts[a.id]) for a in articles]

@@ -1,0 +1,87 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings, fused by RRF."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from embeddings.chunking import Chunk
+from embeddings.corpus import Article
+from embeddings.encoders import Encoder, Vectors
+from embeddings.index import LoadedIndex
+from embeddings.lexical import BM25
+
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its scores; `score` is the fused one."""
+
+    chunk_id: int
+    chunk: Chunk
+    article: Article
+    score: float
+    dense: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Passages best first, plus the query vector for later stages."""
+
+    query_vector: Vectors
+    passages: list[Passage]
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
+    """Fuse several rankings of ids: each id scores the sum of 1 / (k + rank)."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+class Retriever:
+    """Finds the passages closest to a question in a loaded index."""
+
+    def __init__(self, index: LoadedIndex, encoder: Encoder, *, depth: int = 30) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.depth = depth
+        self.bm25 = BM25([c.text for c in index.chunks])
+
+    def search(self, question: str, k: int, query_vector: Vectors | None = None) -> SearchResult:
+        """The `k` best passages for `question` (fewer only if the corpus is smaller)."""
+        if query_vector is None:
+            query_vector = self.encoder.encode_queries([question])[0]
+        return self.search_vector(question, query_vector, k)
+
+    def search_vector(self, question: str, query_vector: Vectors, k: int) -> SearchResult:
+        """Like `search`, with the query already encoded (for batched encoding)."""
+        depth = min(max(self.depth, k), len(self.index.chunks))
+        scores, ids = self.index.chunk_index.search(query_vector.reshape(1, -1), depth)
+        dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
+        lexical = dict(self.bm25.top(question, depth))
+        fused = reciprocal_rank_fusion([list(dense), list(lexical)])
+        best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        missing = [i for i in best if i not in dense]
+        if missing:
+            # Lexical-only hits still need a dense score for the answer stage.
+            vectors = np.vstack([self.index.chunk_index.reconstruct(i) for i in missing])
+            dense.update(zip(missing, (vectors @ query_vector).tolist(), strict=True))
+        passages = [
+            Passage(
+                chunk_id=i,
+                chunk=self.index.chunks[i],
+                article=self.index.articles[self.index.chunks[i].article_id],
+                score=fused[i],
+                dense=dense[i],
+                lexical=lexical.get(i, 0.0),
+            )
+            for i in best
+        ]
+        return SearchResult(query_vector, passages)
