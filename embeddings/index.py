@@ -8,7 +8,10 @@ seeds again:
     articles.json    the articles' metadata and cleaned text
     chunks.json      chunk and sentence offsets into the article texts
     chunks.faiss     FAISS inner-product index over the chunk vectors
-    sentences.npy    one vector per sentence, for picking the quoted evidence
+    windows.npy      one vector per evidence window (a sentence, or two
+                     adjacent ones), for picking the quoted evidence
+    centroid.npy     the mean chunk vector: a question's similarity to it is
+                     the baseline its best match is judged against
 
 A build writes into a temporary sibling folder and swaps it in at the end, so
 an interrupted build never leaves a half-written index in place.
@@ -39,9 +42,9 @@ from embeddings.errors import IndexError_, StaleIndexError
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
-_FILES = ("manifest.json", "articles.json", "chunks.json", "chunks.faiss", "sentences.npy")
+_FILES = ("manifest.json", "articles.json", "chunks.json", "chunks.faiss", "windows.npy", "centroid.npy")
 HNSW_ABOVE = 50_000  # chunks; below this exact search is both faster and exact
 
 Progress = Callable[[int, int, float], None]
@@ -70,6 +73,35 @@ class IndexParams:
 
 
 @dataclass(frozen=True)
+class Window:
+    """One or two adjacent sentences of a chunk: a unit of quoted evidence."""
+
+    chunk_id: int
+    first: int  # sentence ids, inclusive
+    last: int
+
+
+def evidence_windows(chunks: Sequence[Chunk]) -> list[Window]:
+    """Every sentence and every pair of adjacent sentences, chunk by chunk."""
+    windows: list[Window] = []
+    sentence = 0
+    for chunk_id, chunk in enumerate(chunks):
+        for offset in range(len(chunk.sentences)):
+            windows.append(Window(chunk_id, sentence + offset, sentence + offset))
+            if offset + 1 < len(chunk.sentences):
+                windows.append(Window(chunk_id, sentence + offset, sentence + offset + 1))
+        sentence += len(chunk.sentences)
+    return windows
+
+
+def window_text(chunks: Sequence[Chunk], window: Window, sentences: Sequence[Sentence]) -> str:
+    """The exact article text a window covers."""
+    first, last = sentences[window.first], sentences[window.last]
+    chunk = chunks[window.chunk_id]
+    return chunk.text[first.start - chunk.start : last.end - chunk.start]
+
+
+@dataclass(frozen=True)
 class LoadedIndex:
     """An index folder in memory."""
 
@@ -78,8 +110,11 @@ class LoadedIndex:
     chunks: list[Chunk]
     sentences: list[Sentence]
     sentence_of_chunk: list[range]
+    windows: list[Window]
+    windows_of_chunk: list[range]
     chunk_index: faiss.Index
-    sentence_vectors: Vectors
+    window_vectors: Vectors
+    centroid: Vectors
 
     @property
     def version(self) -> str:
@@ -139,25 +174,31 @@ def build_index(
         msg = "there is nothing to index: no article loaded from the seeds"
         raise IndexError_(msg)
     sentences = [s for c in chunks for s in c.sentences]
+    windows = evidence_windows(chunks)
     resolved = (params or IndexParams()).resolve(len(chunks))
     dim = encoder.spec.dim
-    total = len(chunks) + len(sentences)
+    total = len(chunks) + len(windows)
     report = progress or (_terminal_progress if sys.stderr.isatty() else None)
 
     index = _new_faiss_index(resolved, dim)
+    vector_sum = np.zeros(dim, dtype=np.float64)
     done = 0
     for batch in _batches([c.text for c in chunks], batch_size):
-        index.add(encoder.encode_passages(batch))
+        vectors = encoder.encode_passages(batch)
+        index.add(vectors)
+        vector_sum += vectors.sum(axis=0)
         done += len(batch)
         if report:
             report(done, total, time.perf_counter() - started)
-    sentence_vectors = np.zeros((len(sentences), dim), dtype=np.float32)
-    for offset, batch in enumerate(_batches([s.text for s in sentences], batch_size)):
+    window_vectors = np.zeros((len(windows), dim), dtype=np.float32)
+    texts = [window_text(chunks, w, sentences) for w in windows]
+    for offset, batch in enumerate(_batches(texts, batch_size)):
         row = offset * batch_size
-        sentence_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
+        window_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
         done += len(batch)
         if report:
             report(done, total, time.perf_counter() - started)
+    centroid = (vector_sum / len(chunks)).astype(np.float32)
     seconds = time.perf_counter() - started
 
     manifest = {
@@ -167,9 +208,9 @@ def build_index(
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 3),
         "passages_per_second": round(total / seconds, 1) if seconds else None,
-        "counts": {"articles": len(corpus.articles), "chunks": len(chunks), "sentences": len(sentences)},
+        "counts": {"articles": len(corpus.articles), "chunks": len(chunks), "sentences": len(sentences), "windows": len(windows)},
     }
-    _write_atomically(out_dir, manifest, corpus.articles, chunks, index, sentence_vectors)
+    _write_atomically(out_dir, manifest, corpus.articles, chunks, index, window_vectors, centroid)
     log.info(
         "index built: %d articles, %d chunks, %d sentences in %.1f s (%.1f passages/s) -> %s",
         len(corpus.articles), len(chunks), len(sentences), seconds, total / seconds if seconds else 0.0, out_dir,
@@ -188,7 +229,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
         raw_articles = json.loads((index_dir / "articles.json").read_text(encoding="utf-8"))
         raw_chunks = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
         chunk_index = faiss.read_index(str(index_dir / "chunks.faiss"))
-        sentence_vectors = np.load(index_dir / "sentences.npy", allow_pickle=False)
+        window_vectors = np.load(index_dir / "windows.npy", allow_pickle=False)
+        centroid = np.load(index_dir / "centroid.npy", allow_pickle=False)
         articles = {a["id"]: _article_from_json(a) for a in raw_articles}
         chunks = [_chunk_from_json(c, articles) for c in raw_chunks]
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -199,12 +241,30 @@ def load_index(index_dir: Path) -> LoadedIndex:
     for chunk in chunks:
         sentence_of_chunk.append(range(len(sentences), len(sentences) + len(chunk.sentences)))
         sentences.extend(chunk.sentences)
-    if chunk_index.ntotal != len(chunks) or sentence_vectors.shape[0] != len(sentences) or chunk_hash_mismatch(manifest, chunks):
+    windows = evidence_windows(chunks)
+    windows_of_chunk = _ranges_by_chunk(windows, len(chunks))
+    if (
+        chunk_index.ntotal != len(chunks)
+        or window_vectors.shape != (len(windows), chunk_index.d)
+        or centroid.shape != (chunk_index.d,)
+        or chunk_hash_mismatch(manifest, chunks)
+    ):
         msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); rebuild it with `python -m embeddings build`"
         raise IndexError_(msg)
     if manifest["index"]["type"] == "hnsw":
         faiss.ParameterSpace().set_index_parameter(chunk_index, "efSearch", int(manifest["index"]["ef_search"]))
-    return LoadedIndex(manifest, articles, chunks, sentences, sentence_of_chunk, chunk_index, sentence_vectors)
+    return LoadedIndex(
+        manifest, articles, chunks, sentences, sentence_of_chunk, windows, windows_of_chunk, chunk_index, window_vectors, centroid
+    )
+
+
+def _ranges_by_chunk(windows: Sequence[Window], count: int) -> list[range]:
+    starts = [0] * (count + 1)
+    for window in windows:
+        starts[window.chunk_id + 1] += 1
+    for i in range(count):
+        starts[i + 1] += starts[i]
+    return [range(starts[i], starts[i + 1]) for i in range(count)]
 
 
 def chunk_hash_mismatch(manifest: dict[str, Any], chunks: Sequence[Chunk]) -> bool:
@@ -233,7 +293,8 @@ def _write_atomically(
     articles: Sequence[Article],
     chunks: Sequence[Chunk],
     index: faiss.Index,
-    sentence_vectors: Vectors,
+    window_vectors: Vectors,
+    centroid: Vectors,
 ) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
@@ -245,7 +306,8 @@ def _write_atomically(
         )
         (tmp / "chunks.json").write_text(json.dumps([_chunk_to_json(c) for c in chunks]), encoding="utf-8")
         faiss.write_index(index, str(tmp / "chunks.faiss"))
-        np.save(tmp / "sentences.npy", sentence_vectors, allow_pickle=False)
+        np.save(tmp / "windows.npy", window_vectors, allow_pickle=False)
+        np.save(tmp / "centroid.npy", centroid, allow_pickle=False)
         # The manifest goes last: a folder with a manifest is a finished build.
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
