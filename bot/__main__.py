@@ -22,13 +22,17 @@ log = logging.getLogger("bot")
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="start the Telegram bot (console chat without BOT_TOKEN)")
     sub.add_parser("chat", help="interactive console chat on the same pipeline")
     ask_parser = sub.add_parser("ask", help="answer questions from arguments or stdin")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per question")
-    ask_parser.add_argument("question", nargs="*", help="each argument is one question; none: read one per line from stdin")
+    ask_parser.add_argument(
+        "question", nargs="*", help="each argument is one question; none: read one per line from stdin"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -36,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: invalid settings: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     command = args.command or "run"
     try:
         if command == "run" and settings.bot_token is not None:

@@ -90,6 +90,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     },
 }
 
+
 def text(key: str, lang: Lang, **values: object) -> str:
     """The user-facing string `key` in `lang`, with `values` filled in."""
     template = TEXTS[key][lang]

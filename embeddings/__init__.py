@@ -7,7 +7,7 @@ package is a thin async layer over it.
 from embeddings.answer import Answer, Citation, Evidence
 from embeddings.config import EngineSettings
 from embeddings.corpus import Article, Corpus, load_corpus
-from embeddings.errors import CorpusError, EmbeddingsError, IndexError_, StaleIndexError
+from embeddings.errors import CorpusError, EmbeddingsError, IndexFolderError, StaleIndexError
 from embeddings.pipeline import Pipeline
 from embeddings.search import Passage
 
@@ -20,7 +20,7 @@ __all__ = [
     "EmbeddingsError",
     "EngineSettings",
     "Evidence",
-    "IndexError_",
+    "IndexFolderError",
     "Passage",
     "Pipeline",
     "StaleIndexError",

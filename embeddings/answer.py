@@ -225,4 +225,3 @@ class Answerer:
         ):
             chosen.add(following)
         return sorted(chosen)
-

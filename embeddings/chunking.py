@@ -16,10 +16,11 @@ from embeddings.corpus import Article, Span
 CHUNKER_VERSION = 1
 
 # Words after which a full stop does not end a sentence (lower-case, no dot).
-_ABBREVIATIONS = frozenset(
-    "прим ред т е г гг им ул млн млрд тыс руб др см напр англ каз рус им св стр тел "
-    "mr mrs ms dr prof st vs etc jr sr inc co".split()
-)
+_ABBREVIATION_TEXT = """
+    прим ред т е г гг им ул млн млрд тыс руб др см напр англ каз рус им св стр тел mr mrs ms dr prof st
+    vs etc jr sr inc co
+"""
+_ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
 _BOUNDARY = re.compile(r"[.!?…]+[\"»”’)]*(?=\s+[\"«“„(\-–—A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
 
 
@@ -117,9 +118,7 @@ def _length(group: list[Span]) -> int:
 
 def _make_chunk(article: Article, group: list[Span]) -> Chunk:
     start, end = group[0].start, group[-1].end
-    sentences = tuple(
-        Sentence(article.id, s.start, s.end, article.text[s.start : s.end]) for s in group
-    )
+    sentences = tuple(Sentence(article.id, s.start, s.end, article.text[s.start : s.end]) for s in group)
     return Chunk(article.id, start, end, article.text[start:end], sentences)
 
 

@@ -114,7 +114,8 @@ class SentenceTransformerEncoder:
         except Exception as exc:  # the library raises many kinds for a missing model
             msg = f"sentence-transformers could not load {model!r}: {exc}"
             raise EncoderError(msg) from exc
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
         version = importlib.metadata.version("sentence-transformers")
         name = f"{model} (query={query_prefix!r}, passage={passage_prefix!r})"
         self._spec = EncoderSpec("sentence-transformers", name, version, int(dim or 0))

@@ -13,9 +13,9 @@ class EncoderError(EmbeddingsError):
     """The configured encoder cannot be created or used."""
 
 
-class IndexError_(EmbeddingsError):  # noqa: N801 - avoids shadowing the builtin IndexError
+class IndexFolderError(EmbeddingsError):
     """The index folder is missing, unreadable or corrupted."""
 
 
-class StaleIndexError(IndexError_):
+class StaleIndexError(IndexFolderError):
     """The index on disk was built from other seeds or with another encoder."""

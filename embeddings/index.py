@@ -38,13 +38,14 @@ import numpy as np
 from embeddings.chunking import Chunk, ChunkingParams, Sentence, chunk_corpus
 from embeddings.corpus import Article, Corpus, Span
 from embeddings.encoders import Encoder, EncoderSpec, Vectors
-from embeddings.errors import IndexError_, StaleIndexError
+from embeddings.errors import IndexFolderError, StaleIndexError
 
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 _FILES = ("manifest.json", "articles.json", "chunks.json", "chunks.faiss", "windows.npy", "centroid.npy")
+_REBUILD = "build it with `python -m embeddings build`"
 HNSW_ABOVE = 50_000  # chunks; below this exact search is both faster and exact
 
 Progress = Callable[[int, int, float], None]
@@ -63,12 +64,19 @@ class IndexParams:
         """`auto` made concrete for `count` vectors."""
         if self.type != "auto":
             return self
-        return IndexParams("hnsw" if count > HNSW_ABOVE else "flat", self.hnsw_m, self.hnsw_ef_construction, self.hnsw_ef_search)
+        return IndexParams(
+            "hnsw" if count > HNSW_ABOVE else "flat", self.hnsw_m, self.hnsw_ef_construction, self.hnsw_ef_search
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters that matter for the resolved type."""
         if self.type == "hnsw":
-            return {"type": "hnsw", "m": self.hnsw_m, "ef_construction": self.hnsw_ef_construction, "ef_search": self.hnsw_ef_search}
+            return {
+                "type": "hnsw",
+                "m": self.hnsw_m,
+                "ef_construction": self.hnsw_ef_construction,
+                "ef_search": self.hnsw_ef_search,
+            }
         return {"type": self.type}
 
 
@@ -144,7 +152,12 @@ def expected_identity(corpus: Corpus, encoder: EncoderSpec, chunking: ChunkingPa
 def check_fresh(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
     """Raise `StaleIndexError` saying what differs between `manifest` and `expected`."""
     reasons = []
-    for key, label in (("format", "index format"), ("encoder", "encoder"), ("chunking", "chunking parameters"), ("corpus_hash", "articles")):
+    for key, label in (
+        ("format", "index format"),
+        ("encoder", "encoder"),
+        ("chunking", "chunking parameters"),
+        ("corpus_hash", "articles"),
+    ):
         if manifest.get(key) != expected[key]:
             reasons.append(label)
     if reasons:
@@ -172,7 +185,7 @@ def build_index(
     chunks = chunk_corpus(corpus.articles, chunking)
     if not chunks:
         msg = "there is nothing to index: no article loaded from the seeds"
-        raise IndexError_(msg)
+        raise IndexFolderError(msg)
     sentences = [s for c in chunks for s in c.sentences]
     windows = evidence_windows(chunks)
     resolved = (params or IndexParams()).resolve(len(chunks))
@@ -208,22 +221,32 @@ def build_index(
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 3),
         "passages_per_second": round(total / seconds, 1) if seconds else None,
-        "counts": {"articles": len(corpus.articles), "chunks": len(chunks), "sentences": len(sentences), "windows": len(windows)},
+        "counts": {
+            "articles": len(corpus.articles),
+            "chunks": len(chunks),
+            "sentences": len(sentences),
+            "windows": len(windows),
+        },
     }
     _write_atomically(out_dir, manifest, corpus.articles, chunks, index, window_vectors, centroid)
     log.info(
         "index built: %d articles, %d chunks, %d sentences in %.1f s (%.1f passages/s) -> %s",
-        len(corpus.articles), len(chunks), len(sentences), seconds, total / seconds if seconds else 0.0, out_dir,
+        len(corpus.articles),
+        len(chunks),
+        len(sentences),
+        seconds,
+        total / seconds if seconds else 0.0,
+        out_dir,
     )
     return manifest
 
 
 def load_index(index_dir: Path) -> LoadedIndex:
-    """Load an index folder; a missing or corrupted part raises `IndexError_`."""
+    """Load an index folder; a missing or corrupted part raises `IndexFolderError`."""
     missing = [name for name in _FILES if not (index_dir / name).is_file()]
     if missing:
-        msg = f"no complete index in {index_dir} (missing {', '.join(missing)}); build it with `python -m embeddings build`"
-        raise IndexError_(msg)
+        msg = f"no complete index in {index_dir} (missing {', '.join(missing)}); {_REBUILD}"
+        raise IndexFolderError(msg)
     try:
         manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
         raw_articles = json.loads((index_dir / "articles.json").read_text(encoding="utf-8"))
@@ -234,8 +257,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
         articles = {a["id"]: _article_from_json(a) for a in raw_articles}
         chunks = [_chunk_from_json(c, articles) for c in raw_chunks]
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
-        msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); rebuild it with `python -m embeddings build`"
-        raise IndexError_(msg) from exc
+        msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
+        raise IndexFolderError(msg) from exc
     sentences: list[Sentence] = []
     sentence_of_chunk: list[range] = []
     for chunk in chunks:
@@ -249,12 +272,21 @@ def load_index(index_dir: Path) -> LoadedIndex:
         or centroid.shape != (chunk_index.d,)
         or chunk_hash_mismatch(manifest, chunks)
     ):
-        msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); rebuild it with `python -m embeddings build`"
-        raise IndexError_(msg)
+        msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); {_REBUILD}"
+        raise IndexFolderError(msg)
     if manifest["index"]["type"] == "hnsw":
         faiss.ParameterSpace().set_index_parameter(chunk_index, "efSearch", int(manifest["index"]["ef_search"]))
     return LoadedIndex(
-        manifest, articles, chunks, sentences, sentence_of_chunk, windows, windows_of_chunk, chunk_index, window_vectors, centroid
+        manifest,
+        articles,
+        chunks,
+        sentences,
+        sentence_of_chunk,
+        windows,
+        windows_of_chunk,
+        chunk_index,
+        window_vectors,
+        centroid,
     )
 
 
@@ -280,7 +312,7 @@ def _new_faiss_index(params: IndexParams, dim: int) -> faiss.Index:
         index.hnsw.efConstruction = params.hnsw_ef_construction
         return index
     msg = f"unknown index type {params.type!r}: use auto, flat or hnsw"
-    raise IndexError_(msg)
+    raise IndexFolderError(msg)
 
 
 def _batches(items: list[str], size: int) -> list[list[str]]:

@@ -23,22 +23,20 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 
-STOPWORDS = frozenset(
-    """
-    а и в во не что он на я с со как то все она так его но да ты к у же вы за бы по только
-    ее её мне было вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или ни
-    быть был него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть
-    надо ней для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто
-    этот того потому этого какой какая какие какое каких каким совсем ним здесь этом один почти мой
-    тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об другой хоть после
-    над больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо свою
-    этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между сколько каков
-    какова каковы почему зачем ли это эта также ли расскажи скажи подскажи пожалуйста
-    the a an and or of to in on at for by with from about as is are was were be been being what
-    which who whom whose when where why how did does do has have had that this these those it its
-    there their they he she his her them tell me please any
-    """.split()
-)
+_STOPWORD_TEXT = """
+    а и в во не что он на я с со как то все она так его но да ты к у же вы за бы по только ее её мне
+    было вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до
+    вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя их
+    чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой
+    какая какие какое каких каким совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда
+    зачем всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего
+    них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя такой
+    им более всегда конечно всю между сколько каков какова каковы почему зачем ли это эта также ли
+    расскажи скажи подскажи пожалуйста the a an and or of to in on at for by with from about as is are
+    was were be been being what which who whom whose when where why how did does do has have had that
+    this these those it its there their they he she his her them tell me please any
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 @lru_cache(maxsize=2)
@@ -87,8 +85,7 @@ class BM25:
                 docs.append(doc_id)
                 weights.append(tf * (k1 + 1) / (tf + norm))
         self._postings = {
-            term: Postings(np.array(d, dtype=np.int32), np.array(w, dtype=np.float32))
-            for term, (d, w) in raw.items()
+            term: Postings(np.array(d, dtype=np.int32), np.array(w, dtype=np.float32)) for term, (d, w) in raw.items()
         }
 
     def idf(self, term: str) -> float:

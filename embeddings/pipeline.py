@@ -14,7 +14,7 @@ from embeddings.chunking import ChunkingParams
 from embeddings.config import EngineSettings
 from embeddings.corpus import Article, load_corpus
 from embeddings.encoders import Encoder, Vectors, create_encoder
-from embeddings.errors import IndexError_, StaleIndexError
+from embeddings.errors import IndexFolderError, StaleIndexError
 from embeddings.index import IndexParams, LoadedIndex, Progress, build_index, check_fresh, expected_identity, load_index
 from embeddings.search import Retriever
 
@@ -84,7 +84,9 @@ class Pipeline:
         self.answerer = Answerer(index, self.retriever.bm25, threshold)
 
     @classmethod
-    def open(cls, settings: EngineSettings, *, encoder: Encoder | None = None, progress: Progress | None = None) -> Pipeline:
+    def open(
+        cls, settings: EngineSettings, *, encoder: Encoder | None = None, progress: Progress | None = None
+    ) -> Pipeline:
         """Load the index, rebuilding it first when it is missing or stale (if allowed)."""
         encoder = encoder or encoder_of(settings)
         corpus = load_corpus(settings.seeds_dir)
@@ -92,7 +94,7 @@ class Pipeline:
         try:
             index = load_index(settings.index_dir)
             check_fresh(index.manifest, expected)
-        except IndexError_ as exc:
+        except IndexFolderError as exc:
             if not settings.auto_rebuild:
                 msg = f"{exc}; run `python -m embeddings build` (or `make index`), or set AUTO_REBUILD=true"
                 raise StaleIndexError(msg) from exc

@@ -34,7 +34,11 @@ _CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     ),
     (
         AnswerType.DATE,
-        re.compile(r"\bкогда\b|\bв какой день\b|\bкакого числа\b|\bв каком году\b|\bwhen\b|\bwhat date\b|\bқашан\b|\bқай жылы\b", re.I),
+        re.compile(
+            r"\bкогда\b|\bв какой день\b|\bкакого числа\b|\bв каком году\b"
+            r"|\bwhen\b|\bwhat date\b|\bқашан\b|\bқай жылы\b",
+            re.I,
+        ),
     ),
     (
         AnswerType.NUMBER,

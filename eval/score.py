@@ -68,7 +68,8 @@ def evaluate(pipeline: Pipeline, item: dict[str, object]) -> Outcome:
         return Outcome(item, answer, latency, False, False, None)
     groups = item["expect"]
     prefixes = item["articles"]
-    assert isinstance(groups, list) and isinstance(prefixes, list)
+    assert isinstance(groups, list)
+    assert isinstance(prefixes, list)
     quoted = " ".join(e.text for e in answer.evidence)
     evidence_ok = satisfies(quoted, groups)
     sources_ok = bool(answer.citations) and all(gold(c.article.id, prefixes) for c in answer.citations)
@@ -97,9 +98,15 @@ def summarise(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
     latencies = sorted(o.latency_ms for o in outcomes)
     answered = [o for o in answerable if found(o)]
     return {
-        "recall@1": share(sum(o.first_relevant is not None and o.first_relevant <= 1 for o in answerable), len(answerable)),
-        "recall@3": share(sum(o.first_relevant is not None and o.first_relevant <= 3 for o in answerable), len(answerable)),
-        "recall@5": share(sum(o.first_relevant is not None and o.first_relevant <= 5 for o in answerable), len(answerable)),
+        "recall@1": share(
+            sum(o.first_relevant is not None and o.first_relevant <= 1 for o in answerable), len(answerable)
+        ),
+        "recall@3": share(
+            sum(o.first_relevant is not None and o.first_relevant <= 3 for o in answerable), len(answerable)
+        ),
+        "recall@5": share(
+            sum(o.first_relevant is not None and o.first_relevant <= 5 for o in answerable), len(answerable)
+        ),
         "answer_accuracy": share(sum(found(o) and o.evidence_ok for o in answerable), len(answerable)),
         "source_accuracy": share(sum(o.sources_ok for o in answered), len(answered)),
         "refusal_accuracy": share(sum(not found(o) for o in unanswerable), len(unanswerable)),
@@ -128,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         all_outcomes.extend(outcomes)
         figures = summarise(outcomes, threshold)
         n_in = sum(o.item["kind"] == "in" for o in outcomes)
-        print(f"\n== {path.name}: {len(items)} questions ({n_in} answerable, {len(items) - n_in} not), threshold {threshold}")
+        print(f"\n== {path.name}: {len(items)} questions ({n_in} answerable, {len(items) - n_in} not)")
+        print(f"   refusal threshold {threshold}")
         for key, value in figures.items():
             target = TARGETS.get(key)
             flag = "" if target is None else ("  ok" if value >= target else f"  BELOW TARGET {target}")
@@ -141,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             wrong = (o.item["kind"] == "in" and not (found and o.evidence_ok)) or (o.item["kind"] != "in" and found)
             if wrong and args.verbose:
                 said = " | ".join(e.text[:90] for e in o.answer.evidence) or "(refused)"
-                print(f"  miss {o.item['id']} conf={o.answer.confidence:.3f} rank={o.first_relevant}: {o.item['q']}\n       -> {said}")
+                print(f"  miss {o.item['id']} conf={o.answer.confidence:.3f} rank={o.first_relevant}: {o.item['q']}")
+                print(f"       -> {said}")
 
     print("\n== refusal threshold trade-off (all sets)")
     print("  threshold  answer_acc  refusal_acc")

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from embeddings.config import EngineSettings
+from embeddings.corpus import load_corpus
+from embeddings.errors import IndexFolderError, StaleIndexError
+from embeddings.index import IndexParams, build_index, load_index
+from embeddings.pipeline import Pipeline
+from tests.fakes import FakeEncoder
+
+
+def test_build_writes_a_folder_with_a_manifest_and_loads_back(tiny_settings: EngineSettings) -> None:
+    corpus = load_corpus(tiny_settings.seeds_dir)
+    manifest = build_index(corpus, FakeEncoder(), tiny_settings.index_dir)
+    on_disk = json.loads((tiny_settings.index_dir / "manifest.json").read_text())
+    assert on_disk == json.loads(json.dumps(manifest))
+    assert manifest["encoder"] == {"backend": "fake", "model": "fake-bow", "version": "1", "dim": 64}
+    assert manifest["index"] == {"type": "flat"}
+    assert manifest["chunking"]["max_chars"] == 600
+    assert manifest["counts"]["articles"] == 2
+    loaded = load_index(tiny_settings.index_dir)
+    assert loaded.chunk_index.ntotal == manifest["counts"]["chunks"]
+    assert loaded.window_vectors.shape == (manifest["counts"]["windows"], 64)
+    assert loaded.articles["001_trade"].outlet == "Test Gazette"
+
+
+def test_progress_is_reported_in_passages(tiny_settings: EngineSettings) -> None:
+    seen: list[tuple[int, int]] = []
+    build_index(
+        load_corpus(tiny_settings.seeds_dir),
+        FakeEncoder(),
+        tiny_settings.index_dir,
+        batch_size=2,
+        progress=lambda done, total, _seconds: seen.append((done, total)),
+    )
+    assert seen[-1][0] == seen[-1][1]
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_hnsw_is_a_parameter_recorded_in_the_manifest(tiny_settings: EngineSettings) -> None:
+    manifest = build_index(
+        load_corpus(tiny_settings.seeds_dir), FakeEncoder(), tiny_settings.index_dir, params=IndexParams(type="hnsw")
+    )
+    assert manifest["index"]["type"] == "hnsw"
+    assert manifest["index"]["m"] == 32
+    assert load_index(tiny_settings.index_dir).chunk_index.ntotal == manifest["counts"]["chunks"]
+
+
+def test_auto_picks_flat_for_small_corpora() -> None:
+    assert IndexParams().resolve(100).type == "flat"
+    assert IndexParams().resolve(1_000_000).type == "hnsw"
+
+
+def test_changed_seeds_are_detected_and_rebuilt(tiny_settings: EngineSettings) -> None:
+    encoder = FakeEncoder()
+    first = Pipeline.open(tiny_settings, encoder=encoder)
+    (tiny_settings.seeds_dir / "003_new.txt").write_text(" date 2026-03-03 Новость\n\nНовый текст.", encoding="utf-8")
+    second = Pipeline.open(tiny_settings, encoder=encoder)
+    assert second.index.version != first.index.version
+    assert "003_new" in second.index.articles
+
+
+def test_another_encoder_is_detected(tiny_settings: EngineSettings) -> None:
+    Pipeline.open(tiny_settings, encoder=FakeEncoder())
+    strict = tiny_settings.model_copy(update={"auto_rebuild": False})
+    with pytest.raises(StaleIndexError, match=r"encoder.*python -m embeddings build"):
+        Pipeline.open(strict, encoder=FakeEncoder(name="other-model"))
+
+
+def test_missing_index_without_rebuild_names_the_command(tiny_settings: EngineSettings) -> None:
+    strict = tiny_settings.model_copy(update={"auto_rebuild": False})
+    with pytest.raises(StaleIndexError, match="make index"):
+        Pipeline.open(strict, encoder=FakeEncoder())
+
+
+@pytest.mark.parametrize("victim", ["chunks.faiss", "windows.npy", "chunks.json", "manifest.json"])
+def test_corrupted_index_files_give_a_clear_error(tiny_settings: EngineSettings, victim: str) -> None:
+    build_index(load_corpus(tiny_settings.seeds_dir), FakeEncoder(), tiny_settings.index_dir)
+    (tiny_settings.index_dir / victim).write_bytes(b"\x00garbage")
+    with pytest.raises(IndexFolderError, match=r"corrupted|inconsistent"):
+        load_index(tiny_settings.index_dir)
+
+
+def test_corrupted_index_is_rebuilt_when_allowed(tiny_settings: EngineSettings) -> None:
+    build_index(load_corpus(tiny_settings.seeds_dir), FakeEncoder(), tiny_settings.index_dir)
+    (tiny_settings.index_dir / "chunks.faiss").write_bytes(b"broken")
+    pipeline = Pipeline.open(tiny_settings, encoder=FakeEncoder())
+    assert pipeline.ask("товарооборот").found
+
+
+class _FailingEncoder(FakeEncoder):
+    def encode_passages(self, texts: list[str]) -> object:  # type: ignore[override]
+        if self.calls >= 1:
+            raise RuntimeError("power cut")
+        return super().encode_passages(texts)
+
+
+def test_an_interrupted_build_leaves_the_old_index_in_place(tiny_settings: EngineSettings) -> None:
+    corpus = load_corpus(tiny_settings.seeds_dir)
+    build_index(corpus, FakeEncoder(), tiny_settings.index_dir)
+    before = (tiny_settings.index_dir / "manifest.json").read_text()
+    with pytest.raises(RuntimeError, match="power cut"):
+        build_index(corpus, _FailingEncoder(), tiny_settings.index_dir, batch_size=1)
+    assert (tiny_settings.index_dir / "manifest.json").read_text() == before
+    load_index(tiny_settings.index_dir)
+    leftovers = [p.name for p in Path(tiny_settings.index_dir).parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from embeddings.pipeline import MAX_QUESTION_CHARS, Pipeline, clean_question
+
+
+def test_answer_quotes_article_text_verbatim_with_citations(tiny_pipeline: Pipeline) -> None:
+    tiny_pipeline.answerer.threshold = float("-inf")
+    answer = tiny_pipeline.ask("Сколько зрителей собрал фестиваль?")
+    assert answer.found
+    assert 1 <= len(answer.evidence) <= 3
+    numbers = {c.number for c in answer.citations}
+    for item in answer.evidence:
+        article = tiny_pipeline.index.articles[item.article_id]
+        assert article.text[item.start : item.end] == item.text
+        assert item.citation in numbers
+    assert "десять тысяч зрителей" in " ".join(e.text for e in answer.evidence)
+    assert answer.citations[0].article.id == "002_culture"
+
+
+def test_below_the_threshold_the_answer_is_not_found(tiny_pipeline: Pipeline) -> None:
+    tiny_pipeline.answerer.threshold = float("inf")
+    answer = tiny_pipeline.ask("Сколько зрителей собрал фестиваль?")
+    assert not answer.found
+    assert answer.evidence == ()
+    assert answer.citations == ()
+    assert answer.passages  # the passages are still reported
+
+
+def test_empty_and_invisible_questions_are_not_searched(tiny_pipeline: Pipeline) -> None:
+    for question in ["", "   ", "\u200b\u200d\u202e", "\x00\x01"]:
+        answer = tiny_pipeline.ask(question)
+        assert not answer.found
+        assert answer.passages == ()
+
+
+def test_clean_question_trims_long_input_at_a_word() -> None:
+    cleaned, trimmed = clean_question("слово " * 400)
+    assert trimmed
+    assert len(cleaned) <= MAX_QUESTION_CHARS
+    assert cleaned.endswith("слово")
+    assert clean_question("  a\u200bb\tc  ") == ("ab c", False)
+
+
+def test_long_question_says_it_was_trimmed(tiny_pipeline: Pipeline) -> None:
+    answer = tiny_pipeline.ask("фестиваль " * 300)
+    assert answer.question_trimmed
+
+
+def test_sources_count_passages_per_article(tiny_pipeline: Pipeline) -> None:
+    sources = tiny_pipeline.sources()
+    assert [s.article.id for s in sources] == ["002_culture", "001_trade"]  # newest first
+    assert sum(s.passages for s in sources) == len(tiny_pipeline.index.chunks)
