@@ -1,0 +1,14 @@
+"""One router per feature, combined in the order they must be tried."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.handlers import commands, errors, groups, private
+
+
+def build_router() -> Router:
+    """The bot's routers: commands first, then private chats, groups, and errors."""
+    root = Router(name="bot")
+    root.include_routers(commands.router, private.router, groups.router, errors.router)
+    return root

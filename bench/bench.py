@@ -1,0 +1,98 @@
+"""`make bench`: speed and memory of the retrieval core on this machine.
+
+Prints query-encode latency, search latency, warm `ask` p50/p95, index build
+time and passages/s, and peak RSS. Figures only; nothing here asserts timing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from embeddings.config import EngineSettings  # noqa: E402
+from embeddings.pipeline import Pipeline, encoder_of, rebuild  # noqa: E402
+
+QUESTIONS = [
+    json.loads(line)["q"] for line in (ROOT / "eval" / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()
+]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 of `samples`."""
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Milliseconds of `repeat` calls of `fn`."""
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def main() -> int:
+    """Run every benchmark and print the figures."""
+    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = EngineSettings(index_dir=Path(tmp) / "index")
+        encoder = encoder_of(settings)
+        started = time.perf_counter()
+        manifest = rebuild(settings, encoder)
+        build_s = time.perf_counter() - started
+        counts = manifest["counts"]
+        assert isinstance(counts, dict)
+        print(
+            f"index build: {build_s:.2f} s for {counts['chunks']} chunks + {counts['windows']} evidence windows "
+            f"({manifest['passages_per_second']} passages/s)"
+        )
+        pipeline = Pipeline.open(settings, encoder=encoder)
+        for q in QUESTIONS[:5]:
+            pipeline.ask(q)
+
+        encode = [ms for q in QUESTIONS for ms in timed(lambda q=q: encoder.encode_queries([q]), 1)]  # type: ignore[misc]
+        p50, p95 = percentiles(encode)
+        print(f"query encode: p50 {p50:.2f} ms, p95 {p95:.2f} ms ({len(encode)} questions)")
+
+        vectors = encoder.encode_queries(QUESTIONS)
+        batch = timed(lambda: encoder.encode_queries(QUESTIONS[:32]), 3)
+        print(f"query encode, batch of 32: {statistics.median(batch) / 32:.2f} ms per question")
+
+        search = [
+            ms
+            for q, v in zip(QUESTIONS, vectors, strict=True)
+            for ms in timed(lambda q=q, v=v: pipeline.retriever.search(q, 5, v), 1)  # type: ignore[misc]
+        ]
+        p50, p95 = percentiles(search)
+        print(f"hybrid search (dense + BM25 + fusion): p50 {p50:.3f} ms, p95 {p95:.3f} ms")
+
+        answer = [
+            ms
+            for q, v in zip(QUESTIONS, vectors, strict=True)
+            for ms in timed(lambda q=q, v=v: pipeline.ask_encoded(q, v), 1)  # type: ignore[misc]
+        ]
+        p50, p95 = percentiles(answer)
+        print(f"search + answer (query already encoded): p50 {p50:.3f} ms, p95 {p95:.3f} ms")
+
+        asks = [ms for _ in range(3) for q in QUESTIONS for ms in timed(lambda q=q: pipeline.ask(q), 1)]  # type: ignore[misc]
+        p50, p95 = percentiles(asks)
+        print(f"ask, warm, uncached (encode + search + answer): p50 {p50:.2f} ms, p95 {p95:.2f} ms ({len(asks)} asks)")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""/start, /help and /sources, in private chats and in groups."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
+
+from bot.qa import QAService
+from bot.render import escape, sources_blocks
+from bot.replying import send_blocks
+from bot.texts import Lang, text
+
+router = Router(name=__name__)
+router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}), ~F.from_user.is_bot)
+
+
+@router.message(CommandStart())
+async def start(message: Message, qa: QAService, lang: Lang) -> None:
+    """Greet, say what the bot knows, and offer example questions."""
+    story = qa.story
+    greeting = text("greeting", lang, story=story.name_in(lang) or "/sources")
+    examples = story.examples_in(lang)
+    if message.chat.type == "private" and examples:
+        keyboard = ReplyKeyboardMarkup(
+            keyboard=[[KeyboardButton(text=q)] for q in examples],
+            resize_keyboard=True,
+            one_time_keyboard=True,
+        )
+        await message.answer(f"{escape(greeting)}\n{escape(text('examples', lang))}", reply_markup=keyboard)
+        return
+    lines = [escape(greeting)]
+    if examples:
+        lines.append(escape(text("examples", lang)))
+        lines.extend(f"• {escape(q)}" for q in examples)
+    await message.reply("\n".join(lines))
+
+
+@router.message(Command("help"))
+async def help_(message: Message, bot: Bot, lang: Lang) -> None:
+    """How to ask, in private chats and in groups."""
+    me = await bot.me()
+    username = me.username or "bot"
+    await message.reply(text("help", lang, mention=escape(f"@{username}"), username=escape(username)))
+
+
+@router.message(Command("sources"))
+async def sources(message: Message, qa: QAService, lang: Lang) -> None:
+    """Every article the bot knows, with its passage count."""
+    await send_blocks(message, sources_blocks(qa.sources(), lang), reply=message.chat.type != "private")
