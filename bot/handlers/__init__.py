@@ -10,5 +10,7 @@ from bot.handlers import commands, errors, groups, private
 def build_router() -> Router:
     """The bot's routers: commands first, then private chats, groups, and errors."""
     root = Router(name="bot")
-    root.include_routers(commands.router, private.router, groups.router, errors.router)
+    root.include_routers(
+        commands.create_router(), private.create_router(), groups.create_router(), errors.create_router()
+    )
     return root

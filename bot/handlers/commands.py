@@ -11,11 +11,17 @@ from bot.render import escape, sources_blocks
 from bot.replying import send_blocks
 from bot.texts import Lang, text
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}), ~F.from_user.is_bot)
+
+def create_router() -> Router:
+    """The commands' router (a new one per dispatcher)."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}), ~F.from_user.is_bot)
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    router.message.register(sources, Command("sources"))
+    return router
 
 
-@router.message(CommandStart())
 async def start(message: Message, qa: QAService, lang: Lang) -> None:
     """Greet, say what the bot knows, and offer example questions."""
     story = qa.story
@@ -36,7 +42,6 @@ async def start(message: Message, qa: QAService, lang: Lang) -> None:
     await message.reply("\n".join(lines))
 
 
-@router.message(Command("help"))
 async def help_(message: Message, bot: Bot, lang: Lang) -> None:
     """How to ask, in private chats and in groups."""
     me = await bot.me()
@@ -44,7 +49,6 @@ async def help_(message: Message, bot: Bot, lang: Lang) -> None:
     await message.reply(text("help", lang, mention=escape(f"@{username}"), username=escape(username)))
 
 
-@router.message(Command("sources"))
 async def sources(message: Message, qa: QAService, lang: Lang) -> None:
     """Every article the bot knows, with its passage count."""
     await send_blocks(message, sources_blocks(qa.sources(), lang), reply=message.chat.type != "private")

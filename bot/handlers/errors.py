@@ -10,11 +10,16 @@ from aiogram.types import ErrorEvent
 
 from bot.texts import lang_of_user, text
 
-router = Router(name=__name__)
 log = logging.getLogger(__name__)
 
 
-@router.error()
+def create_router() -> Router:
+    """The error handler's router (a new one per dispatcher)."""
+    router = Router(name=__name__)
+    router.error.register(on_error)
+    return router
+
+
 async def on_error(event: ErrorEvent, bot: Bot) -> None:
     """Log with the update id; reply with a one-line apology where there is a chat."""
     log.error(

@@ -11,11 +11,15 @@ from bot.render import escape
 from bot.replying import answer_question
 from bot.texts import Lang, text
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type.in_({"group", "supergroup"}), ~F.from_user.is_bot)
+
+def create_router() -> Router:
+    """The groups' router (a new one per dispatcher)."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type.in_({"group", "supergroup"}), ~F.from_user.is_bot)
+    router.message.register(addressed, AddressedToBot())
+    return router
 
 
-@router.message(AddressedToBot())
 async def addressed(message: Message, bot: Bot, qa: QAService, lang: Lang, question: str) -> None:
     """A mention or a reply to the bot: answer it, or hint when the question is missing."""
     if not question.strip():

@@ -10,24 +10,28 @@ from bot.qa import QAService
 from bot.replying import answer_question
 from bot.texts import Lang, text
 
-router = Router(name=__name__)
-router.message.filter(F.chat.type == "private")
+
+def create_router() -> Router:
+    """The private chats' router (a new one per dispatcher)."""
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(question, PrivateQuestion())
+    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(not_text)
+    return router
 
 
-@router.message(PrivateQuestion())
 async def question(message: Message, bot: Bot, qa: QAService, lang: Lang, question: str) -> None:
     """Answer the question from the articles."""
     # Replies quote the question: answers to quick successive questions can arrive out of order.
     await answer_question(message, bot, qa, question, lang, reply=True)
 
 
-@router.message(F.text.startswith("/"))
 async def unknown_command(message: Message, lang: Lang) -> None:
     """A command the bot does not have: say how to ask instead."""
     await message.answer(text("empty_question", lang) + "\n/help")
 
 
-@router.message()
 async def not_text(message: Message, lang: Lang) -> None:
     """Stickers, photos without captions, voice, locations...: the bot reads text only."""
     await message.answer(text("non_text", lang) if message.text is None else text("empty_question", lang))

@@ -1,0 +1,332 @@
+"""A local Bot API stand-in: aiohttp on 127.0.0.1, route `/bot{token}/{method}`.
+
+It speaks enough of the Bot API for the bot's end-to-end tests and rejects
+what Telegram rejects: HTML it cannot parse, text longer than 4096
+characters after entity parsing, empty text, an unknown token or method.
+Tests can make it answer 429 with `retry_after` and 502 on `getUpdates`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html import unescape
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456789:AAStandInTokenForTestsOnly_abcdefghij"
+BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "News QA", "username": "NewsQaTestBot"}
+TEXT_LIMIT = 4096
+_ALLOWED_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span"}
+)
+_TOKEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|[<>&]")
+_ENTITY_NAMES = frozenset({"lt", "gt", "amp", "quot"})
+_RAW_FORM_FIELDS = frozenset({"text", "caption", "query", "results_button"})
+
+
+class BadRequestError(Exception):
+    """The Bot API's 400 with its description."""
+
+
+def parse_html(text: str) -> str:
+    """The plain text of Telegram HTML, or `BadRequestError` where Telegram would refuse it."""
+    stack: list[str] = []
+    plain: list[str] = []
+    position = 0
+    for match in _TOKEN_RE.finditer(text):
+        plain.append(text[position : match.start()])
+        position = match.end()
+        closing, tag, attrs, entity = match.group(1), match.group(2), match.group(3), match.group(4)
+        if tag is not None:
+            tag = tag.lower()
+            if tag not in _ALLOWED_TAGS:
+                msg = f'can\'t parse entities: unsupported start tag "{tag}" at byte offset {match.start()}'
+                raise BadRequestError(msg)
+            if closing:
+                if not stack or stack.pop() != tag:
+                    msg = f"can't parse entities: unexpected end tag at byte offset {match.start()}"
+                    raise BadRequestError(msg)
+            else:
+                if tag == "a" and not re.search(r'href="[^"<>]*"', attrs):
+                    msg = "can't parse entities: a tag without href"
+                    raise BadRequestError(msg)
+                stack.append(tag)
+        elif entity is not None:
+            if not entity.startswith("#") and entity not in _ENTITY_NAMES:
+                msg = f"can't parse entities: unsupported entity &{entity};"
+                raise BadRequestError(msg)
+            plain.append(unescape(match.group(0)))
+        else:
+            msg = f"can't parse entities: unexpected {match.group(0)!r} at byte offset {match.start()}"
+            raise BadRequestError(msg)
+    if stack:
+        msg = f"can't parse entities: can't find end tag corresponding to start tag \"{stack[-1]}\""
+        raise BadRequestError(msg)
+    plain.append(text[position:])
+    return "".join(plain)
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class Sent:
+    """A message the bot sent."""
+
+    message_id: int
+    chat_id: int
+    text: str  # plain, after entity parsing
+    html: str
+    params: dict[str, Any]
+    at: float
+
+    @property
+    def reply_to(self) -> int | None:
+        """The message id this one replies to."""
+        parameters = self.params.get("reply_parameters") or {}
+        return parameters.get("message_id") if isinstance(parameters, dict) else None
+
+
+@dataclass
+class BotAPIStub:
+    """The stand-in server and the state tests look at."""
+
+    token: str = TOKEN
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)
+    requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    commands: dict[tuple[str, str | None], list[dict[str, str]]] = field(default_factory=dict)
+    rate_limit: list[int] = field(default_factory=list)  # retry_after of the next 429s
+    fail_get_updates: int = 0  # how many getUpdates calls answer 502
+    chat_actions: list[tuple[int, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(10_000)
+        self._update_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._new_sent = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> str:
+        """Serve on a free loopback port; returns the base URL for TELEGRAM_API_URL."""
+        app = web.Application(client_max_size=10 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- what tests do -------------------------------------------------------
+
+    def push(self, **update: Any) -> int:
+        """Queue an update (without `update_id`); returns its id."""
+        update_id = next(self._update_ids)
+        self.updates.append({"update_id": update_id, **update})
+        self._new_update.set()
+        return update_id
+
+    def message(
+        self,
+        text: str | None = None,
+        *,
+        user_id: int = 1001,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        language_code: str | None = "ru",
+        entities: Iterable[dict[str, Any]] = (),
+        reply_to: dict[str, Any] | None = None,
+        thread_id: int | None = None,
+        is_bot: bool = False,
+        extra: dict[str, Any] | None = None,
+        edited: bool = False,
+    ) -> dict[str, Any]:
+        """Queue a message update as Telegram would deliver it; returns the message."""
+        chat: dict[str, Any] = {"id": chat_id if chat_id is not None else user_id, "type": chat_type}
+        if chat_type == "private":
+            chat["first_name"] = f"User{user_id}"
+        else:
+            chat["title"] = "Test group"
+            if thread_id is not None:
+                chat["is_forum"] = True
+        user: dict[str, Any] = {"id": user_id, "is_bot": is_bot, "first_name": f"User{user_id}"}
+        if language_code:
+            user["language_code"] = language_code
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+        }
+        if text is not None:
+            message["text"] = text
+        if entities:
+            message["entities"] = list(entities)
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            message["is_topic_message"] = True
+        message.update(extra or {})
+        self.push(**{"edited_message" if edited else "message": message})
+        return message
+
+    async def wait_sent(self, count: int, within: float = 30.0) -> list[Sent]:
+        """Wait until at least `count` messages were sent; returns them all."""
+        deadline = time.monotonic() + within
+        while len(self.sent) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                msg = f"only {len(self.sent)} of {count} messages sent within {within} s"
+                raise TimeoutError(msg)
+            self._new_sent.clear()
+            try:
+                await asyncio.wait_for(self._new_sent.wait(), remaining)
+            except TimeoutError:
+                continue
+        return list(self.sent)
+
+    async def settle(self, quiet: float = 0.5, within: float = 30.0) -> list[Sent]:
+        """Wait until the queue is drained and nothing was sent for `quiet` seconds."""
+        deadline = time.monotonic() + within
+        last = -1
+        while time.monotonic() < deadline:
+            if not self.updates and len(self.sent) == last:
+                return list(self.sent)
+            last = len(self.sent)
+            await asyncio.sleep(quiet)
+        return list(self.sent)
+
+    def methods(self) -> list[str]:
+        """The methods called, in order."""
+        return [m for m, _ in self.requests]
+
+    # -- the server ----------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await _read_params(request)
+        self.requests.append((method, params))
+        handler = getattr(self, f"_m_{method.lower()}", None)
+        if handler is None:
+            return _error(404, "Not Found: method not found")
+        if method != "getUpdates" and self.rate_limit:
+            retry_after = self.rate_limit.pop(0)
+            self.rejected.append((method, "429"))
+            return _error(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+        try:
+            result = await handler(params)
+        except BadRequestError as exc:
+            self.rejected.append((method, str(exc)))
+            return _error(400, f"Bad Request: {exc}")
+        except web.HTTPException:
+            raise
+        return web.json_response({"ok": True, "result": result})
+
+    async def _m_getme(self, params: dict[str, Any]) -> Any:
+        return BOT_USER
+
+    async def _m_getupdates(self, params: dict[str, Any]) -> Any:
+        if self.fail_get_updates:
+            self.fail_get_updates -= 1
+            raise web.HTTPBadGateway(text="Bad Gateway")
+        offset = int(params.get("offset") or 0)
+        if offset:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        deadline = time.monotonic() + timeout
+        while not self.updates and time.monotonic() < deadline:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                break
+        return self.updates[:limit]
+
+    async def _m_deletewebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    async def _m_setmycommands(self, params: dict[str, Any]) -> Any:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or not commands:
+            msg = "commands must be a non-empty list"
+            raise BadRequestError(msg)
+        scope = params.get("scope") or {"type": "default"}
+        self.commands[(scope["type"], params.get("language_code"))] = commands
+        return True
+
+    async def _m_sendchataction(self, params: dict[str, Any]) -> Any:
+        self.chat_actions.append((int(params["chat_id"]), str(params["action"])))
+        return True
+
+    async def _m_sendmessage(self, params: dict[str, Any]) -> Any:
+        html = str(params.get("text") or "")
+        plain = parse_html(html) if params.get("parse_mode") == "HTML" else html
+        if not plain.strip():
+            msg = "message text is empty"
+            raise BadRequestError(msg)
+        if utf16_len(plain) > TEXT_LIMIT:
+            msg = "message is too long"
+            raise BadRequestError(msg)
+        chat_id = int(params["chat_id"])
+        message_id = next(self._ids)
+        self.sent.append(Sent(message_id, chat_id, plain, html, params, time.monotonic()))
+        self._new_sent.set()
+        result: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": BOT_USER,
+            "text": plain,
+        }
+        if params.get("message_thread_id"):
+            result["message_thread_id"] = int(params["message_thread_id"])
+        return result
+
+
+def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=code)
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        data = await request.json()
+        return dict(data) if isinstance(data, dict) else {}
+    form = await request.post()
+    params: dict[str, Any] = dict(request.query)
+    for key, value in form.items():
+        if not isinstance(value, str):
+            continue  # uploaded files are not used here
+        if key in _RAW_FORM_FIELDS:
+            params[key] = value
+            continue
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params

@@ -1,0 +1,62 @@
+"""Harness for end-to-end tests: the real bot polling the local Bot API stand-in over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+
+from bot.app import create_bot, create_dispatcher
+from bot.config import Settings
+from bot.qa import QAService
+from embeddings.corpus import load_story
+from embeddings.pipeline import Pipeline
+from tests.botapi_stub import TOKEN, BotAPIStub
+
+
+@dataclass
+class RunningBot:
+    """A polling bot and the stand-in it talks to."""
+
+    stub: BotAPIStub
+    bot: Bot
+    dispatcher: Dispatcher
+    task: asyncio.Task[None]
+
+
+def bot_settings(stub: BotAPIStub, seeds: Path, index: Path) -> Settings:
+    """Settings of a bot that talks to `stub`."""
+    return Settings(
+        bot_token=TOKEN,
+        telegram_api_url=stub.url,
+        seeds_dir=seeds,
+        index_dir=index,
+        _env_file=None,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    stub: BotAPIStub, pipeline: Pipeline, settings: Settings, qa: QAService | None = None
+) -> AsyncIterator[RunningBot]:
+    """Start polling against `stub`, yield once the first getUpdates arrived, stop gracefully."""
+    qa = qa or QAService(pipeline, load_story(settings.seeds_dir))
+    bot = create_bot(settings)
+    dispatcher = create_dispatcher(qa, settings)
+    task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False, polling_timeout=2))
+    for _ in range(200):
+        if "getUpdates" in stub.methods():
+            break
+        if task.done():
+            await task  # start-up failed: show why
+        await asyncio.sleep(0.02)
+    try:
+        yield RunningBot(stub, bot, dispatcher, task)
+    finally:
+        with contextlib.suppress(RuntimeError):
+            await dispatcher.stop_polling()
+        await asyncio.wait_for(task, 60)
