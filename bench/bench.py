@@ -23,7 +23,9 @@ from embeddings.config import EngineSettings  # noqa: E402
 from embeddings.pipeline import Pipeline, encoder_of, rebuild  # noqa: E402
 
 QUESTIONS = [
-    json.loads(line)["q"] for line in (ROOT / "eval" / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()
+    json.loads(line)["q"]
+    for line in (ROOT / "eval" / "qa.jsonl").read_text(encoding="utf-8").splitlines()
+    if line.strip()
 ]
 
 

@@ -20,7 +20,7 @@ IndexType = Literal["auto", "flat", "hnsw", "ivfpq"]
 class EngineSettings(BaseSettings):
     """Where the articles and the index live, and which encoder embeds them."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds", description="Folder of articles + metadata.toml")
     index_dir: Path = Field(default=PROJECT_ROOT / "var" / "index", description="Folder the index is saved in")

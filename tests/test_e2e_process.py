@@ -1,0 +1,100 @@
+"""`python -m bot` as a real process: with a token against the stand-in, and without one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from embeddings.pipeline import Pipeline
+from tests.botapi_stub import TOKEN, BotAPIStub
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[BotAPIStub]:
+    server = BotAPIStub()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def env_for(seeds: Path, index: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "SEEDS_DIR": str(seeds), "INDEX_DIR": str(index), "PYTHONUNBUFFERED": "1", **extra}
+
+
+async def test_the_bot_process_answers_and_stops_gracefully_on_sigterm(
+    stub: BotAPIStub, real_seeds: Path, real_index_dir: Path, real_pipeline: Pipeline
+) -> None:
+    del real_pipeline  # the index is built
+    env = env_for(real_seeds, real_index_dir, BOT_TOKEN=TOKEN, TELEGRAM_API_URL=stub.url)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=ROOT, env=env,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        for _ in range(600):
+            if "getUpdates" in stub.methods():
+                break
+            await asyncio.sleep(0.05)
+        stub.message("Где депутаты возложили цветы?", user_id=41)
+        (reply,) = await stub.wait_sent(1, within=60)
+        assert "Монументу Победы" in reply.text
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "ready: @NewsQaTestBot is answering" in log
+    assert "Polling stopped" in log
+    assert TOKEN not in log
+    assert TOKEN.split(":")[1] not in log
+
+
+def test_without_a_token_the_console_chat_answers(
+    real_seeds: Path, real_index_dir: Path, real_pipeline: Pipeline
+) -> None:
+    del real_pipeline
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="Где депутаты возложили цветы?\n\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env_for(real_seeds, real_index_dir, BOT_TOKEN=""),
+        timeout=240,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "BOT_TOKEN" in done.stderr
+    assert "@BotFather" in done.stderr
+    assert "Консольный чат" in done.stdout
+    assert "Монументу Победы" in done.stdout
+    assert "Источники:" in done.stdout
+
+
+def test_a_malformed_token_is_refused_without_echoing_it(real_seeds: Path, real_index_dir: Path) -> None:
+    secret = "not-a-real-token-SECRET-12345"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env_for(real_seeds, real_index_dir, BOT_TOKEN=secret),
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "BOT_TOKEN does not look like a token" in done.stderr
+    assert secret not in done.stderr + done.stdout
