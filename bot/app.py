@@ -82,7 +82,7 @@ async def on_shutdown(in_flight: InFlight, qa: QAService) -> None:
         log.info("stopping: waiting for %d answers in flight", in_flight.count)
     if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
         log.warning("stopping with %d answers unfinished", in_flight.count)
-    qa.close()
+    await qa.close()
 
 
 async def serve(settings: Settings, qa: QAService, *, handle_signals: bool = True) -> None:

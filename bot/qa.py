@@ -5,33 +5,71 @@ from __future__ import annotations
 import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
+from bot.batcher import MicroBatcher
 from embeddings.answer import Answer
+from embeddings.cache import normalise
 from embeddings.corpus import Story
-from embeddings.pipeline import Pipeline, SourceInfo
+from embeddings.pipeline import Pipeline, SourceInfo, clean_question
 
 
 class QAService:
     """What the handlers need from the pipeline, awaitable.
 
-    `ask` runs on a small thread pool: the encoder releases the GIL while it
-    computes, so the event loop keeps serving other chats meanwhile.
+    A repeated question is answered from the cache without leaving the event
+    loop, and a question equal to one being answered right now waits for that
+    answer instead of computing it again. Otherwise its query vector comes from
+    the micro-batcher (one encoder call for all the chats asking at that
+    moment), and search and answer selection run on a small thread pool.
     """
 
-    def __init__(self, pipeline: Pipeline, story: Story, *, workers: int | None = None) -> None:
+    def __init__(self, pipeline: Pipeline, story: Story, *, workers: int | None = None, max_batch: int = 32) -> None:
         self.pipeline = pipeline
         self.story = story
+        self.batcher = MicroBatcher(pipeline.encode_questions, max_batch=max_batch)
         self._executor = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2, thread_name_prefix="qa")
+        self._in_flight: dict[str, asyncio.Future[Answer]] = {}
+
+    def cached(self, question: str) -> Answer | None:
+        """The remembered answer to an equal question, without any work."""
+        return self.pipeline.cached(question)
 
     async def ask(self, question: str) -> Answer:
         """The grounded answer to `question`."""
+        cached = self.cached(question)
+        if cached is not None:
+            return cached
+        key = normalise(question)
+        running = self._in_flight.get(key)
+        if running is not None:
+            answer = await asyncio.shield(running)
+            return replace(answer, question=question)
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self._in_flight[key] = future
+        try:
+            answer = await self._compute(question)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: the waiters, if any, re-raise it
+            raise
+        else:
+            future.set_result(answer)
+            return answer
+        finally:
+            del self._in_flight[key]
+
+    async def _compute(self, question: str) -> Answer:
+        cleaned, _ = clean_question(question)
+        vector = await self.batcher.encode(cleaned) if cleaned else None
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.pipeline.ask, question)
+        return await loop.run_in_executor(self._executor, self.pipeline.ask_encoded, question, vector)
 
     def sources(self) -> list[SourceInfo]:
         """The articles of the corpus (cheap: already in memory)."""
         return self.pipeline.sources()
 
-    def close(self) -> None:
-        """Stop the worker threads after the answers in flight."""
+    async def close(self) -> None:
+        """Finish the answers in flight, then stop the worker threads."""
+        await self.batcher.close()
         self._executor.shutdown(wait=True)

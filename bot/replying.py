@@ -27,11 +27,13 @@ async def send_blocks(message: Message, blocks: Sequence[Block], *, reply: bool)
 
 
 async def answer_question(message: Message, bot: Bot, qa: QAService, question: str, lang: Lang, *, reply: bool) -> None:
-    """Answer `question` from the articles, showing "typing" meanwhile."""
+    """Answer `question` from the articles, showing "typing" meanwhile (not for remembered answers)."""
     thread = message.message_thread_id if message.is_topic_message else None
     started = time.perf_counter()
-    async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id, message_thread_id=thread):
-        answer = await qa.ask(question)
+    answer = qa.cached(question)
+    if answer is None:
+        async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id, message_thread_id=thread):
+            answer = await qa.ask(question)
     log.info(
         "answered chat_type=%s found=%s confidence=%.3f latency_ms=%.1f",
         message.chat.type,

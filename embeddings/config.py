@@ -38,6 +38,7 @@ class EngineSettings(BaseSettings):
     chunk_min_chars: int = Field(default=160, ge=0)
 
     top_k: int = Field(default=5, ge=1, le=50, description="Passages returned with each answer")
+    answer_cache_size: int = Field(default=4096, ge=0, description="Answers kept for repeated questions; 0: off")
     answer_threshold: float | None = Field(
         default=None, description="Confidence below which the bot says the articles do not cover it"
     )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from embeddings.answer import Answer, Answerer
+from embeddings.cache import AnswerCache
 from embeddings.chunking import ChunkingParams
 from embeddings.config import EngineSettings
 from embeddings.corpus import Article, load_corpus
@@ -76,12 +77,21 @@ def rebuild(settings: EngineSettings, encoder: Encoder, progress: Progress | Non
 class Pipeline:
     """Question in, grounded `Answer` out. Thread-safe for concurrent `ask` calls."""
 
-    def __init__(self, index: LoadedIndex, encoder: Encoder, *, top_k: int = 5, threshold: float | None = None) -> None:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        encoder: Encoder,
+        *,
+        top_k: int = 5,
+        threshold: float | None = None,
+        cache_size: int = 4096,
+    ) -> None:
         self.index = index
         self.encoder = encoder
         self.top_k = top_k
         self.retriever = Retriever(index, encoder)
         self.answerer = Answerer(index, self.retriever.bm25, threshold)
+        self.cache = AnswerCache(cache_size)
 
     @classmethod
     def open(
@@ -101,11 +111,24 @@ class Pipeline:
             log.warning("%s: building the index now", exc)
             rebuild(settings, encoder, progress)
             index = load_index(settings.index_dir)
-        return cls(index, encoder, top_k=settings.top_k, threshold=settings.answer_threshold)
+        return cls(
+            index,
+            encoder,
+            top_k=settings.top_k,
+            threshold=settings.answer_threshold,
+            cache_size=settings.answer_cache_size,
+        )
 
     def ask(self, question: str) -> Answer:
-        """Answer one question from the articles."""
+        """Answer one question from the articles (from the cache when it was asked before)."""
+        cached = self.cached(question)
+        if cached is not None:
+            return cached
         return self.ask_encoded(question, None)
+
+    def cached(self, question: str) -> Answer | None:
+        """The answer to an equal question asked before under this index, if remembered."""
+        return self.cache.get(question, self.index.version)
 
     def encode_questions(self, questions: Sequence[str]) -> Vectors:
         """Query vectors for cleaned questions, in one encoder call."""
@@ -117,7 +140,9 @@ class Pipeline:
         if not cleaned:
             return Answer(question, False, (), (), (), 0.0, trimmed)
         result = self.retriever.search(cleaned, self.top_k, query_vector)
-        return self.answerer.answer(question, result, question_trimmed=trimmed)
+        answer = self.answerer.answer(question, result, question_trimmed=trimmed)
+        self.cache.put(question, self.index.version, answer)
+        return answer
 
     def sources(self) -> list[SourceInfo]:
         """Every article in the index, newest first, with its passage count."""

@@ -43,7 +43,11 @@ def bot_settings(stub: BotAPIStub, seeds: Path, index: Path) -> Settings:
 async def running_bot(
     stub: BotAPIStub, pipeline: Pipeline, settings: Settings, qa: QAService | None = None
 ) -> AsyncIterator[RunningBot]:
-    """Start polling against `stub`, yield once the first getUpdates arrived, stop gracefully."""
+    """Start polling against `stub`, yield once the first getUpdates arrived, stop gracefully.
+
+    The shared pipeline's answer cache is emptied first: each test starts as a freshly started bot.
+    """
+    pipeline.cache.clear()
     qa = qa or QAService(pipeline, load_story(settings.seeds_dir))
     bot = create_bot(settings)
     dispatcher = create_dispatcher(qa, settings)
