@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
+from tests.botapi_stub import BotAPIStub
 from tests.fakes import FakeEncoder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +61,15 @@ def tiny_settings(tiny_seeds: Path, tmp_path: Path) -> EngineSettings:
 def tiny_pipeline(tiny_settings: EngineSettings) -> Pipeline:
     """The whole pipeline over the tiny corpus with the fake encoder."""
     return Pipeline.open(tiny_settings, encoder=FakeEncoder())
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[BotAPIStub]:
+    """The local Bot API stand-in, serving on a free loopback port."""
+    server = BotAPIStub()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -23,14 +23,6 @@ JOINT_VENTURES = "Сколько совместных производств б�
 
 
 @pytest.fixture
-async def stub() -> AsyncIterator[BotAPIStub]:
-    server = BotAPIStub()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def settings(stub: BotAPIStub, real_seeds: Path, real_index_dir: Path, real_pipeline: Pipeline) -> Settings:
     del real_pipeline  # built first, so the bot finds a fresh index
     return bot_settings(stub, real_seeds, real_index_dir)

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,14 +16,6 @@ from tests.botapi_stub import TOKEN, BotAPIStub
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[BotAPIStub]:
-    server = BotAPIStub()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def env_for(seeds: Path, index: Path, **extra: str) -> dict[str, str]:
