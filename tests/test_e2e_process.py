@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,15 +19,28 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 
+def resident_mb(pid: int) -> float:
+    """The resident set size of a process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def env_for(seeds: Path, index: Path, **extra: str) -> dict[str, str]:
     return {**os.environ, "SEEDS_DIR": str(seeds), "INDEX_DIR": str(index), "PYTHONUNBUFFERED": "1", **extra}
 
 
 async def test_the_bot_process_answers_and_stops_gracefully_on_sigterm(
-    stub: BotAPIStub, real_seeds: Path, real_index_dir: Path, real_pipeline: Pipeline
+    stub: BotAPIStub,
+    real_seeds: Path,
+    real_index_dir: Path,
+    real_pipeline: Pipeline,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     del real_pipeline  # the index is built
     env = env_for(real_seeds, real_index_dir, BOT_TOKEN=TOKEN, TELEGRAM_API_URL=stub.url)
+    started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=ROOT, env=env,
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -35,10 +49,14 @@ async def test_the_bot_process_answers_and_stops_gracefully_on_sigterm(
         for _ in range(600):
             if "getUpdates" in stub.methods():
                 break
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.02)
+        startup = time.monotonic() - started
         stub.message("Где депутаты возложили цветы?", user_id=41)
         (reply,) = await stub.wait_sent(1, within=60)
         assert "Монументу Победы" in reply.text
+        rss_mb = resident_mb(process.pid)
+        with capsys.disabled():
+            print(f"\n[process] start-up to the first getUpdates: {startup:.2f} s; resident memory {rss_mb:.0f} MB")
         process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 60)
     finally:
