@@ -18,7 +18,7 @@ RUN if [ -n "$EXTRAS" ]; then \
     else pip install .; fi
 
 COPY seeds ./seeds
-ENV SEEDS_DIR=/app/seeds INDEX_DIR=/data/index
+ENV SEEDS_DIR=/app/seeds INDEX_DIR=/data/index JOURNAL_PATH=/data/bot.sqlite3
 RUN mkdir -p /data && chown bot:bot /data
 USER bot
 # Built into the image so the first start is instant; a volume on /data keeps rebuilds.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 
 from aiogram import Bot, Dispatcher
@@ -12,14 +13,19 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.strategy import FSMStrategy
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.token import TokenValidationError
 
+from bot.answers import AnswerRegistry
 from bot.config import Settings
 from bot.handlers import build_router
+from bot.journal import Journal
 from bot.logs import redact_secret
 from bot.middlewares import InFlight, LanguageMiddleware, RetryAfter
 from bot.qa import QAService
+from bot.replying import Services
+from bot.storage import BoundedMemoryStorage
 from bot.texts import Lang, text
 from embeddings.corpus import load_story
 from embeddings.errors import EmbeddingsError
@@ -27,7 +33,7 @@ from embeddings.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "sources")
+COMMANDS = ("start", "help", "sources", "new")
 SHUTDOWN_GRACE_SECONDS = 30.0
 
 
@@ -45,10 +51,31 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-def create_dispatcher(qa: QAService, settings: Settings) -> Dispatcher:
-    """The dispatcher with the QA service and settings passed to handlers as dependencies."""
+def create_dispatcher(qa: QAService, settings: Settings, journal: Journal | None = None) -> Dispatcher:
+    """The dispatcher with the QA service, settings and the bot's records passed to handlers as dependencies.
+
+    Conversation context lives in the FSM storage, one per user and forum
+    topic in groups, bounded and forgotten after `CONTEXT_TTL_SECONDS`.
+    """
     in_flight = InFlight()
-    dispatcher = Dispatcher(qa=qa, settings=settings, in_flight=in_flight)
+    journal = journal or Journal(settings.journal_path)
+    services = Services(
+        qa=qa,
+        registry=AnswerRegistry(),
+        journal=journal,
+        more_page_size=settings.more_page_size,
+        more_max_passages=settings.more_max_passages,
+        context_ttl=settings.context_ttl_seconds,
+    )
+    dispatcher = Dispatcher(
+        storage=BoundedMemoryStorage(max_keys=settings.context_max_chats, ttl=settings.context_ttl_seconds),
+        fsm_strategy=FSMStrategy.USER_IN_TOPIC,
+        qa=qa,
+        settings=settings,
+        in_flight=in_flight,
+        services=services,
+        journal=journal,
+    )
     dispatcher.update.outer_middleware(LanguageMiddleware())
     dispatcher.update.outer_middleware(in_flight)
     dispatcher.include_router(build_router())
@@ -76,19 +103,40 @@ async def on_startup(bot: Bot) -> None:
     log.info("ready: @%s is answering", me.username)
 
 
-async def on_shutdown(in_flight: InFlight, qa: QAService) -> None:
+async def on_shutdown(in_flight: InFlight, qa: QAService, journal: Journal) -> None:
     """Let the answers in flight reach their chats before the session closes."""
     if in_flight.count:
         log.info("stopping: waiting for %d answers in flight", in_flight.count)
     if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
         log.warning("stopping with %d answers unfinished", in_flight.count)
     await qa.close()
+    journal.close()
+
+
+async def reload_from_disk(qa: QAService, settings: Settings) -> None:
+    """SIGHUP: pick up an index built meanwhile (`python -m embeddings build`), or rebuild a stale one."""
+    if qa.reloading:
+        log.info("SIGHUP: a reload is already running")
+        return
+    try:
+        await qa.reload(settings, rebuild_index=False)
+    except EmbeddingsError as exc:
+        log.error("SIGHUP: could not load the index, keeping the current one: %s", exc)
 
 
 async def serve(settings: Settings, qa: QAService, *, handle_signals: bool = True) -> None:
     """Long polling until SIGINT/SIGTERM (or until the dispatcher is stopped)."""
     bot = create_bot(settings)
     dispatcher = create_dispatcher(qa, settings)
+    reloads: set[asyncio.Task[None]] = set()
+    if handle_signals:
+
+        def on_sighup() -> None:
+            task = asyncio.create_task(reload_from_disk(qa, settings))
+            reloads.add(task)
+            task.add_done_callback(reloads.discard)
+
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_sighup)
     await dispatcher.start_polling(bot, handle_signals=handle_signals, close_bot_session=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -20,6 +21,12 @@ class Settings(EngineSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), description="Comma-separated user ids")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_send_retries: int = Field(default=5, ge=0, le=20, description="Resends after a 429 before giving up")
+    journal_path: Path = Field(default=Path("data/bot.sqlite3"), description="SQLite file for votes and /stats")
+    context_ttl_seconds: float = Field(default=300.0, gt=0, description="Silence after which a follow-up is new")
+    context_max_chats: int = Field(default=10_000, ge=1, description="Conversations remembered at most")
+    more_page_size: int = Field(default=3, ge=1, le=10, description="Passages per 'more' page")
+    more_max_passages: int = Field(default=12, ge=1, le=50, description="Passages the 'more' button pages through")
+    inline_cache_seconds: int = Field(default=30, ge=0, description="How long Telegram may reuse inline results")
 
     @field_validator("bot_token", mode="before")
     @classmethod

@@ -18,6 +18,7 @@ from bot.texts import Lang, text
 from embeddings.answer import Answer
 from embeddings.corpus import Article
 from embeddings.pipeline import SourceInfo
+from embeddings.search import Passage
 
 TELEGRAM_LIMIT = 4096
 _MONTHS: dict[Lang, tuple[str, ...]] = {
@@ -106,6 +107,24 @@ def answer_blocks(answer: Answer, lang: Lang) -> list[Block]:
     header = text("sources_header", lang)
     blocks.append(Block(f"\n<b>{escape(header)}</b>", f"\n{header}"))
     blocks.extend(source_line(c.number, c.article, lang) for c in answer.citations)
+    return blocks
+
+
+def note_block(note: str) -> Block:
+    """A short italic line above an answer."""
+    return Block(f"<i>{escape(note)}</i>", note)
+
+
+def passages_blocks(passages: Sequence[Passage], first: int, total: int, lang: Lang) -> list[Block]:
+    """A page of passages, numbered from `first`, each quoted whole with its article."""
+    if not passages:
+        none = text("no_more", lang)
+        return [Block(escape(none), none)]
+    header = text("more_header", lang, first=first, last=first + len(passages) - 1, total=total)
+    blocks = [Block(f"<b>{escape(header)}</b>", header)]
+    for number, passage in enumerate(passages, start=first):
+        blocks.append(Block(f"\n{number}. «{escape(passage.chunk.text)}»", f"\n{number}. «{passage.chunk.text}»"))
+        blocks.append(source_line(None, passage.article, lang))
     return blocks
 
 

@@ -42,6 +42,9 @@ TEXTS: dict[str, dict[Lang, str]] = {
             "• В личном чате любое сообщение — вопрос. Отвечаю цитатами из статей с номерами источников.\n"
             "• В группе упомяните меня ({mention} ваш вопрос), ответьте на моё сообщение "
             "или напишите команду как /sources@{username}.\n"
+            "• Можно уточнять: «а кто ещё там был?», «подробнее». /new — начать новую тему.\n"
+            "• Под ответом: 👍 / 👎 — оценка, «Ещё фрагменты» — больше цитат.\n"
+            "• В любом чате: {mention} вопрос — и выберите ответ из подсказки.\n"
             "• /sources — список статей, которые я знаю.\n"
             "Если в статьях нет ответа, я так и скажу — ничего не выдумываю."
         ),
@@ -51,6 +54,9 @@ TEXTS: dict[str, dict[Lang, str]] = {
             "numbered sources.\n"
             "• In a group, mention me ({mention} your question), reply to my message, "
             "or send a command as /sources@{username}.\n"
+            "• Follow up: “and what about trade?”, “more”. /new starts a new topic.\n"
+            "• Under an answer: 👍 / 👎 to rate it, “More passages” for more quotes.\n"
+            "• In any chat: type {mention} question and pick the answer from the list.\n"
             "• /sources — the articles I know.\n"
             "When the articles do not answer, I say so — I never make things up."
         ),
@@ -70,6 +76,75 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "error": {
         "ru": "Извините, что-то пошло не так. Попробуйте ещё раз чуть позже.",
         "en": "Sorry, something went wrong. Please try again in a moment.",
+    },
+    "cmd_new": {"ru": "Новая тема: забыть предыдущий вопрос", "en": "New topic: forget the previous question"},
+    "follow_up_note": {
+        "ru": "Отвечаю с учётом предыдущего вопроса: «{topic}». Новая тема — /new",
+        "en": "Answering in the light of your previous question: “{topic}”. New topic: /new",
+    },
+    "forgotten": {
+        "ru": "Хорошо, начнём заново: следующий вопрос я прочитаю сам по себе.",
+        "en": "Done: I will read your next question on its own.",
+    },
+    "nothing_to_continue": {
+        "ru": "Сначала задайте вопрос — потом я смогу показать больше фрагментов.",
+        "en": "Ask a question first — then I can show more passages.",
+    },
+    "more_button": {"ru": "Ещё фрагменты ▸", "en": "More passages ▸"},
+    "more_header": {
+        "ru": "Фрагменты статей ({first}–{last} из {total}):",
+        "en": "Passages ({first}–{last} of {total}):",
+    },
+    "no_more": {"ru": "Больше подходящих фрагментов нет.", "en": "There are no more matching passages."},
+    "answer_expired": {
+        "ru": "Этот ответ устарел — задайте вопрос ещё раз.",
+        "en": "This answer is too old — please ask again.",
+    },
+    "vote_new": {"ru": "Спасибо за оценку!", "en": "Thanks for the feedback!"},
+    "vote_changed": {"ru": "Оценка изменена.", "en": "Your vote is changed."},
+    "vote_same": {"ru": "Вы уже так оценили этот ответ.", "en": "You already voted this way."},
+    "inline_answer": {"ru": "Ответ из статей", "en": "Answer from the articles"},
+    "inline_not_found": {"ru": "В статьях нет ответа", "en": "The articles do not answer this"},
+    "inline_example": {
+        "ru": "Пример вопроса — нажмите, чтобы отправить ответ",
+        "en": "Example — tap to send its answer",
+    },
+    "inline_question": {"ru": "Вопрос: {question}", "en": "Question: {question}"},
+    "admin_only": {
+        "ru": "Эта команда только для администраторов бота.",
+        "en": "This command is for the bot's administrators only.",
+    },
+    "reindex_started": {
+        "ru": "Перестраиваю индекс по папке статей. Вопросы пока обслуживает текущий индекс.",
+        "en": "Rebuilding the index from the articles folder. The current index keeps answering meanwhile.",
+    },
+    "reindex_running": {
+        "ru": "Индекс уже перестраивается — подождите.",
+        "en": "A rebuild is already running — please wait.",
+    },
+    "reindex_done": {
+        "ru": "Готово: статей — {articles}, фрагментов — {passages}, за {seconds:.1f} с. Новый индекс уже отвечает.",
+        "en": "Done: {articles} articles, {passages} passages, in {seconds:.1f} s. The new index is answering.",
+    },
+    "reindex_failed": {
+        "ru": "Не удалось перестроить индекс: {error}. Продолжаю отвечать по прежнему.",
+        "en": "The rebuild failed: {error}. I keep answering from the previous index.",
+    },
+    "stats": {
+        "ru": (
+            "<b>Статистика за {day} (UTC)</b>\n"
+            "Вопросов: {questions} (из кэша: {cached})\n"
+            "Без ответа: {refused} ({refusal:.0%})\n"
+            "Медианная задержка: {latency}\n"
+            "Оценки за всё время: 👍 {up} · 👎 {down}"
+        ),
+        "en": (
+            "<b>Statistics for {day} (UTC)</b>\n"
+            "Questions: {questions} (from the cache: {cached})\n"
+            "Not answered: {refused} ({refusal:.0%})\n"
+            "Median latency: {latency}\n"
+            "Votes of all time: 👍 {up} · 👎 {down}"
+        ),
     },
     "cmd_start": {"ru": "Начать и примеры вопросов", "en": "Start and example questions"},
     "cmd_help": {"ru": "Как пользоваться ботом", "en": "How to use the bot"},

@@ -26,7 +26,7 @@ from embeddings.index import (
     load_index,
     sparse_identity,
 )
-from embeddings.search import Retriever
+from embeddings.search import Passage, Retriever
 from embeddings.sparse import QUERY_TOP_K, SparseVector
 
 log = logging.getLogger(__name__)
@@ -157,6 +157,13 @@ class Pipeline:
         answer = self.answerer.answer(question, result, question_trimmed=trimmed)
         self.cache.put(question, self.index.version, answer)
         return answer
+
+    def passages(self, question: str, limit: int) -> list[Passage]:
+        """The `limit` passages closest to `question`, best first (for "more results")."""
+        cleaned, _ = clean_question(question)
+        if not cleaned or limit <= 0:
+            return []
+        return self.retriever.search(cleaned, limit, None, self.sparse_query(cleaned)).passages
 
     def sparse_query(self, cleaned: str) -> SparseVector | None:
         """The latent-term vector of a question, when the index and the encoder have them."""

@@ -2,8 +2,11 @@
 
 It speaks enough of the Bot API for the bot's end-to-end tests and rejects
 what Telegram rejects: HTML it cannot parse, text longer than 4096
-characters after entity parsing, empty text, an unknown token or method.
-Tests can make it answer 429 with `retry_after` and 502 on `getUpdates`.
+characters after entity parsing, empty text, an unknown token or method,
+`callback_data` over 64 bytes, a callback query answered twice, inline
+results with duplicate or over-long ids, an edit that changes nothing.
+Tests can make it answer 429 with `retry_after` and 502 on `getUpdates`,
+press inline buttons (callback queries) and type inline queries.
 """
 
 from __future__ import annotations
@@ -109,6 +112,9 @@ class BotAPIStub:
     rate_limit: list[int] = field(default_factory=list)  # retry_after of the next 429s
     fail_get_updates: int = 0  # how many getUpdates calls answer 502
     chat_actions: list[tuple[int, str]] = field(default_factory=list)
+    callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by callback query id
+    inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by inline query id
+    edits: list[tuple[int, int, Any]] = field(default_factory=list)  # chat, message, new markup
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -117,6 +123,7 @@ class BotAPIStub:
         self._new_update = asyncio.Event()
         self._new_sent = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._callback_ids: set[str] = set()
         self.url = ""
 
     async def start(self) -> str:
@@ -141,6 +148,8 @@ class BotAPIStub:
     def push(self, **update: Any) -> int:
         """Queue an update (without `update_id`); returns its id."""
         update_id = next(self._update_ids)
+        if "callback_query" in update:
+            self._callback_ids.add(update["callback_query"]["id"])
         self.updates.append({"update_id": update_id, **update})
         self._new_update.set()
         return update_id
@@ -189,6 +198,53 @@ class BotAPIStub:
         message.update(extra or {})
         self.push(**{"edited_message" if edited else "message": message})
         return message
+
+    def press(self, sent: Sent, button: str, *, user_id: int = 1001, language_code: str | None = "ru") -> str:
+        """Press the inline button of `sent` whose text starts with `button`; returns the query id."""
+        data = next((d for t, d in buttons(sent) if t.startswith(button)), None)
+        if data is None:
+            msg = f"no button {button!r} under message {sent.message_id}: {buttons(sent)}"
+            raise LookupError(msg)
+        query_id = f"cq{next(self._ids)}"
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        if language_code:
+            user["language_code"] = language_code
+        chat_type = "private" if sent.chat_id > 0 else "supergroup"
+        message = {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": {"id": sent.chat_id, "type": chat_type},
+            "from": BOT_USER,
+            "text": sent.text,
+        }
+        self.push(
+            callback_query={
+                "id": query_id,
+                "from": user,
+                "message": message,
+                "chat_instance": str(sent.chat_id),
+                "data": data,
+            }
+        )
+        return query_id
+
+    def inline(self, query: str, *, user_id: int = 1001, language_code: str | None = "ru") -> str:
+        """Type `@bot query` in some chat; returns the inline query id."""
+        query_id = f"iq{next(self._ids)}"
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        if language_code:
+            user["language_code"] = language_code
+        self.push(inline_query={"id": query_id, "from": user, "query": query, "offset": ""})
+        return query_id
+
+    async def wait_for(self, condition: Any, within: float = 30.0) -> None:
+        """Wait until `condition()` is true."""
+        deadline = time.monotonic() + within
+        while not condition():
+            if time.monotonic() > deadline:
+                msg = f"condition not met within {within} s"
+                raise TimeoutError(msg)
+            await asyncio.sleep(0.02)
 
     async def wait_sent(self, count: int, within: float = 30.0) -> list[Sent]:
         """Wait until at least `count` messages were sent; returns them all."""
@@ -281,15 +337,52 @@ class BotAPIStub:
         self.chat_actions.append((int(params["chat_id"]), str(params["action"])))
         return True
 
+    async def _m_answercallbackquery(self, params: dict[str, Any]) -> Any:
+        query_id = str(params.get("callback_query_id"))
+        if query_id not in self._callback_ids or query_id in self.callback_answers:
+            msg = "query is too old and response timeout expired or query ID is invalid"
+            raise BadRequestError(msg)
+        self.callback_answers[query_id] = params
+        return True
+
+    async def _m_answerinlinequery(self, params: dict[str, Any]) -> Any:
+        query_id = str(params.get("inline_query_id"))
+        if query_id in self.inline_answers:
+            msg = "query is too old and response timeout expired or query ID is invalid"
+            raise BadRequestError(msg)
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            msg = "RESULTS_TOO_MUCH"
+            raise BadRequestError(msg)
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
+            msg = "RESULT_ID_INVALID" if len(set(ids)) == len(ids) else "RESULT_ID_DUPLICATE"
+            raise BadRequestError(msg)
+        for result in results:
+            content = result.get("input_message_content") or {}
+            _check_text(str(content.get("message_text") or ""), content.get("parse_mode"))
+        self.inline_answers[query_id] = params
+        return True
+
+    async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> Any:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        target = next((m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None)
+        if target is None:
+            msg = "message to edit not found"
+            raise BadRequestError(msg)
+        markup = params.get("reply_markup")
+        _check_markup(markup)
+        if markup == target.params.get("reply_markup"):
+            msg = "message is not modified: specified new message content and reply markup are exactly the same"
+            raise BadRequestError(msg)
+        target.params["reply_markup"] = markup
+        self.edits.append((chat_id, message_id, markup))
+        return {"message_id": message_id, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}}
+
     async def _m_sendmessage(self, params: dict[str, Any]) -> Any:
         html = str(params.get("text") or "")
-        plain = parse_html(html) if params.get("parse_mode") == "HTML" else html
-        if not plain.strip():
-            msg = "message text is empty"
-            raise BadRequestError(msg)
-        if utf16_len(plain) > TEXT_LIMIT:
-            msg = "message is too long"
-            raise BadRequestError(msg)
+        plain = _check_text(html, params.get("parse_mode"))
+        _check_markup(params.get("reply_markup"))
         chat_id = int(params["chat_id"])
         message_id = next(self._ids)
         self.sent.append(Sent(message_id, chat_id, plain, html, params, time.monotonic()))
@@ -304,6 +397,39 @@ class BotAPIStub:
         if params.get("message_thread_id"):
             result["message_thread_id"] = int(params["message_thread_id"])
         return result
+
+
+def buttons(sent: Sent) -> list[tuple[str, str]]:
+    """The inline buttons under a sent message: (text, callback_data)."""
+    markup = sent.params.get("reply_markup") or {}
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    return [(str(b.get("text")), str(b.get("callback_data"))) for row in rows for b in row]
+
+
+def _check_text(text: str, parse_mode: object) -> str:
+    """The plain text of a message as Telegram would accept it, else `BadRequestError`."""
+    plain = parse_html(text) if parse_mode == "HTML" else text
+    if not plain.strip():
+        msg = "message text is empty"
+        raise BadRequestError(msg)
+    if utf16_len(plain) > TEXT_LIMIT:
+        msg = "message is too long"
+        raise BadRequestError(msg)
+    return plain
+
+
+def _check_markup(markup: object) -> None:
+    if not isinstance(markup, dict):
+        return
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                msg = "BUTTON_DATA_INVALID"
+                raise BadRequestError(msg)
+            if not str(button.get("text") or "").strip():
+                msg = "BUTTON_TEXT_EMPTY"
+                raise BadRequestError(msg)
 
 
 def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 
@@ -28,15 +30,17 @@ class RunningBot:
     task: asyncio.Task[None]
 
 
-def bot_settings(stub: BotAPIStub, seeds: Path, index: Path) -> Settings:
-    """Settings of a bot that talks to `stub`."""
-    return Settings(
-        bot_token=TOKEN,
-        telegram_api_url=stub.url,
-        seeds_dir=seeds,
-        index_dir=index,
-        _env_file=None,
-    )
+def bot_settings(stub: BotAPIStub, seeds: Path, index: Path, **overrides: Any) -> Settings:
+    """Settings of a bot that talks to `stub`, with a journal of its own."""
+    values: dict[str, Any] = {
+        "bot_token": TOKEN,
+        "telegram_api_url": stub.url,
+        "seeds_dir": seeds,
+        "index_dir": index,
+        "journal_path": Path(tempfile.mkdtemp(prefix="journal-")) / "bot.sqlite3",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
 
 
 @contextlib.asynccontextmanager

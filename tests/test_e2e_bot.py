@@ -47,7 +47,7 @@ async def test_startup_registers_the_command_menu_in_both_languages(running: Run
     for scope in ("all_private_chats", "all_group_chats"):
         ru = [c["command"] for c in stub.commands[(scope, "ru")]]
         en = stub.commands[(scope, "en")]
-        assert ru == ["start", "help", "sources"]
+        assert ru == ["start", "help", "sources", "new"]
         assert en[2]["description"] == "The articles I know"
         assert stub.commands[(scope, None)] == stub.commands[(scope, "ru")]
 

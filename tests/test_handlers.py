@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +21,10 @@ from tests.fake_session import FakeSession, fake_bot
 
 
 @pytest.fixture
-def dispatcher(tiny_pipeline: Pipeline, tiny_settings: EngineSettings) -> Dispatcher:
+def dispatcher(tiny_pipeline: Pipeline, tiny_settings: EngineSettings, tmp_path: Path) -> Dispatcher:
     tiny_pipeline.answerer.threshold = float("-inf")
     qa = QAService(tiny_pipeline, load_story(tiny_settings.seeds_dir), workers=1)
-    return create_dispatcher(qa, Settings(bot_token=TOKEN, _env_file=None))
+    return create_dispatcher(qa, Settings(bot_token=TOKEN, journal_path=tmp_path / "bot.sqlite3", _env_file=None))
 
 
 def update(

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import commands, errors, groups, private
+from bot.handlers import admin, buttons, commands, errors, groups, inline, private
 
 
 def build_router() -> Router:
-    """The bot's routers: commands first, then private chats, groups, and errors."""
+    """The bot's routers: commands first, then buttons, inline queries, private chats, groups, and errors."""
     root = Router(name="bot")
     root.include_routers(
-        commands.create_router(), private.create_router(), groups.create_router(), errors.create_router()
+        commands.create_router(),
+        admin.create_router(),
+        buttons.create_router(),
+        inline.create_router(),
+        private.create_router(),
+        groups.create_router(),
+        errors.create_router(),
     )
     return root

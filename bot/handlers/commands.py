@@ -1,9 +1,10 @@
-"""/start, /help and /sources, in private chats and in groups."""
+"""/start, /help, /sources and /new, in private chats and in groups."""
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
 from bot.qa import QAService
@@ -19,6 +20,7 @@ def create_router() -> Router:
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help"))
     router.message.register(sources, Command("sources"))
+    router.message.register(new_topic, Command("new"))
     return router
 
 
@@ -52,3 +54,9 @@ async def help_(message: Message, bot: Bot, lang: Lang) -> None:
 async def sources(message: Message, qa: QAService, lang: Lang) -> None:
     """Every article the bot knows, with its passage count."""
     await send_blocks(message, sources_blocks(qa.sources(), lang), reply=message.chat.type != "private")
+
+
+async def new_topic(message: Message, state: FSMContext, lang: Lang) -> None:
+    """Forget the conversation's topic: the next question stands on its own."""
+    await state.clear()
+    await message.reply(escape(text("forgotten", lang)))

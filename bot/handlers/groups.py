@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.filters import AddressedToBot
-from bot.qa import QAService
 from bot.render import escape
-from bot.replying import answer_question
+from bot.replying import Services, converse
 from bot.texts import Lang, text
 
 
@@ -20,10 +20,19 @@ def create_router() -> Router:
     return router
 
 
-async def addressed(message: Message, bot: Bot, qa: QAService, lang: Lang, question: str) -> None:
-    """A mention or a reply to the bot: answer it, or hint when the question is missing."""
+async def addressed(
+    message: Message, bot: Bot, services: Services, state: FSMContext, lang: Lang, question: str
+) -> None:
+    """A mention or a reply to the bot: answer it, or hint when the question is missing.
+
+    Context is per user (and forum topic) in the group; a reply to one of the
+    bot's answers continues that answer's topic, whoever asked it.
+    """
     if not question.strip():
         me = await bot.me()
         await message.reply(text("mention_hint", lang, mention=escape(f"@{me.username}")))
         return
-    await answer_question(message, bot, qa, question, lang, reply=True)
+    replied = None
+    if message.reply_to_message is not None:
+        replied = services.registry.by_message(message.chat.id, message.reply_to_message.message_id)
+    await converse(message, bot, services, state, question, lang, reply=True, replied=replied)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.filters import PrivateQuestion
-from bot.qa import QAService
-from bot.replying import answer_question
+from bot.replying import Services, converse
 from bot.texts import Lang, text
 
 
@@ -21,10 +21,15 @@ def create_router() -> Router:
     return router
 
 
-async def question(message: Message, bot: Bot, qa: QAService, lang: Lang, question: str) -> None:
-    """Answer the question from the articles."""
+async def question(
+    message: Message, bot: Bot, services: Services, state: FSMContext, lang: Lang, question: str
+) -> None:
+    """Answer the question from the articles, as a follow-up of the previous one where it reads so."""
+    replied = None
+    if message.reply_to_message is not None:
+        replied = services.registry.by_message(message.chat.id, message.reply_to_message.message_id)
     # Replies quote the question: answers to quick successive questions can arrive out of order.
-    await answer_question(message, bot, qa, question, lang, reply=True)
+    await converse(message, bot, services, state, question, lang, reply=True, replied=replied)
 
 
 async def unknown_command(message: Message, lang: Lang) -> None:

@@ -1,0 +1,148 @@
+"""Follow-up questions: read a short or anaphoric question in the light of the chat's last topic.
+
+A conversation remembers one topic: the last question that stood on its own.
+"А кто ещё там был?", "And what about trade?" or a bare "БЕЛАЗ?" right after
+it are searched together with that topic; "подробнее" / "more" asks for the
+next passages of the topic's answer. A question that names its own subject
+starts a new topic. The rules look only at the form of the question, never
+at the story, so they hold for any corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+# Words that open a question continuing the previous one ("а ...", "and ...", "ал ...").
+_CONTINUATIONS = frozenset(
+    {"а", "и", "ещё", "еще", "также", "кроме", "тогда", "and", "also", "what about", "how about", "ал", "ал енді"}
+)
+# Words that point back at something said before.
+_ANAPHORA = frozenset(
+    {
+        "там",
+        "туда",
+        "оттуда",
+        "тогда",
+        "он",
+        "она",
+        "они",
+        "его",
+        "её",
+        "ее",
+        "их",
+        "ему",
+        "ей",
+        "им",
+        "этом",
+        "этого",
+        "этой",
+        "это",
+        "этот",
+        "эта",
+        "эти",
+        "этих",
+        "том",
+        "there",
+        "then",
+        "he",
+        "she",
+        "they",
+        "him",
+        "her",
+        "them",
+        "his",
+        "their",
+        "it",
+        "its",
+        "that",
+        "this",
+        "those",
+        "these",
+        "ол",
+        "олар",
+        "сол",
+        "онда",
+    }
+)
+# The whole question asks for more of the same.
+_MORE = frozenset(
+    {
+        "подробнее",
+        "поподробнее",
+        "ещё",
+        "еще",
+        "дальше",
+        "расскажи подробнее",
+        "расскажите подробнее",
+        "а подробнее",
+        "ещё что-нибудь",
+        "more",
+        "tell me more",
+        "more please",
+        "go on",
+        "details",
+        "толығырақ",
+    }
+)
+SHORT_WORDS = 3
+_WORD = re.compile(r"[\w-]+", re.UNICODE)
+
+Kind = Literal["new", "follow_up", "more"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How to answer a message: the query to search and whether it continues a topic."""
+
+    kind: Kind
+    query: str
+    topic: str | None  # the topic it continues (None for a new one)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of `text`."""
+    return _WORD.findall(text.lower().replace("ё", "е"))
+
+
+def _normal(text: str) -> str:
+    return " ".join(words(text))
+
+
+def read(question: str, topic: str | None) -> Reading:
+    """Read `question` given the conversation's `topic` (None when there is none or it expired)."""
+    if topic is None:
+        return Reading("new", question, None)
+    normal = _normal(question)
+    if normal in {_normal(m) for m in _MORE}:
+        return Reading("more", topic, topic)
+    tokens = normal.split()
+    opens = any(normal == c or normal.startswith(c + " ") for c in (_normal(c) for c in _CONTINUATIONS))
+    points_back = any(t in _ANAPHORA for t in tokens)
+    if opens or points_back or len(tokens) <= SHORT_WORDS:
+        return Reading("follow_up", f"{topic} {question}", topic)
+    return Reading("new", question, None)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a conversation remembers: the last standalone question and when it was touched."""
+
+    question: str
+    at: float
+
+    def as_data(self) -> dict[str, Any]:
+        """The form kept in the FSM storage (JSON-friendly, so Redis can hold it too)."""
+        return {"topic": self.question, "at": self.at}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], ttl: float, now: float | None = None) -> Topic | None:
+        """The stored topic, unless missing or silent for longer than `ttl` seconds."""
+        question, at = data.get("topic"), data.get("at")
+        if not isinstance(question, str) or not isinstance(at, int | float):
+            return None
+        if (now if now is not None else time.time()) - at > ttl:
+            return None
+        return cls(question, float(at))

@@ -1,0 +1,64 @@
+"""The buttons under answers: 👍 / 👎 and "more passages"."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message
+
+from bot.keyboards import AnswerAction, answer_keyboard
+from bot.replying import Services, send_more
+from bot.texts import Lang, text
+
+log = logging.getLogger(__name__)
+
+
+def create_router() -> Router:
+    """The buttons' router (a new one per dispatcher)."""
+    router = Router(name=__name__)
+    router.callback_query.register(vote, AnswerAction.filter(F.action.in_({"up", "down"})))
+    router.callback_query.register(more, AnswerAction.filter(F.action == "more"))
+    router.callback_query.register(stale_button)
+    return router
+
+
+async def vote(query: CallbackQuery, callback_data: AnswerAction, services: Services, lang: Lang) -> None:
+    """Record the vote (a second one replaces the first) and show the answer's totals on its buttons."""
+    shown = services.registry.get(callback_data.id)
+    if shown is None:
+        await query.answer(text("answer_expired", lang), show_alert=True)
+        return
+    outcome, up, down = await services.journal.vote(
+        shown.id,
+        query.from_user.id,
+        question=shown.query,
+        sources=shown.source_ids,
+        found=shown.found,
+        vote=1 if callback_data.action == "up" else -1,
+        chat_type=shown.chat_type,
+    )
+    log.info("vote answer=%s outcome=%s up=%d down=%d", shown.id, outcome, up, down)
+    await query.answer(text(f"vote_{outcome}", lang))
+    if outcome != "same" and isinstance(query.message, Message):
+        markup = answer_keyboard(shown.id, shown.lang, more=shown.found, up=up, down=down)
+        try:
+            await query.message.edit_reply_markup(reply_markup=markup)
+        except TelegramBadRequest as exc:  # e.g. the message was deleted meanwhile
+            log.warning("could not update the vote buttons: %s", exc)
+
+
+async def more(query: CallbackQuery, callback_data: AnswerAction, services: Services, lang: Lang) -> None:
+    """Send the next page of passages for the answer."""
+    shown = services.registry.get(callback_data.id)
+    if shown is None or not isinstance(query.message, Message):
+        await query.answer(text("answer_expired", lang), show_alert=True)
+        return
+    await query.answer()
+    await send_more(query.message, services, shown, max(0, callback_data.page), reply=True)
+
+
+async def stale_button(query: CallbackQuery, lang: Lang) -> None:
+    """A button this version of the bot does not know (e.g. from an older one)."""
+    await query.answer(text("answer_expired", lang), show_alert=True)

@@ -1,0 +1,93 @@
+"""Inline mode: `@bot question` in any chat offers the grounded answer and the top passages.
+
+Telegram shows the results as a list; the one the user taps is posted to
+the chat as a message from the user "via @bot". An empty query offers the
+story's example questions, each posting its own answer. Inline mode must be
+switched on for the bot in @BotFather (/setinline).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from aiogram import Router
+from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResultUnion, InputTextMessageContent
+
+from bot.config import Settings
+from bot.qa import QAService
+from bot.render import Block, answer_blocks, escape, source_line, to_messages
+from bot.replying import shorten
+from bot.texts import Lang, text
+from embeddings.answer import Answer
+from embeddings.pipeline import clean_question
+
+log = logging.getLogger(__name__)
+
+MAX_RESULTS = 5
+DESCRIPTION_CHARS = 120
+TELEGRAM_LIMIT = 4096
+
+
+def create_router() -> Router:
+    """The inline queries' router (a new one per dispatcher)."""
+    router = Router(name=__name__)
+    router.inline_query.register(inline_query)
+    return router
+
+
+def _result_id(*parts: str) -> str:
+    return hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:32]  # an id, not a secret
+
+
+def _article(result_id: str, title: str, description: str, html: str) -> InlineQueryResultArticle:
+    return InlineQueryResultArticle(
+        id=result_id,
+        title=shorten(title, 100),
+        description=shorten(description, DESCRIPTION_CHARS),
+        input_message_content=InputTextMessageContent(message_text=html, parse_mode="HTML"),
+    )
+
+
+def answer_message(answer: Answer, lang: Lang) -> str:
+    """The posted message: the question in bold, then the answer, within one message's limit."""
+    header = Block(f"<b>{escape(text('inline_question', lang, question=answer.question))}</b>\n", "")
+    return to_messages([header, *answer_blocks(answer, lang)], TELEGRAM_LIMIT)[0]
+
+
+def answer_results(answer: Answer, lang: Lang) -> list[InlineQueryResultUnion]:
+    """The grounded answer first, then the best passages, each with its source."""
+    first = answer.evidence[0].text if answer.found and answer.evidence else text("not_found", lang)
+    title = text("inline_answer" if answer.found else "inline_not_found", lang)
+    results: list[InlineQueryResultUnion] = [
+        _article(_result_id("answer", answer.question), title, first, answer_message(answer, lang))
+    ]
+    if not answer.found:
+        return results
+    for passage in answer.passages[: MAX_RESULTS - 1]:
+        source = source_line(None, passage.article, lang)
+        html = to_messages([Block(f"«{escape(passage.chunk.text)}»", ""), source], TELEGRAM_LIMIT)[0]
+        results.append(
+            _article(
+                _result_id("passage", answer.question, str(passage.chunk_id)),
+                passage.article.title,
+                passage.chunk.text,
+                html,
+            )
+        )
+    return results
+
+
+async def inline_query(query: InlineQuery, qa: QAService, settings: Settings, lang: Lang) -> None:
+    """Answer an inline query (cached by Telegram for `INLINE_CACHE_SECONDS`)."""
+    question, _ = clean_question(query.query)
+    results: list[InlineQueryResultUnion] = []
+    if question:
+        results = answer_results(await qa.ask(question), lang)
+    else:
+        for example in qa.story.examples_in(lang)[:MAX_RESULTS]:
+            answer = await qa.ask(example)
+            html = answer_message(answer, lang)
+            results.append(_article(_result_id("example", example), example, text("inline_example", lang), html))
+    log.info("inline query answered: %d results", len(results))
+    await query.answer(results, cache_time=settings.inline_cache_seconds, is_personal=False)
