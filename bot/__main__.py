@@ -1,8 +1,9 @@
-"""`python -m bot [run | chat | ask [--json] [QUESTION ...]]`.
+"""`python -m bot [run | chat | ask [--json] [QUESTION ...] | feedback [--limit N]]`.
 
 `run` (the default) starts the Telegram bot, or the console chat when no
 BOT_TOKEN is set. `ask` answers questions without Telegram: those given as
-arguments, else one per line of standard input until EOF. Logs go to stderr.
+arguments, else one per line of standard input until EOF. `feedback`
+reports the users' votes from the journal (JOURNAL_PATH). Logs go to stderr.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     ask_parser.add_argument(
         "question", nargs="*", help="each argument is one question; none: read one per line from stdin"
     )
+    feedback_parser = sub.add_parser("feedback", help="vote counts and the worst-rated questions")
+    feedback_parser.add_argument("--limit", type=int, default=10, help="how many questions to list")
     args = parser.parse_args(argv)
 
     try:
@@ -44,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     command = args.command or "run"
+    if command == "feedback":
+        from bot.console import feedback_report
+
+        feedback_report(settings.journal_path, args.limit)
+        return 0
     try:
         if command == "run" and settings.bot_token is not None:
             from bot.app import run_polling

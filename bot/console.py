@@ -6,8 +6,10 @@ import json
 import sys
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any, TextIO
 
+from bot.journal import JournalDB
 from bot.render import answer_blocks, to_plain
 from bot.texts import Lang, lang_of_text, text
 from embeddings.answer import Answer
@@ -76,3 +78,23 @@ def chat(pipeline: Pipeline, story: Story, *, inp: TextIO = sys.stdin, out: Text
             return
         answer = pipeline.ask(line)
         out.write(to_plain(answer_blocks(answer, lang_of_text(line))) + "\n")
+
+
+def feedback_report(path: Path, limit: int, out: TextIO = sys.stdout) -> None:
+    """`python -m bot feedback`: vote counts and the worst-rated questions from the journal."""
+    if not path.exists():
+        print(f"No feedback yet: {path} does not exist (the bot creates it on its first start).", file=out)
+        return
+    db = JournalDB(path)
+    try:
+        report = db.report(limit)
+    finally:
+        db.close()
+    print(f"Feedback in {path}", file=out)
+    print(f"  👍 {report.up}   👎 {report.down}   answers rated: {report.answers_rated}", file=out)
+    if not report.worst:
+        print("No question has a 👎 yet.", file=out)
+        return
+    print(f"Worst-rated questions (up to {limit}):", file=out)
+    for item in report.worst:
+        print(f"  {item.up - item.down:+d}  (👍 {item.up} / 👎 {item.down})  {item.question}", file=out)

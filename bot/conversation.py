@@ -2,10 +2,11 @@
 
 A conversation remembers one topic: the last question that stood on its own.
 "А кто ещё там был?", "And what about trade?" or a bare "БЕЛАЗ?" right after
-it are searched together with that topic; "подробнее" / "more" asks for the
-next passages of the topic's answer. A question that names its own subject
-starts a new topic. The rules look only at the form of the question, never
-at the story, so they hold for any corpus.
+it may continue that topic; "подробнее" / "more" asks for the next passages
+of the last answer. A question that names its own subject starts a new
+topic. The rules look only at the form of the question, never at the story,
+so they hold for any corpus; the caller then keeps a possible follow-up on
+its own when the articles answer it as it stands.
 """
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def read(question: str, topic: str | None) -> Reading:
     opens = any(normal == c or normal.startswith(c + " ") for c in (_normal(c) for c in _CONTINUATIONS))
     points_back = any(t in _ANAPHORA for t in tokens)
     if opens or points_back or len(tokens) <= SHORT_WORDS:
-        return Reading("follow_up", f"{topic} {question}", topic)
+        return Reading("follow_up", f"{question} {topic}", topic)
     return Reading("new", question, None)
 
 

@@ -65,7 +65,14 @@ def shorten(value: str, limit: int) -> str:
 
 
 async def answer_question(
-    message: Message, bot: Bot, services: Services, reading: Reading, lang: Lang, *, reply: bool
+    message: Message,
+    bot: Bot,
+    services: Services,
+    reading: Reading,
+    lang: Lang,
+    *,
+    reply: bool,
+    answer_id: str | None = None,
 ) -> ShownAnswer:
     """Answer `reading.query` from the articles, showing "typing" meanwhile (not for remembered answers)."""
     qa = services.qa
@@ -77,23 +84,6 @@ async def answer_question(
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id, message_thread_id=thread):
             answer = await qa.ask(reading.query)
     latency_ms = (time.perf_counter() - started) * 1000
-    blocks = answer_blocks(answer, lang)
-    if reading.kind == "follow_up" and reading.topic:
-        blocks.insert(0, note_block(text("follow_up_note", lang, topic=shorten(reading.topic, TOPIC_NOTE_CHARS))))
-    shown = ShownAnswer(
-        id=services.registry.new_id(),
-        query=reading.query,
-        topic=reading.topic or reading.query,
-        found=answer.found,
-        source_ids=tuple(c.article.id for c in answer.citations),
-        chat_id=message.chat.id,
-        chat_type=message.chat.type,
-        lang=lang,
-    )
-    markup = answer_keyboard(shown.id, lang, more=answer.found)
-    sent = await send_blocks(message, blocks, reply=reply, markup=markup)
-    shown.message_ids.extend(m.message_id for m in sent)
-    services.registry.add(shown)
     log.info(
         "answered chat_type=%s kind=%s found=%s cached=%s confidence=%.3f latency_ms=%.1f",
         message.chat.type,
@@ -104,6 +94,23 @@ async def answer_question(
         latency_ms,
     )
     await services.journal.record_question(message.chat.type, answer.found, latency_ms, cached)
+    blocks = answer_blocks(answer, lang)
+    if reading.kind == "follow_up" and reading.topic:
+        blocks.insert(0, note_block(text("follow_up_note", lang, topic=shorten(reading.topic, TOPIC_NOTE_CHARS))))
+    shown = ShownAnswer(
+        id=answer_id or services.registry.new_id(),
+        query=reading.query,
+        topic=reading.topic or reading.query,
+        found=answer.found,
+        source_ids=tuple(c.article.id for c in answer.citations),
+        chat_id=message.chat.id,
+        chat_type=message.chat.type,
+        lang=lang,
+    )
+    services.registry.add(shown)
+    sent = await send_blocks(message, blocks, reply=reply, markup=answer_keyboard(shown.id, lang, more=answer.found))
+    for part in sent:
+        services.registry.attach_message(shown.id, part.chat.id, part.message_id)
     return shown
 
 
@@ -117,7 +124,6 @@ async def send_more(message: Message, services: Services, shown: ShownAnswer, pa
     if chosen and (page + 1) * size < len(passages):
         markup = InlineKeyboardMarkup(inline_keyboard=[[more_button(shown.id, page + 1, shown.lang)]])
     sent = await send_blocks(message, blocks, reply=reply, markup=markup)
-    shown.passages_shown = max(shown.passages_shown, page * size + len(chosen))
     for part in sent:
         services.registry.attach_message(shown.id, part.chat.id, part.message_id)
 
@@ -136,13 +142,17 @@ async def converse(
     """Answer `question` as part of the conversation kept in `state`.
 
     The topic is the conversation's last standalone question (or, for a
-    reply to one of the bot's answers, that answer's topic); a follow-up is
-    searched together with it, and "more" pages through its passages.
+    reply to one of the bot's answers, that answer's topic). A question that
+    reads as a follow-up and that the articles do not answer on its own is
+    searched together with the topic; "more" pages through the last answer's
+    passages.
     """
     data = await state.get_data()
     stored = Topic.from_data(data, services.context_ttl)
     topic = replied.topic if replied is not None else (stored.question if stored else None)
     reading = read(question, topic)
+    if reading.kind == "follow_up" and (await services.qa.ask(question)).found:
+        reading = read(question, None)  # "А что он сказал про БЕЛАЗ?" is answered as it stands
     if reading.kind == "more":
         shown = replied or services.registry.get(str(data.get("answer_id", "")))
         if shown is None:  # forgotten: page through the topic afresh
@@ -157,8 +167,12 @@ async def converse(
                 lang,
             )
             services.registry.add(shown)
-        await send_more(message, services, shown, shown.passages_shown // services.more_page_size, reply=reply)
         await state.set_data({**Topic(shown.topic, time.time()).as_data(), "answer_id": shown.id})
+        page = shown.passages_shown // services.more_page_size
+        shown.passages_shown = (page + 1) * services.more_page_size  # a quick second "more" gets the next page
+        await send_more(message, services, shown, page, reply=reply)
         return
-    shown = await answer_question(message, bot, services, reading, lang, reply=reply)
-    await state.set_data({**Topic(shown.topic, time.time()).as_data(), "answer_id": shown.id})
+    # The conversation moves on before the (slower) answer: a /new or a quick next question sees it.
+    answer_id = services.registry.new_id()
+    await state.set_data({**Topic(reading.topic or reading.query, time.time()).as_data(), "answer_id": answer_id})
+    await answer_question(message, bot, services, reading, lang, reply=reply, answer_id=answer_id)

@@ -56,7 +56,9 @@ async def more(query: CallbackQuery, callback_data: AnswerAction, services: Serv
         await query.answer(text("answer_expired", lang), show_alert=True)
         return
     await query.answer()
-    await send_more(query.message, services, shown, max(0, callback_data.page), reply=True)
+    page = max(0, callback_data.page)
+    shown.passages_shown = max(shown.passages_shown, (page + 1) * services.more_page_size)  # "подробнее" goes on
+    await send_more(query.message, services, shown, page, reply=True)
 
 
 async def stale_button(query: CallbackQuery, lang: Lang) -> None:
