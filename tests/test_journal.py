@@ -86,10 +86,18 @@ def test_feedback_report_lists_the_worst_rated_questions(tmp_path: Path) -> None
     assert "Хороший вопрос?" not in text
 
 
-def test_feedback_command_without_a_journal_says_so(tmp_path: Path) -> None:
-    env = {"JOURNAL_PATH": str(tmp_path / "none.sqlite3"), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "feedback"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    assert "No feedback yet" in result.stdout
+def run_feedback_command(journal: Path) -> str:
+    env = {"JOURNAL_PATH": str(journal), "PATH": "/usr/bin:/bin"}
+    command = [sys.executable, "-m", "bot", "feedback", "--limit", "3"]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_the_feedback_command_reports_the_journal(tmp_path: Path) -> None:
+    assert "No feedback yet" in run_feedback_command(tmp_path / "none.sqlite3")
     assert not (tmp_path / "none.sqlite3").exists()
+    db = JournalDB(tmp_path / "j.sqlite3")
+    vote(db, "a", 1, -1, "Где прошла встреча?")
+    db.close()
+    out = run_feedback_command(tmp_path / "j.sqlite3")
+    assert "👍 0   👎 1   answers rated: 1" in out
+    assert "-1  (👍 0 / 👎 1)  Где прошла встреча?" in out
