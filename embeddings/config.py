@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-IndexType = Literal["auto", "flat", "hnsw", "ivfpq"]
+IndexType = Literal["auto", "flat", "hnsw", "ivf"]
 
 
 class EngineSettings(BaseSettings):

@@ -21,6 +21,7 @@ an interrupted build never leaves a half-written index in place.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -29,8 +30,8 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,26 +51,36 @@ MANIFEST = "manifest.json"
 _FILES = ("manifest.json", "articles.json", "chunks.json", "chunks.faiss", "windows.npy", "centroid.npy")
 _REBUILD = "build it with `python -m embeddings build`"
 HNSW_ABOVE = 50_000  # chunks; below this exact search is both faster and exact
+IVF_ABOVE = 500_000  # chunks; above this HNSW's float vectors and graph outgrow memory
+IVF_NLIST_MAX = 8_192
+TRAIN_PER_LIST = 40  # training vectors per IVF list (FAISS warns below 39)
 
 Progress = Callable[[int, int, float], None]
 
 
 @dataclass(frozen=True)
 class IndexParams:
-    """Which FAISS index to build; `auto` picks by corpus size."""
+    """Which FAISS index to build; `auto` picks by corpus size.
+
+    flat: exact search, up to `HNSW_ABOVE` chunks. hnsw: a graph over the
+    float vectors. ivf: inverted lists over k-means cells with vectors
+    stored as 8-bit scalars (a quarter of the memory), above `IVF_ABOVE`.
+    """
 
     type: str = "auto"
     hnsw_m: int = 32
     hnsw_ef_construction: int = 80
     hnsw_ef_search: int = 64
+    ivf_nlist: int = 0  # 0: about sqrt(chunks), at most IVF_NLIST_MAX
+    ivf_nprobe: int = 32
 
     def resolve(self, count: int) -> IndexParams:
-        """`auto` made concrete for `count` vectors."""
-        if self.type != "auto":
-            return self
-        return IndexParams(
-            "hnsw" if count > HNSW_ABOVE else "flat", self.hnsw_m, self.hnsw_ef_construction, self.hnsw_ef_search
-        )
+        """`auto` made concrete for `count` vectors (and the IVF list count fixed)."""
+        kind = self.type
+        if kind == "auto":
+            kind = "flat" if count <= HNSW_ABOVE else "hnsw" if count <= IVF_ABOVE else "ivf"
+        nlist = self.ivf_nlist or max(1, min(IVF_NLIST_MAX, int(count**0.5), count // TRAIN_PER_LIST))
+        return replace(self, type=kind, ivf_nlist=nlist if kind == "ivf" else 0)
 
     def as_dict(self) -> dict[str, Any]:
         """The parameters that matter for the resolved type."""
@@ -80,7 +91,19 @@ class IndexParams:
                 "ef_construction": self.hnsw_ef_construction,
                 "ef_search": self.hnsw_ef_search,
             }
+        if self.type == "ivf":
+            return {
+                "type": "ivf",
+                "factory": f"IVF{self.ivf_nlist},SQ8",
+                "nlist": self.ivf_nlist,
+                "nprobe": self.ivf_nprobe,
+            }
         return {"type": self.type}
+
+
+def train_sample_size(params: IndexParams, count: int) -> int:
+    """How many vectors an index of `params` trains on (0: it needs no training)."""
+    return min(count, params.ivf_nlist * TRAIN_PER_LIST) if params.type == "ivf" else 0
 
 
 @dataclass(frozen=True)
@@ -194,8 +217,12 @@ def build_index(
 ) -> dict[str, Any]:
     """Chunk, embed and index `corpus` into `out_dir`; returns the manifest.
 
-    Vectors are encoded and added in batches of `batch_size`, so memory grows
-    with the index, not with the encoder's working set.
+    Streams: passages are encoded in batches of `batch_size` straight into
+    memory-mapped files of a temporary folder next to `out_dir` (so memory
+    holds one batch, not the corpus's vectors), an IVF index is trained on a
+    sample of them, and the FAISS index is filled batch by batch. The folder
+    replaces `out_dir` only when complete; an interrupted build leaves the
+    old index in place.
     """
     chunking = chunking or ChunkingParams()
     started = time.perf_counter()
@@ -210,56 +237,67 @@ def build_index(
     sparse_spec = sparse_identity(encoder, sparse)
     total = (len(chunks) + len(windows)) * (2 if sparse_spec else 1)
     report = progress or (_terminal_progress if sys.stderr.isatty() else None)
-
-    index = _new_faiss_index(resolved, dim)
-    vector_sum = np.zeros(dim, dtype=np.float64)
     done = 0
-    for batch in _batches([c.text for c in chunks], batch_size):
-        vectors = encoder.encode_passages(batch)
-        index.add(vectors)
-        vector_sum += vectors.sum(axis=0)
-        done += len(batch)
-        if report:
-            report(done, total, time.perf_counter() - started)
-    window_vectors = np.zeros((len(windows), dim), dtype=np.float32)
-    texts = [window_text(chunks, w, sentences) for w in windows]
-    for offset, batch in enumerate(_batches(texts, batch_size)):
-        row = offset * batch_size
-        window_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
-        done += len(batch)
-        if report:
-            report(done, total, time.perf_counter() - started)
-    centroid = (vector_sum / len(chunks)).astype(np.float32)
-    sparse_parts: tuple[SparseMatrix, SparseMatrix] | None = None
-    if sparse_spec is not None:
-        assert isinstance(encoder, SparseEncoder)
-        matrices = []
-        for group in ([c.text for c in chunks], texts):
-            rows = []
-            for batch in _batches(group, batch_size):
-                rows.extend(encoder.encode_sparse(batch, PASSAGE_TOP_K))
-                done += len(batch)
-                if report:
-                    report(done, total, time.perf_counter() - started)
-            matrices.append(SparseMatrix.from_rows(rows, sparse_spec["dim"]))
-        sparse_parts = (matrices[0], matrices[1])
-    seconds = time.perf_counter() - started
 
-    manifest = {
-        **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
-        "index": resolved.as_dict(),
-        "chunks_hash": chunks_hash(chunks),
-        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "build_seconds": round(seconds, 3),
-        "passages_per_second": round(total / seconds, 1) if seconds else None,
-        "counts": {
-            "articles": len(corpus.articles),
-            "chunks": len(chunks),
-            "sentences": len(sentences),
-            "windows": len(windows),
-        },
-    }
-    _write_atomically(out_dir, manifest, corpus.articles, chunks, index, window_vectors, centroid, sparse_parts)
+    def encode_into(target: Vectors, texts: Sequence[str]) -> None:
+        nonlocal done
+        for row in range(0, len(texts), batch_size):
+            batch = list(texts[row : row + batch_size])
+            target[row : row + len(batch)] = encoder.encode_passages(batch)
+            done += len(batch)
+            if report:
+                report(done, total, time.perf_counter() - started)
+
+    with _building_folder(out_dir) as tmp:
+        chunk_file = tmp / "chunk_vectors.tmp.npy"
+        chunk_vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
+        encode_into(chunk_vectors, [c.text for c in chunks])
+        index = _fill_index(resolved, chunk_vectors)
+        centroid = _mean(chunk_vectors)
+        del chunk_vectors
+        chunk_file.unlink()
+        texts = [window_text(chunks, w, sentences) for w in windows]
+        window_vectors = np.lib.format.open_memmap(
+            tmp / "windows.npy", mode="w+", dtype=np.float32, shape=(len(windows), dim)
+        )
+        encode_into(window_vectors, texts)
+        window_vectors.flush()
+        del window_vectors
+        if sparse_spec is not None:
+            assert isinstance(encoder, SparseEncoder)
+            for name, group in (("sparse_chunks.npz", [c.text for c in chunks]), ("sparse_windows.npz", texts)):
+                rows = []
+                for row in range(0, len(group), batch_size):
+                    batch = group[row : row + batch_size]
+                    rows.extend(encoder.encode_sparse(batch, PASSAGE_TOP_K))
+                    done += len(batch)
+                    if report:
+                        report(done, total, time.perf_counter() - started)
+                SparseMatrix.from_rows(rows, sparse_spec["dim"]).save(tmp / name)
+                del rows
+        seconds = time.perf_counter() - started
+        manifest = {
+            **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
+            "index": resolved.as_dict(),
+            "chunks_hash": chunks_hash(chunks),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "build_seconds": round(seconds, 3),
+            "passages_per_second": round(total / seconds, 1) if seconds else None,
+            "counts": {
+                "articles": len(corpus.articles),
+                "chunks": len(chunks),
+                "sentences": len(sentences),
+                "windows": len(windows),
+            },
+        }
+        (tmp / "articles.json").write_text(
+            json.dumps([_article_to_json(a) for a in corpus.articles], ensure_ascii=False), encoding="utf-8"
+        )
+        (tmp / "chunks.json").write_text(json.dumps([_chunk_to_json(c) for c in chunks]), encoding="utf-8")
+        faiss.write_index(index, str(tmp / "chunks.faiss"))
+        np.save(tmp / "centroid.npy", centroid, allow_pickle=False)
+        # The manifest goes last: a folder with a manifest is a finished build.
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     log.info(
         "index built: %d articles, %d chunks, %d sentences in %.1f s (%.1f passages/s) -> %s",
         len(corpus.articles),
@@ -270,6 +308,25 @@ def build_index(
         out_dir,
     )
     return manifest
+
+
+def _fill_index(params: IndexParams, vectors: Vectors, batch: int = 65_536) -> faiss.Index:
+    """A FAISS index of `vectors` (possibly memory-mapped), trained on a sample and filled in batches."""
+    index = new_faiss_index(params, vectors.shape[1])
+    sample_size = train_sample_size(params, len(vectors))
+    if sample_size:
+        picks = np.sort(np.random.default_rng(0).choice(len(vectors), sample_size, replace=False))
+        index.train(np.ascontiguousarray(vectors[picks]))
+    for row in range(0, len(vectors), batch):
+        index.add(np.ascontiguousarray(vectors[row : row + batch]))
+    return index
+
+
+def _mean(vectors: Vectors, batch: int = 65_536) -> Vectors:
+    total = np.zeros(vectors.shape[1], dtype=np.float64)
+    for row in range(0, len(vectors), batch):
+        total += vectors[row : row + batch].sum(axis=0)
+    return (total / len(vectors)).astype(np.float32)
 
 
 def load_index(index_dir: Path) -> LoadedIndex:
@@ -283,7 +340,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
         raw_articles = json.loads((index_dir / "articles.json").read_text(encoding="utf-8"))
         raw_chunks = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
         chunk_index = faiss.read_index(str(index_dir / "chunks.faiss"))
-        window_vectors = np.load(index_dir / "windows.npy", allow_pickle=False)
+        # Memory-mapped: only the windows of retrieved passages are ever read.
+        window_vectors = np.load(index_dir / "windows.npy", mmap_mode="r", allow_pickle=False)
         centroid = np.load(index_dir / "centroid.npy", allow_pickle=False)
         articles = {a["id"]: _article_from_json(a) for a in raw_articles}
         chunks = [_chunk_from_json(c, articles) for c in raw_chunks]
@@ -313,6 +371,10 @@ def load_index(index_dir: Path) -> LoadedIndex:
         raise IndexFolderError(msg)
     if manifest["index"]["type"] == "hnsw":
         faiss.ParameterSpace().set_index_parameter(chunk_index, "efSearch", int(manifest["index"]["ef_search"]))
+    if manifest["index"]["type"] == "ivf":
+        ivf = faiss.extract_index_ivf(chunk_index)
+        ivf.nprobe = int(manifest["index"]["nprobe"])
+        ivf.make_direct_map()  # `reconstruct` for passages found by the lexical side only
     return LoadedIndex(
         manifest,
         articles,
@@ -343,48 +405,31 @@ def chunk_hash_mismatch(manifest: dict[str, Any], chunks: Sequence[Chunk]) -> bo
     return bool(manifest.get("chunks_hash") != chunks_hash(chunks))
 
 
-def _new_faiss_index(params: IndexParams, dim: int) -> faiss.Index:
+def new_faiss_index(params: IndexParams, dim: int) -> faiss.Index:
+    """An empty inner-product index of the resolved type (an IVF one still needs `train`)."""
     if params.type == "flat":
         return faiss.IndexFlatIP(dim)
     if params.type == "hnsw":
         index = faiss.IndexHNSWFlat(dim, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = params.hnsw_ef_construction
         return index
-    msg = f"unknown index type {params.type!r}: use auto, flat or hnsw"
+    if params.type == "ivf":
+        ivf = faiss.index_factory(dim, f"IVF{params.ivf_nlist},SQ8", faiss.METRIC_INNER_PRODUCT)
+        faiss.extract_index_ivf(ivf).nprobe = params.ivf_nprobe
+        return ivf
+    msg = f"unknown index type {params.type!r}: use auto, flat, hnsw or ivf"
     raise IndexFolderError(msg)
 
 
-def _batches(items: list[str], size: int) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _write_atomically(
-    out_dir: Path,
-    manifest: dict[str, Any],
-    articles: Sequence[Article],
-    chunks: Sequence[Chunk],
-    index: faiss.Index,
-    window_vectors: Vectors,
-    centroid: Vectors,
-    sparse_parts: tuple[SparseMatrix, SparseMatrix] | None,
-) -> None:
+@contextlib.contextmanager
+def _building_folder(out_dir: Path) -> Iterator[Path]:
+    """A temporary folder beside `out_dir` that replaces it when the block completes, else vanishes."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        (tmp / "articles.json").write_text(
-            json.dumps([_article_to_json(a) for a in articles], ensure_ascii=False), encoding="utf-8"
-        )
-        (tmp / "chunks.json").write_text(json.dumps([_chunk_to_json(c) for c in chunks]), encoding="utf-8")
-        faiss.write_index(index, str(tmp / "chunks.faiss"))
-        np.save(tmp / "windows.npy", window_vectors, allow_pickle=False)
-        np.save(tmp / "centroid.npy", centroid, allow_pickle=False)
-        if sparse_parts is not None:
-            sparse_parts[0].save(tmp / "sparse_chunks.npz")
-            sparse_parts[1].save(tmp / "sparse_windows.npz")
-        # The manifest goes last: a folder with a manifest is a finished build.
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        yield tmp
         old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
         if out_dir.exists():
             out_dir.rename(old)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from embeddings.config import EngineSettings
@@ -50,9 +51,32 @@ def test_hnsw_is_a_parameter_recorded_in_the_manifest(tiny_settings: EngineSetti
     assert load_index(tiny_settings.index_dir).chunk_index.ntotal == manifest["counts"]["chunks"]
 
 
-def test_auto_picks_flat_for_small_corpora() -> None:
+def test_ivf_sq8_is_built_streamed_and_searches_like_flat(tiny_settings: EngineSettings) -> None:
+    corpus = load_corpus(tiny_settings.seeds_dir)
+    manifest = build_index(corpus, FakeEncoder(), tiny_settings.index_dir, params=IndexParams(type="ivf"))
+    assert manifest["index"] == {"type": "ivf", "factory": "IVF1,SQ8", "nlist": 1, "nprobe": 32}
+    ivf_pipeline = Pipeline.open(tiny_settings.model_copy(update={"index_type": "ivf"}), encoder=FakeEncoder())
+    assert not (tiny_settings.index_dir / "chunk_vectors.tmp.npy").exists()
+    flat_dir = tiny_settings.index_dir.with_name("flat")
+    build_index(corpus, FakeEncoder(), flat_dir, params=IndexParams(type="flat"))
+    flat = Pipeline(load_index(flat_dir), FakeEncoder())
+    for question in ("Сколько зрителей собрал фестиваль?", "Где откроют заводы по выпуску тракторов?"):
+        ivf_ids = [p.chunk_id for p in ivf_pipeline.ask(question).passages]
+        assert ivf_ids == [p.chunk_id for p in flat.ask(question).passages]
+
+
+def test_auto_picks_flat_then_hnsw_then_ivf_by_size() -> None:
     assert IndexParams().resolve(100).type == "flat"
-    assert IndexParams().resolve(1_000_000).type == "hnsw"
+    assert IndexParams().resolve(100_000).type == "hnsw"
+    large = IndexParams().resolve(1_000_000)
+    assert (large.type, large.ivf_nlist) == ("ivf", 1_000)
+    assert large.as_dict()["factory"] == "IVF1000,SQ8"
+    assert IndexParams(type="ivf", ivf_nlist=256).resolve(10**6).ivf_nlist == 256
+
+
+def test_window_vectors_are_memory_mapped(tiny_settings: EngineSettings) -> None:
+    build_index(load_corpus(tiny_settings.seeds_dir), FakeEncoder(), tiny_settings.index_dir)
+    assert isinstance(load_index(tiny_settings.index_dir).window_vectors, np.memmap)
 
 
 def test_changed_seeds_are_detected_and_rebuilt(tiny_settings: EngineSettings) -> None:
