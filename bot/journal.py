@@ -40,6 +40,19 @@ CREATE TABLE IF NOT EXISTS votes (
 
 
 @dataclass(frozen=True)
+class Vote:
+    """One user's 👍 (+1) or 👎 (-1) on an answer, with what is kept of the answer."""
+
+    answer_id: str
+    user_id: int  # only hashed with the answer id, never stored
+    value: int
+    question: str
+    sources: tuple[str, ...]
+    found: bool
+    chat_type: str
+
+
+@dataclass(frozen=True)
 class Stats:
     """`/stats`: one day's questions and all-time feedback."""
 
@@ -107,31 +120,31 @@ class JournalDB:
                 (now, day, chat_type, int(found), latency_ms, int(cached)),
             )
 
-    def vote(
-        self,
-        answer_id: str,
-        user_id: int,
-        *,
-        question: str,
-        sources: tuple[str, ...],
-        found: bool,
-        vote: int,
-        chat_type: str,
-    ) -> tuple[VoteOutcome, int, int]:
+    def vote(self, vote: Vote) -> tuple[VoteOutcome, int, int]:
         """Record +1 / -1 on an answer; a second vote by the same user replaces the first.
 
         Returns what happened and the answer's 👍 and 👎 totals after it.
         """
-        voter = voter_hash(answer_id, user_id)
+        answer_id = vote.answer_id
+        voter = voter_hash(answer_id, vote.user_id)
         with self._db:
             row = self._db.execute(
                 "SELECT vote FROM votes WHERE answer_id = ? AND voter = ?", (answer_id, voter)
             ).fetchone()
-            outcome: VoteOutcome = "new" if row is None else "same" if row[0] == vote else "changed"
+            outcome: VoteOutcome = "new" if row is None else "same" if row[0] == vote.value else "changed"
             if outcome != "same":
                 self._db.execute(
                     "INSERT OR REPLACE INTO votes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (answer_id, voter, question, ",".join(sources), int(found), vote, chat_type, time.time()),
+                    (
+                        answer_id,
+                        voter,
+                        vote.question,
+                        ",".join(vote.sources),
+                        int(vote.found),
+                        vote.value,
+                        vote.chat_type,
+                        time.time(),
+                    ),
                 )
         up, down = self._db.execute(
             "SELECT COALESCE(SUM(vote > 0), 0), COALESCE(SUM(vote < 0), 0) FROM votes WHERE answer_id = ?",
@@ -185,25 +198,10 @@ class Journal:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._db.record_question, chat_type, found, latency_ms, cached)
 
-    async def vote(
-        self,
-        answer_id: str,
-        user_id: int,
-        *,
-        question: str,
-        sources: tuple[str, ...],
-        found: bool,
-        vote: int,
-        chat_type: str,
-    ) -> tuple[VoteOutcome, int, int]:
+    async def vote(self, vote: Vote) -> tuple[VoteOutcome, int, int]:
         """See `JournalDB.vote`."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._executor,
-            lambda: self._db.vote(
-                answer_id, user_id, question=question, sources=sources, found=found, vote=vote, chat_type=chat_type
-            ),
-        )
+        return await loop.run_in_executor(self._executor, self._db.vote, vote)
 
     async def stats(self, day: str | None = None) -> Stats:
         """See `JournalDB.stats` (today by default)."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,33 @@ def env_for(seeds: Path, index: Path, **extra: str) -> dict[str, str]:
     return {**os.environ, "SEEDS_DIR": str(seeds), "INDEX_DIR": str(index), "PYTHONUNBUFFERED": "1", **extra}
 
 
+@dataclass
+class BotProcess:
+    """`python -m bot` running; `log` holds its stderr once it stopped."""
+
+    process: asyncio.subprocess.Process
+    log: str = ""
+
+
+@contextlib.asynccontextmanager
+async def bot_process(env: dict[str, str]) -> AsyncIterator[BotProcess]:
+    """Start the bot as a process; the block ends with SIGTERM, waiting for a clean exit (killed otherwise)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=ROOT, env=env,
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    running = BotProcess(process)
+    try:
+        yield running
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        running.log = stderr.decode()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
 async def test_the_bot_process_answers_and_stops_gracefully_on_sigterm(
     stub: BotAPIStub,
     real_seeds: Path,
@@ -41,30 +71,17 @@ async def test_the_bot_process_answers_and_stops_gracefully_on_sigterm(
     del real_pipeline  # the index is built
     env = env_for(real_seeds, real_index_dir, BOT_TOKEN=TOKEN, TELEGRAM_API_URL=stub.url)
     started = time.monotonic()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env,
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        for _ in range(600):
-            if "getUpdates" in stub.methods():
-                break
-            await asyncio.sleep(0.02)
+    async with bot_process(env) as running:
+        await stub.wait_for(lambda: "getUpdates" in stub.methods(), within=120)
         startup = time.monotonic() - started
         stub.message("Где депутаты возложили цветы?", user_id=41)
         (reply,) = await stub.wait_sent(1, within=60)
         assert "Монументу Победы" in reply.text
-        rss_mb = resident_mb(process.pid)
+        rss_mb = resident_mb(running.process.pid)
         with capsys.disabled():
             print(f"\n[process] start-up to the first getUpdates: {startup:.2f} s; resident memory {rss_mb:.0f} MB")
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 60)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    log = stderr.decode()
-    assert process.returncode == 0, log
+    log = running.log
+    assert running.process.returncode == 0, log
     assert "ready: @NewsQaTestBot is answering" in log
     assert "Polling stopped" in log
     assert TOKEN not in log

@@ -19,7 +19,7 @@ from tests.botapi_stub import TOKEN, BotAPIStub
 from tests.conftest import ROOT
 from tests.e2e import bot_settings, running_bot
 from tests.fakes import FakeEncoder
-from tests.test_e2e_process import env_for
+from tests.test_e2e_process import bot_process, env_for
 
 ADMIN = 4242
 NEW_ARTICLE = (
@@ -71,11 +71,7 @@ async def test_sighup_picks_up_an_index_built_while_the_bot_runs(
     shutil.copytree(real_seeds, seeds)
     shutil.copytree(real_index_dir, index)
     env = env_for(seeds, index, BOT_TOKEN=TOKEN, TELEGRAM_API_URL=stub.url, AUTO_REBUILD="false")
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env,
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
+    async with bot_process(env) as running:
         await stub.wait_for(lambda: "getUpdates" in stub.methods(), within=120)
         (seeds / "009_hockey.txt").write_text(NEW_ARTICLE, encoding="utf-8")
         build = await asyncio.to_thread(
@@ -83,21 +79,15 @@ async def test_sighup_picks_up_an_index_built_while_the_bot_runs(
             capture_output=True, text=True, timeout=600, check=False,
         )  # fmt: skip
         assert build.returncode == 0, build.stderr
-        process.send_signal(signal.SIGHUP)
-        for _ in range(50):  # the swap is logged; ask once it is done
+        running.process.send_signal(signal.SIGHUP)
+        for _ in range(50):  # the swap is logged; ask until it is done
             stub.message("Кто победил в хоккейном турнире юниоров в Караганде?", user_id=8)
             reply = (await stub.wait_sent(len(stub.sent) + 1, within=60))[-1]
             if "Победила сборная Караганды" in reply.text:
                 break
             await asyncio.sleep(0.5)
         assert "Победила сборная Караганды" in reply.text
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 60)
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    log = stderr.decode()
-    assert process.returncode == 0, log
+    log = running.log
+    assert running.process.returncode == 0, log
     assert "index swapped in: 3 articles" in log
     assert TOKEN not in log

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 from bot.console import feedback_report
-from bot.journal import Journal, JournalDB, today, voter_hash
+from bot.journal import Journal, JournalDB, Vote, today, voter_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def vote(db: JournalDB, answer: str, user: int, value: int, question: str = "Кто?") -> tuple[str, int, int]:
-    return db.vote(answer, user, question=question, sources=("a1",), found=True, vote=value, chat_type="private")
+    return db.vote(Vote(answer, user, value, question, ("a1",), True, "private"))
 
 
 def test_voting_twice_changes_the_vote_and_never_double_counts(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_stats_of_the_day(tmp_path: Path) -> None:
 async def test_the_async_journal_works_off_the_event_loop(tmp_path: Path) -> None:
     journal = Journal(tmp_path / "sub" / "j.sqlite3")
     await journal.record_question("group", True, 12.0, False)
-    outcome = await journal.vote("a", 1, question="q", sources=(), found=False, vote=1, chat_type="group")
+    outcome = await journal.vote(Vote("a", 1, 1, "q", (), False, "group"))
     assert outcome == ("new", 1, 0)
     stats = await journal.stats()
     assert (stats.questions, stats.up) == (1, 1)

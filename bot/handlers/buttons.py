@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
+from bot.journal import Vote
 from bot.keyboards import AnswerAction, answer_keyboard
 from bot.replying import Services, send_more
 from bot.texts import Lang, text
@@ -31,13 +32,15 @@ async def vote(query: CallbackQuery, callback_data: AnswerAction, services: Serv
         await query.answer(text("answer_expired", lang), show_alert=True)
         return
     outcome, up, down = await services.journal.vote(
-        shown.id,
-        query.from_user.id,
-        question=shown.query,
-        sources=shown.source_ids,
-        found=shown.found,
-        vote=1 if callback_data.action == "up" else -1,
-        chat_type=shown.chat_type,
+        Vote(
+            answer_id=shown.id,
+            user_id=query.from_user.id,
+            value=1 if callback_data.action == "up" else -1,
+            question=shown.query,
+            sources=shown.source_ids,
+            found=shown.found,
+            chat_type=shown.chat_type,
+        )
     )
     log.info("vote answer=%s outcome=%s up=%d down=%d", shown.id, outcome, up, down)
     await query.answer(text(f"vote_{outcome}", lang))
