@@ -13,6 +13,7 @@ import logging
 import sys
 
 from bot.config import Settings
+from bot.logs import setup_logging
 from bot.texts import lang_of_user, text
 from embeddings.corpus import load_story
 from embeddings.errors import EmbeddingsError
@@ -43,20 +44,21 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"error: invalid settings: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
     command = args.command or "run"
+    serving = command == "run" and settings.bot_token is not None
+    setup_logging(
+        settings.log_level, json_lines=settings.log_format == "json" or (settings.log_format == "auto" and serving)
+    )
     if command == "feedback":
         from bot.console import feedback_report
 
         feedback_report(settings.journal_path, args.limit)
         return 0
     try:
-        if command == "run" and settings.bot_token is not None:
-            from bot.app import run_polling
+        if serving:
+            from bot.app import run_bot
 
-            return run_polling(settings)
+            return run_bot(settings)
         pipeline = Pipeline.open(settings)
     except EmbeddingsError as exc:
         print(f"error: {exc}", file=sys.stderr)

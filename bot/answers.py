@@ -3,14 +3,20 @@
 Buttons under an answer ("more passages", 👍 / 👎) carry this id, and a reply
 to one of the answer's messages finds its question through it. Bounded: the
 oldest answers are forgotten first; their buttons then say so politely.
+With Redis the answers live there for a week, so any replica can serve a
+button pressed under an answer another replica sent.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
 
 from bot.texts import Lang
 
@@ -31,9 +37,49 @@ class ShownAnswer:
     message_ids: list[int] = field(default_factory=list)
     at: float = field(default_factory=time.time)
 
+    def to_json(self) -> str:
+        """The answer as JSON, for Redis."""
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> ShownAnswer:
+        """The answer `to_json` wrote."""
+        data: dict[str, Any] = json.loads(raw)
+        data["source_ids"] = tuple(data["source_ids"])
+        return cls(**data)
+
+
+def new_answer_id() -> str:
+    """A fresh id: random, so buttons from before a restart never hit another answer."""
+    return secrets.token_urlsafe(6)
+
+
+class Answers(Protocol):
+    """Where shown answers are remembered: `AnswerRegistry` in memory, `RedisAnswers` shared."""
+
+    def new_id(self) -> str:
+        """A fresh answer id."""
+        ...
+
+    async def add(self, answer: ShownAnswer) -> None:
+        """Remember `answer` (again, after a change)."""
+        ...
+
+    async def attach_message(self, answer_id: str, chat_id: int, message_id: int) -> None:
+        """Note that message `message_id` of `chat_id` shows (part of) answer `answer_id`."""
+        ...
+
+    async def get(self, answer_id: str) -> ShownAnswer | None:
+        """The answer with this id, if still remembered."""
+        ...
+
+    async def by_message(self, chat_id: int, message_id: int) -> ShownAnswer | None:
+        """The answer that message `message_id` of `chat_id` belongs to, if remembered."""
+        ...
+
 
 class AnswerRegistry:
-    """An LRU of `ShownAnswer`s by id, and by the chat messages that carry them."""
+    """An LRU of `ShownAnswer`s by id, and by the chat messages that carry them, in this process."""
 
     def __init__(self, max_answers: int = 20_000) -> None:
         self.max_answers = max_answers
@@ -43,11 +89,11 @@ class AnswerRegistry:
     def new_id(self) -> str:
         """A fresh id: random, so buttons from before a restart never hit another answer."""
         while True:
-            answer_id = secrets.token_urlsafe(6)
+            answer_id = new_answer_id()
             if answer_id not in self._answers:
                 return answer_id
 
-    def add(self, answer: ShownAnswer) -> None:
+    async def add(self, answer: ShownAnswer) -> None:
         """Remember `answer`; the least recently used one goes when full."""
         self._answers[answer.id] = answer
         self._answers.move_to_end(answer.id)
@@ -58,24 +104,71 @@ class AnswerRegistry:
             for message_id in old.message_ids:
                 self._by_message.pop((old.chat_id, message_id), None)
 
-    def attach_message(self, answer_id: str, chat_id: int, message_id: int) -> None:
+    async def attach_message(self, answer_id: str, chat_id: int, message_id: int) -> None:
         """Note that message `message_id` of `chat_id` shows (part of) answer `answer_id`."""
         answer = self._answers.get(answer_id)
         if answer is not None:
             answer.message_ids.append(message_id)
             self._by_message[(chat_id, message_id)] = answer_id
 
-    def get(self, answer_id: str) -> ShownAnswer | None:
+    async def get(self, answer_id: str) -> ShownAnswer | None:
         """The answer with this id, if still remembered."""
         answer = self._answers.get(answer_id)
         if answer is not None:
             self._answers.move_to_end(answer_id)
         return answer
 
-    def by_message(self, chat_id: int, message_id: int) -> ShownAnswer | None:
+    async def by_message(self, chat_id: int, message_id: int) -> ShownAnswer | None:
         """The answer that message `message_id` of `chat_id` belongs to, if remembered."""
         answer_id = self._by_message.get((chat_id, message_id))
-        return self.get(answer_id) if answer_id is not None else None
+        return await self.get(answer_id) if answer_id is not None else None
 
     def __len__(self) -> int:
         return len(self._answers)
+
+
+class RedisAnswers:
+    """Shown answers in Redis, each kept `ttl` seconds after its last change."""
+
+    def __init__(self, redis: Redis, *, ttl: int = 7 * 24 * 3600, prefix: str = "newsqa") -> None:
+        self.redis = redis
+        self.ttl = ttl
+        self.prefix = prefix
+
+    def _answer_key(self, answer_id: str) -> str:
+        return f"{self.prefix}:answer:{answer_id}"
+
+    def _message_key(self, chat_id: int, message_id: int) -> str:
+        return f"{self.prefix}:message:{chat_id}:{message_id}"
+
+    def new_id(self) -> str:
+        """A fresh id (48 random bits: a clash within a week is not a practical concern)."""
+        return new_answer_id()
+
+    async def add(self, answer: ShownAnswer) -> None:
+        """Remember `answer` and the messages that carry it."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.set(self._answer_key(answer.id), answer.to_json(), ex=self.ttl)
+            for message_id in answer.message_ids:
+                pipe.set(self._message_key(answer.chat_id, message_id), answer.id, ex=self.ttl)
+            await pipe.execute()
+
+    async def attach_message(self, answer_id: str, chat_id: int, message_id: int) -> None:
+        """Note that message `message_id` of `chat_id` shows (part of) answer `answer_id`."""
+        answer = await self.get(answer_id)
+        if answer is None:
+            return
+        answer.message_ids.append(message_id)
+        await self.add(answer)
+
+    async def get(self, answer_id: str) -> ShownAnswer | None:
+        """The answer with this id, if still remembered."""
+        raw = await self.redis.get(self._answer_key(answer_id))
+        return ShownAnswer.from_json(raw) if raw is not None else None
+
+    async def by_message(self, chat_id: int, message_id: int) -> ShownAnswer | None:
+        """The answer that message `message_id` of `chat_id` belongs to, if remembered."""
+        answer_id = await self.redis.get(self._message_key(chat_id, message_id))
+        if answer_id is None:
+            return None
+        return await self.get(answer_id.decode() if isinstance(answer_id, bytes) else str(answer_id))

@@ -1,4 +1,4 @@
-"""Assemble the bot: Bot over the configured API server, Dispatcher with its dependencies, polling."""
+"""Assemble the bot: Bot over the configured API server, Dispatcher with its dependencies, polling or webhook."""
 
 from __future__ import annotations
 
@@ -17,16 +17,19 @@ from aiogram.fsm.strategy import FSMStrategy
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.token import TokenValidationError
 
-from bot.answers import AnswerRegistry
+from bot.backends import Backends, create_backends
 from bot.config import Settings
 from bot.handlers import build_router
 from bot.journal import Journal
 from bot.logs import redact_secret
-from bot.middlewares import InFlight, LanguageMiddleware, RetryAfter
+from bot.middlewares import AllowedChats, InFlight, LanguageMiddleware, RetryAfter
+from bot.observe import UpdateObserver
 from bot.qa import QAService
 from bot.replying import Services
-from bot.storage import BoundedMemoryStorage
+from bot.sender import Pacer
 from bot.texts import Lang, text
+from bot.throttling import Throttle
+from bot.webhook import serve_webhook, stop_on_signals
 from embeddings.corpus import load_story
 from embeddings.errors import EmbeddingsError
 from embeddings.pipeline import Pipeline
@@ -37,13 +40,22 @@ COMMANDS = ("start", "help", "sources", "new")
 SHUTDOWN_GRACE_SECONDS = 30.0
 
 
-def create_bot(settings: Settings) -> Bot:
-    """A `Bot` talking HTML to the configured Bot API server, resending after 429s."""
+def create_bot(settings: Settings, backends: Backends | None = None) -> Bot:
+    """A `Bot` talking HTML to the configured Bot API server, paced to Telegram's limits, resending after 429s."""
     if settings.bot_token is None:
         msg = "BOT_TOKEN is not set"
         raise ValueError(msg)
+    backends = backends or create_backends(settings)
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(RetryAfter(max_retries=settings.max_send_retries))
+    session.middleware(
+        Pacer(
+            backends.counter,
+            per_second=settings.send_per_second,
+            group_per_minute=settings.group_sends_per_minute,
+            metrics=backends.metrics,
+        )
+    )
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -51,36 +63,53 @@ def create_bot(settings: Settings) -> Bot:
     )
 
 
-def create_dispatcher(qa: QAService, settings: Settings, journal: Journal | None = None) -> Dispatcher:
+def create_dispatcher(
+    qa: QAService, settings: Settings, journal: Journal | None = None, backends: Backends | None = None
+) -> Dispatcher:
     """The dispatcher with the QA service, settings and the bot's records passed to handlers as dependencies.
 
-    Conversation context lives in the FSM storage, one per user and forum
-    topic in groups, bounded and forgotten after `CONTEXT_TTL_SECONDS`.
+    Conversation context lives in the FSM storage (Redis when configured),
+    one per user and forum topic in groups, forgotten after `CONTEXT_TTL_SECONDS`.
     """
     in_flight = InFlight()
     journal = journal or Journal(settings.journal_path)
+    backends = backends or create_backends(settings)
+    qa.batcher.on_batch = backends.metrics.batch_size.observe
     services = Services(
         qa=qa,
-        registry=AnswerRegistry(),
+        registry=backends.answers,
         journal=journal,
+        metrics=backends.metrics,
         more_page_size=settings.more_page_size,
         more_max_passages=settings.more_max_passages,
         context_ttl=settings.context_ttl_seconds,
     )
     dispatcher = Dispatcher(
-        storage=BoundedMemoryStorage(max_keys=settings.context_max_chats, ttl=settings.context_ttl_seconds),
+        storage=backends.storage,
         fsm_strategy=FSMStrategy.USER_IN_TOPIC,
         qa=qa,
         settings=settings,
         in_flight=in_flight,
         services=services,
         journal=journal,
+        backends=backends,
     )
+    dispatcher.update.outer_middleware(UpdateObserver(backends.metrics))
+    dispatcher.update.outer_middleware(AllowedChats(settings.allowed_chats))
     dispatcher.update.outer_middleware(LanguageMiddleware())
     dispatcher.update.outer_middleware(in_flight)
+    throttle = Throttle(
+        backends.counter,
+        per_user=settings.user_questions_per_minute,
+        per_group=settings.group_questions_per_minute,
+        metrics=backends.metrics,
+    )
+    dispatcher.message.middleware(throttle)
     dispatcher.include_router(build_router())
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
+    # Answers in flight finish before the dispatcher closes the FSM storage (its own shutdown handler).
+    dispatcher.shutdown.handlers.insert(0, dispatcher.shutdown.handlers.pop())
     return dispatcher
 
 
@@ -103,7 +132,7 @@ async def on_startup(bot: Bot) -> None:
     log.info("ready: @%s is answering", me.username)
 
 
-async def on_shutdown(in_flight: InFlight, qa: QAService, journal: Journal) -> None:
+async def on_shutdown(in_flight: InFlight, qa: QAService, journal: Journal, backends: Backends) -> None:
     """Let the answers in flight reach their chats before the session closes."""
     if in_flight.count:
         log.info("stopping: waiting for %d answers in flight", in_flight.count)
@@ -111,6 +140,7 @@ async def on_shutdown(in_flight: InFlight, qa: QAService, journal: Journal) -> N
         log.warning("stopping with %d answers unfinished", in_flight.count)
     await qa.close()
     journal.close()
+    await backends.close_redis()
 
 
 async def reload_from_disk(qa: QAService, settings: Settings) -> None:
@@ -125,9 +155,10 @@ async def reload_from_disk(qa: QAService, settings: Settings) -> None:
 
 
 async def serve(settings: Settings, qa: QAService, *, handle_signals: bool = True) -> None:
-    """Long polling until SIGINT/SIGTERM (or until the dispatcher is stopped)."""
-    bot = create_bot(settings)
-    dispatcher = create_dispatcher(qa, settings)
+    """Long polling, or the webhook server when `WEBHOOK_URL` is set, until SIGINT/SIGTERM."""
+    backends = create_backends(settings)
+    bot = create_bot(settings, backends)
+    dispatcher = create_dispatcher(qa, settings, backends=backends)
     reloads: set[asyncio.Task[None]] = set()
     if handle_signals:
 
@@ -137,11 +168,17 @@ async def serve(settings: Settings, qa: QAService, *, handle_signals: bool = Tru
             task.add_done_callback(reloads.discard)
 
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_sighup)
-    await dispatcher.start_polling(bot, handle_signals=handle_signals, close_bot_session=True)
+    if settings.webhook_url is None:
+        await dispatcher.start_polling(bot, handle_signals=handle_signals, close_bot_session=True)
+        return
+    stop = asyncio.Event()
+    if handle_signals:
+        stop_on_signals(stop)
+    await serve_webhook(dispatcher, bot, settings, stop)
 
 
-def run_polling(settings: Settings) -> int:
-    """`python -m bot run` with a token: load everything once, then poll."""
+def run_bot(settings: Settings) -> int:
+    """`python -m bot run` with a token: load everything once, then poll or serve the webhook."""
     assert settings.bot_token is not None
     redact_secret(settings.bot_token.get_secret_value())
     try:

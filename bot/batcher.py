@@ -38,6 +38,7 @@ class MicroBatcher:
         self._closed = False
         self.batches = 0
         self.encoded = 0
+        self.on_batch: Callable[[int], None] | None = None  # told each batch's size (metrics)
 
     async def encode(self, text: str) -> Vector:
         """The vector of `text`, encoded together with whatever else is waiting."""
@@ -81,6 +82,8 @@ class MicroBatcher:
                 continue
             self.batches += 1
             self.encoded += len(batch)
+            if self.on_batch is not None:
+                self.on_batch(len(batch))
             for (_, future), vector in zip(batch, vectors, strict=True):
                 if not future.done():
                     future.set_result(vector)

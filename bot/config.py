@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
@@ -27,13 +30,43 @@ class Settings(EngineSettings):
     more_page_size: int = Field(default=3, ge=1, le=10, description="Passages per 'more' page")
     more_max_passages: int = Field(default=12, ge=1, le=50, description="Passages the 'more' button pages through")
     inline_cache_seconds: int = Field(default=30, ge=0, description="How long Telegram may reuse inline results")
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto", description="json: one JSON object per line; auto: json for the Telegram bot, text otherwise"
+    )
+    # Webhook mode and shared state
+    webhook_url: str | None = Field(default=None, description="Public HTTPS URL Telegram posts updates to")
+    webhook_secret: SecretStr | None = Field(default=None, description="X-Telegram-Bot-Api-Secret-Token; derived")
+    web_host: str = Field(default="0.0.0.0", description="Where the webhook, /healthz and /metrics listen")
+    web_port: int = Field(default=8080, ge=0, le=65535, description="Port of the webhook, /healthz and /metrics")
+    redis_url: str | None = Field(default=None, description="redis://host:port/db for state shared by replicas")
+    # Protection
+    user_questions_per_minute: int = Field(default=20, ge=0, description="Per user; 0 turns the limit off")
+    group_questions_per_minute: int = Field(default=30, ge=0, description="Per group chat; 0 turns it off")
+    send_per_second: int = Field(default=30, ge=1, description="Messages sent per second, all chats together")
+    group_sends_per_minute: int = Field(default=20, ge=1, description="Messages sent per minute into one group")
+    allowed_chats: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), description="Group ids the bot serves (empty: any); it leaves the others"
+    )
 
     @field_validator("bot_token", mode="before")
     @classmethod
     def _empty_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("webhook_url", "redis_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_alphabet(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            msg = "WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("admin_ids", "allowed_chats", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -41,6 +74,18 @@ class Settings(EngineSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of `WEBHOOK_URL`, where the bot's web server takes updates."""
+        return urlsplit(self.webhook_url or "").path or "/webhook"
+
+    def webhook_secret_token(self) -> str:
+        """`WEBHOOK_SECRET`, or one derived from the token: every replica derives the same."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        token = self.bot_token.get_secret_value() if self.bot_token else ""
+        return hashlib.sha256(f"webhook:{token}".encode()).hexdigest()
 
     @field_validator("telegram_api_url")
     @classmethod

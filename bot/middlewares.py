@@ -1,4 +1,4 @@
-"""Middlewares: the reader's language, answers in flight, and resending after a 429."""
+"""Middlewares: allowed chats, the reader's language, answers in flight, and resending after a 429."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiogram.types import TelegramObject, Update, User
+from aiogram.types import Chat, TelegramObject, Update, User
 
 from bot.texts import lang_of_user
 
@@ -31,6 +31,33 @@ class LanguageMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         data["lang"] = lang_of_user(user.language_code if user else None)
         return await handler(event, data)
+
+
+class AllowedChats(BaseMiddleware):
+    """With `ALLOWED_CHATS` set: leaves any other group or channel, and ignores its updates.
+
+    Private chats and inline queries are not chats the bot was added to: they are always served.
+    """
+
+    def __init__(self, allowed: frozenset[int]) -> None:
+        self.allowed = allowed
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        chat: Chat | None = data.get("event_chat")
+        if not self.allowed or chat is None or chat.type == "private" or chat.id in self.allowed:
+            return await handler(event, data)
+        log.warning("update=%s from chat %s (%s), not in ALLOWED_CHATS: leaving", update_id(data), chat.id, chat.type)
+        bot: Bot = data["bot"]
+        try:
+            await bot.leave_chat(chat.id)
+        except TelegramAPIError as exc:  # e.g. no longer a member
+            log.info("could not leave chat %s: %s", chat.id, exc)
+        return None
 
 
 class InFlight(BaseMiddleware):

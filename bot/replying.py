@@ -17,10 +17,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, Message
 from aiogram.utils.chat_action import ChatActionSender
 
-from bot.answers import AnswerRegistry, ShownAnswer
+from bot.answers import Answers, ShownAnswer
 from bot.conversation import Reading, Topic, read
 from bot.journal import Journal
 from bot.keyboards import answer_keyboard, more_button
+from bot.metrics import Metrics
+from bot.observe import current_outcome
 from bot.qa import QAService
 from bot.render import Block, answer_blocks, note_block, passages_blocks, to_messages
 from bot.texts import Lang, text
@@ -35,8 +37,9 @@ class Services:
     """What answering needs besides the message: passed to handlers by the dispatcher."""
 
     qa: QAService
-    registry: AnswerRegistry
+    registry: Answers
     journal: Journal
+    metrics: Metrics
     more_page_size: int = 3
     more_max_passages: int = 12
     context_ttl: float = 300.0
@@ -83,16 +86,14 @@ async def answer_question(
     if answer is None:
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id, message_thread_id=thread):
             answer = await qa.ask(reading.query)
-    latency_ms = (time.perf_counter() - started) * 1000
-    log.info(
-        "answered chat_type=%s kind=%s found=%s cached=%s confidence=%.3f latency_ms=%.1f",
-        message.chat.type,
-        reading.kind,
-        answer.found,
-        cached,
-        answer.confidence,
-        latency_ms,
-    )
+    latency = time.perf_counter() - started
+    latency_ms = latency * 1000
+    outcome = current_outcome()
+    outcome.found, outcome.cached, outcome.kind, outcome.answer_ms = answer.found, cached, reading.kind, latency_ms
+    services.metrics.answers.labels(found=str(answer.found).lower()).inc()
+    services.metrics.answer_latency.observe(latency)
+    if cached:
+        services.metrics.cache_hits.inc()
     await services.journal.record_question(message.chat.type, answer.found, latency_ms, cached)
     blocks = answer_blocks(answer, lang)
     if reading.kind == "follow_up" and reading.topic:
@@ -107,10 +108,10 @@ async def answer_question(
         chat_type=message.chat.type,
         lang=lang,
     )
-    services.registry.add(shown)
+    await services.registry.add(shown)  # before sending: a button can be pressed at once
     sent = await send_blocks(message, blocks, reply=reply, markup=answer_keyboard(shown.id, lang, more=answer.found))
-    for part in sent:
-        services.registry.attach_message(shown.id, part.chat.id, part.message_id)
+    shown.message_ids.extend(part.message_id for part in sent)
+    await services.registry.add(shown)
     return shown
 
 
@@ -125,7 +126,7 @@ async def send_more(message: Message, services: Services, shown: ShownAnswer, pa
         markup = InlineKeyboardMarkup(inline_keyboard=[[more_button(shown.id, page + 1, shown.lang)]])
     sent = await send_blocks(message, blocks, reply=reply, markup=markup)
     for part in sent:
-        services.registry.attach_message(shown.id, part.chat.id, part.message_id)
+        await services.registry.attach_message(shown.id, part.chat.id, part.message_id)
 
 
 async def converse(
@@ -154,7 +155,7 @@ async def converse(
     if reading.kind == "follow_up" and (await services.qa.ask(question)).found:
         reading = read(question, None)  # "А что он сказал про БЕЛАЗ?" is answered as it stands
     if reading.kind == "more":
-        shown = replied or services.registry.get(str(data.get("answer_id", "")))
+        shown = replied or await services.registry.get(str(data.get("answer_id", "")))
         if shown is None:  # forgotten: page through the topic afresh
             shown = ShownAnswer(
                 services.registry.new_id(),
@@ -166,10 +167,10 @@ async def converse(
                 message.chat.type,
                 lang,
             )
-            services.registry.add(shown)
         await state.set_data({**Topic(shown.topic, time.time()).as_data(), "answer_id": shown.id})
         page = shown.passages_shown // services.more_page_size
         shown.passages_shown = (page + 1) * services.more_page_size  # a quick second "more" gets the next page
+        await services.registry.add(shown)
         await send_more(message, services, shown, page, reply=reply)
         return
     # The conversation moves on before the (slower) answer: a /new or a quick next question sees it.

@@ -77,6 +77,14 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "ru": "Извините, что-то пошло не так. Попробуйте ещё раз чуть позже.",
         "en": "Sorry, something went wrong. Please try again in a moment.",
     },
+    "slow_down": {
+        "ru": "Слишком много вопросов подряд. Я снова отвечу через {seconds} с — пожалуйста, подождите.",
+        "en": "That is a lot of questions at once. I will answer again in {seconds} s, please wait.",
+    },
+    "group_slow_down": {
+        "ru": "В этом чате сейчас слишком много вопросов. Я снова отвечу через {seconds} с.",
+        "en": "This chat is asking more than I can answer right now. I will answer again in {seconds} s.",
+    },
     "cmd_new": {"ru": "Новая тема: забыть предыдущий вопрос", "en": "New topic: forget the previous question"},
     "follow_up_note": {
         "ru": "Отвечаю с учётом предыдущего вопроса: «{topic}». Новая тема — /new",

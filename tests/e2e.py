@@ -13,6 +13,7 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 
 from bot.app import create_bot, create_dispatcher
+from bot.backends import create_backends
 from bot.config import Settings
 from bot.qa import QAService
 from embeddings.corpus import load_story
@@ -53,8 +54,9 @@ async def running_bot(
     """
     pipeline.cache.clear()
     qa = qa or QAService(pipeline, load_story(settings.seeds_dir))
-    bot = create_bot(settings)
-    dispatcher = create_dispatcher(qa, settings)
+    backends = create_backends(settings)
+    bot = create_bot(settings, backends)
+    dispatcher = create_dispatcher(qa, settings, backends=backends)
     task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False, polling_timeout=2))
     for _ in range(200):
         if "getUpdates" in stub.methods():

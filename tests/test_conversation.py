@@ -88,24 +88,29 @@ async def test_storage_forgets_after_its_ttl() -> None:
     assert len(storage) == 0
 
 
-def shown(registry: AnswerRegistry, chat: int, *messages: int) -> ShownAnswer:
+async def shown(registry: AnswerRegistry, chat: int, *messages: int) -> ShownAnswer:
     answer = ShownAnswer(registry.new_id(), "q", "q", True, ("a",), chat, "private", "ru", message_ids=list(messages))
-    registry.add(answer)
+    await registry.add(answer)
     return answer
 
 
-def test_registry_finds_answers_by_id_and_by_message_and_stays_bounded() -> None:
+async def test_registry_finds_answers_by_id_and_by_message_and_stays_bounded() -> None:
     registry = AnswerRegistry(max_answers=2)
-    first = shown(registry, 5, 10, 11)
+    first = await shown(registry, 5, 10, 11)
     assert len(first.id.encode()) <= 16
-    assert registry.get(first.id) is first
-    assert registry.by_message(5, 11) is first
-    assert registry.by_message(6, 11) is None
-    registry.attach_message(first.id, 5, 12)
-    assert registry.by_message(5, 12) is first
-    second, third = shown(registry, 5, 20), shown(registry, 5, 30)
-    assert registry.get(first.id) is None
-    assert registry.by_message(5, 10) is None
-    assert registry.get(second.id) is second
-    assert registry.by_message(5, 30) is third
+    assert await registry.get(first.id) is first
+    assert await registry.by_message(5, 11) is first
+    assert await registry.by_message(6, 11) is None
+    await registry.attach_message(first.id, 5, 12)
+    assert await registry.by_message(5, 12) is first
+    second, third = await shown(registry, 5, 20), await shown(registry, 5, 30)
+    assert await registry.get(first.id) is None
+    assert await registry.by_message(5, 10) is None
+    assert await registry.get(second.id) is second
+    assert await registry.by_message(5, 30) is third
     assert len(registry) == 2
+
+
+def test_a_shown_answer_survives_json() -> None:
+    answer = ShownAnswer("abc", "q f", "q", True, ("a", "b"), -5, "supergroup", "en", 3, [7, 8], 1.5)
+    assert ShownAnswer.from_json(answer.to_json()) == answer

@@ -27,7 +27,7 @@ def create_router() -> Router:
 
 async def vote(query: CallbackQuery, callback_data: AnswerAction, services: Services, lang: Lang) -> None:
     """Record the vote (a second one replaces the first) and show the answer's totals on its buttons."""
-    shown = services.registry.get(callback_data.id)
+    shown = await services.registry.get(callback_data.id)
     if shown is None:
         await query.answer(text("answer_expired", lang), show_alert=True)
         return
@@ -54,13 +54,14 @@ async def vote(query: CallbackQuery, callback_data: AnswerAction, services: Serv
 
 async def more(query: CallbackQuery, callback_data: AnswerAction, services: Services, lang: Lang) -> None:
     """Send the next page of passages for the answer."""
-    shown = services.registry.get(callback_data.id)
+    shown = await services.registry.get(callback_data.id)
     if shown is None or not isinstance(query.message, Message):
         await query.answer(text("answer_expired", lang), show_alert=True)
         return
     await query.answer()
     page = max(0, callback_data.page)
     shown.passages_shown = max(shown.passages_shown, (page + 1) * services.more_page_size)  # "подробнее" goes on
+    await services.registry.add(shown)
     await send_more(query.message, services, shown, page, reply=True)
 
 

@@ -34,5 +34,5 @@ async def addressed(
         return
     replied = None
     if message.reply_to_message is not None:
-        replied = services.registry.by_message(message.chat.id, message.reply_to_message.message_id)
+        replied = await services.registry.by_message(message.chat.id, message.reply_to_message.message_id)
     await converse(message, bot, services, state, question, lang, reply=True, replied=replied)

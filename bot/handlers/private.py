@@ -27,7 +27,7 @@ async def question(
     """Answer the question from the articles, as a follow-up of the previous one where it reads so."""
     replied = None
     if message.reply_to_message is not None:
-        replied = services.registry.by_message(message.chat.id, message.reply_to_message.message_id)
+        replied = await services.registry.by_message(message.chat.id, message.reply_to_message.message_id)
     # Replies quote the question: answers to quick successive questions can arrive out of order.
     await converse(message, bot, services, state, question, lang, reply=True, replied=replied)
 

@@ -1,0 +1,42 @@
+"""The bot's Prometheus metrics, in a registry of its own (served at `/metrics`)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64)
+
+
+class Metrics:
+    """Counters and histograms of one bot process; every replica exports its own."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.updates = Counter("newsqa_updates", "Updates received, by type", ["type"], registry=r)
+        self.answers = Counter("newsqa_answers", "Questions answered, by found/not found", ["found"], registry=r)
+        self.answer_latency = Histogram(
+            "newsqa_answer_latency_seconds", "From question to answer ready", buckets=LATENCY_BUCKETS, registry=r
+        )
+        self.update_latency = Histogram(
+            "newsqa_update_latency_seconds", "Handling one update, sends included", buckets=LATENCY_BUCKETS, registry=r
+        )
+        self.cache_hits = Counter("newsqa_cache_hits", "Answers served from the answer cache", registry=r)
+        self.batch_size = Histogram(
+            "newsqa_encoder_batch_size", "Questions per encoder call", buckets=BATCH_BUCKETS, registry=r
+        )
+        self.throttled = Counter("newsqa_throttled", "Messages over a question limit, by scope", ["scope"], registry=r)
+        self.telegram_errors = Counter(
+            "newsqa_telegram_api_errors", "Failed Bot API calls, by method and code", ["method", "code"], registry=r
+        )
+        self.sent = Counter("newsqa_sent_messages", "Messages sent to chats", registry=r)
+        self.send_wait = Histogram(
+            "newsqa_send_wait_seconds", "Time a message waited for Telegram's rate limits", buckets=LATENCY_BUCKETS,
+            registry=r,
+        )  # fmt: skip
+        self.in_flight = Gauge("newsqa_updates_in_flight", "Updates being handled right now", registry=r)
+
+    def exposition(self) -> bytes:
+        """The metrics in Prometheus' text format."""
+        return generate_latest(self.registry)
