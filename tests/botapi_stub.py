@@ -6,7 +6,8 @@ characters after entity parsing, empty text, an unknown token or method,
 `callback_data` over 64 bytes, a callback query answered twice, inline
 results with duplicate or over-long ids, an edit that changes nothing.
 Tests can make it answer 429 with `retry_after` and 502 on `getUpdates`,
-press inline buttons (callback queries) and type inline queries.
+press inline buttons (callback queries), type inline queries, and deliver
+updates to webhooks with the registered secret token, as Telegram does.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 TOKEN = "123456789:AAStandInTokenForTestsOnly_abcdefghij"
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "News QA", "username": "NewsQaTestBot"}
@@ -115,6 +116,9 @@ class BotAPIStub:
     callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by callback query id
     inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by inline query id
     edits: list[tuple[int, int, Any]] = field(default_factory=list)  # chat, message, new markup
+    webhook: dict[str, Any] = field(default_factory=dict)  # the last setWebhook's parameters
+    left_chats: list[int] = field(default_factory=list)
+    delivery_failures: list[tuple[str, str]] = field(default_factory=list)  # webhook URL, status or error
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -272,6 +276,37 @@ class BotAPIStub:
             await asyncio.sleep(quiet)
         return list(self.sent)
 
+    def take_updates(self) -> list[dict[str, Any]]:
+        """The queued updates, removed from the queue (to deliver them to a webhook)."""
+        taken, self.updates = self.updates, []
+        return taken
+
+    async def deliver(self, update: dict[str, Any], urls: Sequence[str], *, within: float = 120.0) -> str:
+        """POST `update` to the first webhook in `urls` that takes it, as Telegram does, retrying until one does.
+
+        Telegram sends the secret token registered with `setWebhook`; an
+        update that a replica does not answer with 200 (it died, it was
+        stopping) is delivered again, here to the next replica in turn.
+        Returns the URL that took it.
+        """
+        headers = {"X-Telegram-Bot-Api-Secret-Token": str(self.webhook.get("secret_token", ""))}
+        deadline = time.monotonic() + within
+        async with ClientSession(timeout=ClientTimeout(total=within)) as session:
+            for url in itertools.cycle(urls):
+                if time.monotonic() > deadline:
+                    break
+                try:
+                    async with session.post(url, json=update, headers=headers) as response:
+                        await response.read()
+                        if response.status == 200:
+                            return url
+                        self.delivery_failures.append((url, str(response.status)))
+                except (ClientError, OSError) as exc:
+                    self.delivery_failures.append((url, type(exc).__name__))
+                await asyncio.sleep(0.05)
+        msg = f"update {update.get('update_id')} was not taken by any of {list(urls)}"
+        raise TimeoutError(msg)
+
     def methods(self) -> list[str]:
         """The methods called, in order."""
         return [m for m, _ in self.requests]
@@ -322,6 +357,22 @@ class BotAPIStub:
         return self.updates[:limit]
 
     async def _m_deletewebhook(self, params: dict[str, Any]) -> Any:
+        self.webhook = {}
+        return True
+
+    async def _m_setwebhook(self, params: dict[str, Any]) -> Any:
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            msg = "bad webhook: secret token contains unallowed characters"
+            raise BadRequestError(msg)
+        if not str(params.get("url", "")).startswith("https://"):
+            msg = "bad webhook: An HTTPS URL must be provided for webhook"
+            raise BadRequestError(msg)
+        self.webhook = params
+        return True
+
+    async def _m_leavechat(self, params: dict[str, Any]) -> Any:
+        self.left_chats.append(int(params["chat_id"]))
         return True
 
     async def _m_setmycommands(self, params: dict[str, Any]) -> Any:

