@@ -50,7 +50,7 @@ def create_bot(settings: Settings, backends: Backends | None = None) -> Bot:
     session.middleware(RetryAfter(max_retries=settings.max_send_retries))
     session.middleware(
         Pacer(
-            backends.counter,
+            backends.limiter,
             per_second=settings.send_per_second,
             group_per_minute=settings.group_sends_per_minute,
             metrics=backends.metrics,
@@ -99,7 +99,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(LanguageMiddleware())
     dispatcher.update.outer_middleware(in_flight)
     throttle = Throttle(
-        backends.counter,
+        backends.limiter,
         per_user=settings.user_questions_per_minute,
         per_group=settings.group_questions_per_minute,
         metrics=backends.metrics,

@@ -1,7 +1,7 @@
 """Where the bot keeps its state: in this process, or in Redis shared by every replica.
 
 Conversation context (aiogram's FSM storage), the shown answers behind the
-buttons, and the rate-limit counters all come from here, so that two
+buttons, and the rate limits all come from here, so that two
 replicas behind one webhook give a user the same follow-up context and the
 same limits. Metrics are always per process (Prometheus scrapes each one).
 """
@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 
 from bot.answers import AnswerRegistry, Answers, RedisAnswers
 from bot.config import Settings
-from bot.counters import MemoryCounter, RedisCounter, WindowCounter
+from bot.limits import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.metrics import Metrics
 from bot.storage import BoundedMemoryStorage
 
@@ -30,7 +30,7 @@ class Backends:
 
     storage: BaseStorage
     answers: Answers
-    counter: WindowCounter
+    limiter: RateLimiter
     metrics: Metrics
     redis: Redis | None = None
 
@@ -56,7 +56,7 @@ def create_backends(settings: Settings) -> Backends:
         return Backends(
             storage=BoundedMemoryStorage(max_keys=settings.context_max_chats, ttl=settings.context_ttl_seconds),
             answers=AnswerRegistry(),
-            counter=MemoryCounter(),
+            limiter=MemoryRateLimiter(),
             metrics=metrics,
         )
     redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
@@ -67,7 +67,7 @@ def create_backends(settings: Settings) -> Backends:
     return Backends(
         storage=storage,
         answers=RedisAnswers(redis, prefix=REDIS_PREFIX),
-        counter=RedisCounter(redis, prefix=REDIS_PREFIX),
+        limiter=RedisRateLimiter(redis, prefix=REDIS_PREFIX),
         metrics=metrics,
         redis=redis,
     )

@@ -2,8 +2,8 @@
 
 Telegram accepts about 30 messages a second from a bot overall and about 20
 a minute into one group. Every message the bot sends first takes a slot in
-the current window (shared by the replicas when the counters live in Redis);
-when the window is full it waits for the next one, in a queue, so a burst of
+the sliding window (shared by the replicas when the limits live in Redis);
+when the window is full it waits until a slot frees, so a burst of
 questions becomes a steady stream of answers rather than a storm of 429s.
 Failed Bot API calls are counted by method and error code.
 """
@@ -31,7 +31,7 @@ from aiogram.exceptions import (
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.counters import WindowCounter
+from bot.limits import RateLimiter
 from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,8 @@ def error_code(exc: TelegramAPIError) -> str:
 class Pacer(BaseRequestMiddleware):
     """A request middleware: paces messages to `per_second` overall and `group_per_minute` per group."""
 
-    def __init__(self, counter: WindowCounter, *, per_second: int, group_per_minute: int, metrics: Metrics) -> None:
-        self.counter = counter
+    def __init__(self, limiter: RateLimiter, *, per_second: int, group_per_minute: int, metrics: Metrics) -> None:
+        self.limiter = limiter
         self.per_second = per_second
         self.group_per_minute = group_per_minute
         self.metrics = metrics
@@ -95,12 +95,12 @@ class Pacer(BaseRequestMiddleware):
         return response
 
     async def _take(self, key: str, limit: int, window: float) -> None:
-        """Wait until a hit of `key` falls within `limit` for its window."""
+        """Wait until `key` may send within `limit` per `window` seconds."""
         while True:
-            count, remaining = await self.counter.hit(key, window)
-            if count <= limit:
+            verdict = await self.limiter.acquire(key, limit, window)
+            if verdict.allowed:
                 return
-            await asyncio.sleep(remaining + 0.001)
+            await asyncio.sleep(verdict.retry_in)
 
 
 def _is_group(chat_id: object) -> bool:

@@ -1,8 +1,8 @@
-"""Per-user and per-group question limits, counted per minute (in Redis when replicas share it).
+"""Per-user and per-group question limits over a sliding minute (in Redis when replicas share it).
 
 Over the limit, the bot says once, politely, when it will answer again,
-and then stays silent until the minute has passed: a flood gets one reply,
-not one per message.
+and then stays silent until then: a flood gets one reply, not one per
+message. Refused messages do not count, so the wait never grows.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from aiogram import BaseMiddleware
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, Message, TelegramObject, User
 
-from bot.counters import WindowCounter
+from bot.limits import RateLimiter
 from bot.metrics import Metrics
 from bot.middlewares import update_id
 from bot.texts import Lang, text
@@ -29,8 +29,8 @@ WINDOW_SECONDS = 60.0
 class Throttle(BaseMiddleware):
     """An inner middleware for messages: lets at most so many per minute reach a handler."""
 
-    def __init__(self, counter: WindowCounter, *, per_user: int, per_group: int, metrics: Metrics) -> None:
-        self.counter = counter
+    def __init__(self, limiter: RateLimiter, *, per_user: int, per_group: int, metrics: Metrics) -> None:
+        self.limiter = limiter
         self.per_user = per_user
         self.per_group = per_group
         self.metrics = metrics
@@ -49,13 +49,15 @@ class Throttle(BaseMiddleware):
         if chat is not None and chat.type in {"group", "supergroup"} and self.per_group:
             limits.append(("group", f"chat:{chat.id}", self.per_group))
         for scope, key, limit in limits:
-            count, remaining = await self.counter.hit(key, WINDOW_SECONDS)
-            if count <= limit:
+            verdict = await self.limiter.acquire(key, limit, WINDOW_SECONDS)
+            if verdict.allowed:
                 continue
             self.metrics.throttled.labels(scope=scope).inc()
-            log.info("throttled update=%s scope=%s hits=%d limit=%d", update_id(data), scope, count, limit)
-            if count == limit + 1 and isinstance(event, Message):
-                await self._say_slow_down(event, scope, math.ceil(remaining), data.get("lang", "ru"))
+            log.info(
+                "throttled update=%s scope=%s limit=%d retry_in=%.1f", update_id(data), scope, limit, verdict.retry_in
+            )
+            if verdict.first_refusal and isinstance(event, Message):
+                await self._say_slow_down(event, scope, math.ceil(verdict.retry_in), data.get("lang", "ru"))
             return None
         return await handler(event, data)
 

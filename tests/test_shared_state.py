@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from bot.answers import RedisAnswers, ShownAnswer
 from bot.backends import create_backends
 from bot.config import Settings
-from bot.counters import MemoryCounter, RedisCounter, WindowCounter
+from bot.limits import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 
 
 def settings(**values: object) -> Settings:
@@ -34,27 +34,31 @@ async def clients(redis_url: str) -> AsyncIterator[Callable[[], Redis]]:
 
 
 @pytest.fixture(params=["memory", "redis"])
-async def counter(request: pytest.FixtureRequest, clients: Callable[[], Redis]) -> WindowCounter:
-    return MemoryCounter() if request.param == "memory" else RedisCounter(clients())
+async def limiter(request: pytest.FixtureRequest, clients: Callable[[], Redis]) -> RateLimiter:
+    return MemoryRateLimiter() if request.param == "memory" else RedisRateLimiter(clients())
 
 
-async def test_a_window_counter_counts_per_key_and_starts_again_in_the_next_window(counter: WindowCounter) -> None:
-    window = 0.5
-    _, remaining = await counter.hit("warm-up", window)
-    await asyncio.sleep(remaining + 0.01)  # start at the beginning of a window
-    counts = [(await counter.hit("a", window))[0] for _ in range(3)]
-    other, remaining = await counter.hit("b", window)
-    assert counts == [1, 2, 3]
-    assert other == 1
-    assert 0 < remaining <= window
-    await asyncio.sleep(remaining + 0.01)
-    assert (await counter.hit("a", window))[0] == 1
+async def test_a_limiter_grants_up_to_the_limit_per_key_then_refuses_until_the_window_slides(
+    limiter: RateLimiter,
+) -> None:
+    window = 0.6
+    granted = [await limiter.acquire("a", 3, window) for _ in range(3)]
+    refused = [await limiter.acquire("a", 3, window) for _ in range(3)]
+    assert all(v.allowed for v in granted)
+    assert not any(v.allowed for v in refused)
+    assert [v.first_refusal for v in refused] == [True, False, False]  # one "slow down", then silence
+    assert 0 < refused[0].retry_in <= window
+    assert (await limiter.acquire("b", 3, window)).allowed  # other keys are not affected
+    await asyncio.sleep(refused[-1].retry_in + 0.05)
+    assert (await limiter.acquire("a", 3, window)).allowed  # refused acts did not push the window out
 
 
-async def test_two_redis_counters_share_one_count(clients: Callable[[], Redis]) -> None:
-    first, second = RedisCounter(clients()), RedisCounter(clients())
-    await first.hit("user:1", 60)
-    assert (await second.hit("user:1", 60))[0] == 2
+async def test_two_redis_limiters_share_one_limit(clients: Callable[[], Redis]) -> None:
+    first, second = RedisRateLimiter(clients()), RedisRateLimiter(clients())
+    assert (await first.acquire("user:1", 2, 60)).allowed
+    assert (await second.acquire("user:1", 2, 60)).allowed
+    assert not (await first.acquire("user:1", 2, 60)).allowed
+    assert not (await second.acquire("user:1", 2, 60)).allowed
 
 
 async def test_shown_answers_in_redis_are_found_by_id_and_by_message_from_another_client(
