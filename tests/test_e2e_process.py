@@ -52,7 +52,8 @@ async def bot_process(env: dict[str, str]) -> AsyncIterator[BotProcess]:
     running = BotProcess(process)
     try:
         yield running
-        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # a test may have killed it
+            process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 60)
         running.log = stderr.decode()
     finally:
