@@ -28,6 +28,7 @@ from tests.test_e2e_process import BotProcess, bot_process, env_for
 pytestmark = pytest.mark.slow
 
 PUBLIC_URL = "https://bot.example.org/tg/webhook"
+UNCACHED = "На какую сумму торгуют друг с другом Беларусь и Казахстан?"
 
 
 @contextlib.asynccontextmanager
@@ -103,10 +104,10 @@ async def test_two_replicas_share_context_and_limits_refuse_bad_secrets_and_lose
         assert ["Слишком много вопросов" in r.text for r in replies] == [False, False, False, True]
 
         # Kill one replica while it holds an update: Telegram delivers it again, the other answers it.
-        update_message = stub.message(JOINT_VENTURES, user_id=403)
+        update_message = stub.message(UNCACHED, user_id=403)  # a cached answer could be sent before the kill
         (update,) = stub.take_updates()
         delivery = asyncio.create_task(stub.deliver(update, hooks))
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.01)
         first.process.kill()
         await first.process.wait()
         assert await delivery == hooks[1]
