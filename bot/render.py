@@ -145,16 +145,25 @@ def to_plain(blocks: Sequence[Block]) -> str:
     return "\n".join(b.plain for b in blocks)
 
 
+def units(value: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji is two)."""
+    return len(value.encode("utf-16-le")) // 2
+
+
 def to_messages(blocks: Sequence[Block], limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """HTML messages of at most `limit` characters, split only between blocks."""
+    """HTML messages of at most `limit` UTF-16 units, split only between blocks.
+
+    The HTML is measured, not the text it shows: it is never shorter, so the
+    text Telegram counts after parsing always fits.
+    """
     pieces: list[str] = []
     for block in blocks:
-        pieces.extend([block.html] if len(block.html) <= limit else _cut_plain(block.plain, limit))
+        pieces.extend([block.html] if units(block.html) <= limit else _cut_plain(block.plain, limit))
     messages: list[str] = []
     current = ""
     for piece in pieces:
         candidate = f"{current}\n{piece}" if current else piece
-        if len(candidate) <= limit:
+        if units(candidate) <= limit:
             current = candidate
             continue
         if current.strip():
@@ -170,14 +179,14 @@ def _cut_plain(plain: str, limit: int) -> list[str]:
     pieces: list[str] = []
     current = ""
     for token in re.findall(r"\S+\s*|\s+", plain):
-        while len(escape(token)) > limit:  # one enormous word: cut it by characters
-            head = token[: limit // 6]
+        while units(escape(token)) > limit:  # one enormous word: cut it by characters
+            head = token[: limit // 6]  # a character escapes to at most 5 units ("&amp;")
             token = token[len(head) :]
             if current:
                 pieces.append(escape(current))
                 current = ""
             pieces.append(escape(head))
-        if len(escape(current + token)) > limit:
+        if units(escape(current + token)) > limit:
             pieces.append(escape(current))
             current = ""
         current += token
