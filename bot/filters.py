@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import Bot
+from aiogram import Bot, F
 from aiogram.filters import BaseFilter
 from aiogram.types import Message, MessageEntity
+
+# A person wrote it: not another bot. Anonymous group admins and posts on behalf of a
+# channel come from Telegram's placeholder bots, with `sender_chat` set: people too.
+FROM_PERSON = (~F.from_user.is_bot) | F.sender_chat
 
 
 def _utf16_slice(text: str, offset: int, length: int) -> str:

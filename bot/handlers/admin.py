@@ -10,6 +10,7 @@ from aiogram.filters import BaseFilter, Command
 from aiogram.types import Message
 
 from bot.config import Settings
+from bot.filters import FROM_PERSON
 from bot.journal import Journal
 from bot.qa import QAService
 from bot.render import escape
@@ -29,7 +30,7 @@ class IsAdmin(BaseFilter):
 def create_router() -> Router:
     """The admin commands' router (a new one per dispatcher)."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}), ~F.from_user.is_bot)
+    router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}), FROM_PERSON)
     router.message.register(reindex, Command("reindex"), IsAdmin())
     router.message.register(stats, Command("stats"), IsAdmin())
     router.message.register(refuse, Command("reindex", "stats"))

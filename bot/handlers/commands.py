@@ -7,6 +7,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
+from bot.filters import FROM_PERSON
 from bot.qa import QAService
 from bot.render import escape, sources_blocks
 from bot.replying import send_blocks
@@ -16,7 +17,7 @@ from bot.texts import Lang, text
 def create_router() -> Router:
     """The commands' router (a new one per dispatcher)."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}), ~F.from_user.is_bot)
+    router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}), FROM_PERSON)
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help"))
     router.message.register(sources, Command("sources"))
