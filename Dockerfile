@@ -18,10 +18,12 @@ RUN if [ -n "$EXTRAS" ]; then \
     else pip install .; fi
 
 COPY seeds ./seeds
-ENV SEEDS_DIR=/app/seeds INDEX_DIR=/data/index JOURNAL_PATH=/data/bot.sqlite3
-RUN mkdir -p /data && chown bot:bot /data
+# The index is built into the image: every replica starts with the same one, at once.
+# /data (a volume) keeps the journal of votes, shared by the replicas of one host.
+ENV SEEDS_DIR=/app/seeds INDEX_DIR=/app/var/index JOURNAL_PATH=/data/bot.sqlite3 WEB_PORT=8080
+RUN mkdir -p /data /app/var && chown bot:bot /data /app/var
 USER bot
-# Built into the image so the first start is instant; a volume on /data keeps rebuilds.
 RUN python -m embeddings build
+EXPOSE 8080
 
 CMD ["python", "-m", "bot"]

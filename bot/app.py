@@ -29,7 +29,7 @@ from bot.replying import Services
 from bot.sender import Pacer
 from bot.texts import Lang, text
 from bot.throttling import Throttle
-from bot.webhook import serve_webhook, stop_on_signals
+from bot.webhook import health_server, serve_webhook, stop_on_signals
 from embeddings.corpus import load_story
 from embeddings.errors import EmbeddingsError
 from embeddings.pipeline import Pipeline
@@ -169,7 +169,8 @@ async def serve(settings: Settings, qa: QAService, *, handle_signals: bool = Tru
 
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, on_sighup)
     if settings.webhook_url is None:
-        await dispatcher.start_polling(bot, handle_signals=handle_signals, close_bot_session=True)
+        async with health_server(dispatcher, bot, settings):
+            await dispatcher.start_polling(bot, handle_signals=handle_signals, close_bot_session=True)
         return
     stop = asyncio.Event()
     if handle_signals:

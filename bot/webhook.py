@@ -10,9 +10,11 @@ Telegram delivers it again (to another replica, behind a load balancer).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -58,22 +60,23 @@ async def health(qa: QAService, backends: Backends) -> tuple[bool, dict[str, Any
     return healthy, {"status": "ok" if healthy else "unhealthy", **checks}
 
 
-def create_web_app(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> web.Application:
-    """The aiohttp application: the webhook route, `/healthz`, `/metrics`, and the dispatcher's start/stop."""
+def create_web_app(dispatcher: Dispatcher, bot: Bot, settings: Settings, *, webhook: bool = True) -> web.Application:
+    """The aiohttp application: `/healthz`, `/metrics`, and with `webhook` the webhook route and start/stop."""
     qa: QAService = dispatcher["qa"]
     backends: Backends = dispatcher["backends"]
     app = web.Application()
-    handler = SecretRequestHandler(
-        dispatcher, bot, handle_in_background=False, secret_token=settings.webhook_secret_token()
-    )
-    # Not handler.register(): that closes the bot's session on shutdown, before the answers in flight are sent.
-    app.router.add_post(settings.webhook_path, handler.handle)
-    setup_application(app, dispatcher, bot=bot)
+    if webhook:
+        handler = SecretRequestHandler(
+            dispatcher, bot, handle_in_background=False, secret_token=settings.webhook_secret_token()
+        )
+        # Not handler.register(): that closes the bot's session on shutdown, before the answers in flight are sent.
+        app.router.add_post(settings.webhook_path, handler.handle)
+        setup_application(app, dispatcher, bot=bot)
 
-    async def close_session(_: web.Application) -> None:
-        await bot.session.close()
+        async def close_session(_: web.Application) -> None:
+            await bot.session.close()
 
-    app.on_cleanup.append(close_session)
+        app.on_cleanup.append(close_session)
 
     async def healthz(_: web.Request) -> web.Response:
         healthy, body = await health(qa, backends)
@@ -115,6 +118,22 @@ async def serve_webhook(dispatcher: Dispatcher, bot: Bot, settings: Settings, st
     await in_flight.wait_idle(STOP_GRACE_SECONDS)
     await runner.cleanup()
     log.info("webhook server stopped")
+
+
+@contextlib.asynccontextmanager
+async def health_server(dispatcher: Dispatcher, bot: Bot, settings: Settings) -> AsyncIterator[None]:
+    """In polling mode: `/healthz` and `/metrics` on `WEB_PORT` (0: none) while the block runs."""
+    if not settings.web_port:
+        yield
+        return
+    runner = web.AppRunner(create_web_app(dispatcher, bot, settings, webhook=False), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+    log.info("health and metrics on %s:%d", settings.web_host, settings.web_port)
+    try:
+        yield
+    finally:
+        await runner.cleanup()
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:

@@ -9,6 +9,25 @@ import yaml
 from tests.conftest import ROOT
 
 
+def test_compose_runs_replicas_sharing_redis_behind_a_proxy_with_health_checks() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"redis", "bot", "proxy"}
+    for name, service in services.items():
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no health check"
+    bot = services["bot"]
+    assert "container_name" not in bot and "ports" not in bot  # or `--scale bot=3` could not start three
+    assert bot["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert "/healthz" in " ".join(bot["healthcheck"]["test"])
+    assert bot["depends_on"]["redis"]["condition"] == "service_healthy"
+    proxy = services["proxy"]
+    caddyfile = proxy["volumes"][0].split(":")[0]
+    assert (ROOT / caddyfile).is_file()
+    config = (ROOT / caddyfile).read_text()
+    assert "name bot" in config and "port 8080" in config  # every replica, found by DNS
+    assert "/metrics" not in config.replace("/healthz and /metrics stay", "")  # metrics stay private
+
+
 def test_compose_builds_the_bot_with_the_readme_entry_point() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     bot = compose["services"]["bot"]

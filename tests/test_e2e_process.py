@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from aiohttp import ClientSession
 
 from embeddings.pipeline import Pipeline
 from tests.botapi_stub import TOKEN, BotAPIStub
 from tests.conftest import ROOT
+from tests.redis_server import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +33,8 @@ def resident_mb(pid: int) -> float:
 
 
 def env_for(seeds: Path, index: Path, **extra: str) -> dict[str, str]:
-    return {**os.environ, "SEEDS_DIR": str(seeds), "INDEX_DIR": str(index), "PYTHONUNBUFFERED": "1", **extra}
+    base = {"SEEDS_DIR": str(seeds), "INDEX_DIR": str(index), "PYTHONUNBUFFERED": "1", "WEB_PORT": str(free_port())}
+    return {**os.environ, **base, **extra}
 
 
 @dataclass
@@ -79,6 +82,12 @@ async def test_the_bot_process_answers_and_stops_gracefully_on_sigterm(
         (reply,) = await stub.wait_sent(1, within=60)
         assert "Монументу Победы" in reply.text
         rss_mb = resident_mb(running.process.pid)
+        async with ClientSession() as session:  # polling mode serves health and metrics too
+            async with session.get(f"http://127.0.0.1:{env['WEB_PORT']}/healthz") as response:
+                assert response.status == 200
+                assert (await response.json())["redis"] is None
+            async with session.get(f"http://127.0.0.1:{env['WEB_PORT']}/metrics") as response:
+                assert 'newsqa_answers_total{found="true"} 1.0' in await response.text()
         with capsys.disabled():
             print(f"\n[process] start-up to the first getUpdates: {startup:.2f} s; resident memory {rss_mb:.0f} MB")
     log = running.log
