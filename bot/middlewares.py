@@ -18,13 +18,16 @@ from bot.texts import lang_of_user
 
 log = logging.getLogger(__name__)
 
+# What an update/message middleware calls to go on.
+NextHandler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
 
 class LanguageMiddleware(BaseMiddleware):
     """Puts `lang` ("ru" or "en") into the handler data, from the user's Telegram language."""
 
     async def __call__(
         self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        handler: NextHandler,
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
@@ -44,7 +47,7 @@ class AllowedChats(BaseMiddleware):
 
     async def __call__(
         self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        handler: NextHandler,
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
@@ -70,7 +73,7 @@ class InFlight(BaseMiddleware):
 
     async def __call__(
         self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        handler: NextHandler,
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:

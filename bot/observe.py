@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextvars
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import Chat, TelegramObject, Update
 
 from bot.metrics import Metrics
+from bot.middlewares import NextHandler
 
 log = logging.getLogger("bot.updates")
 
@@ -54,7 +54,7 @@ class UpdateObserver(BaseMiddleware):
 
     async def __call__(
         self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        handler: NextHandler,
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:

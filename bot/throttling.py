@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
@@ -18,7 +17,7 @@ from aiogram.types import Chat, Message, TelegramObject, User
 
 from bot.limits import RateLimiter
 from bot.metrics import Metrics
-from bot.middlewares import update_id
+from bot.middlewares import NextHandler, update_id
 from bot.texts import Lang, text
 
 log = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ class Throttle(BaseMiddleware):
 
     async def __call__(
         self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        handler: NextHandler,
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
