@@ -23,11 +23,19 @@ class AnswerType(enum.Enum):
 
 
 _CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
-    (AnswerType.AGE, re.compile(r"\bсколько (ему |ей )?лет\b|\bвозраст|\bhow old\b|\bжасы\b|\bнеше жаста", re.I)),
+    # "За сколько лет", "через сколько лет" ask for a span of time, not an age.
+    (
+        AnswerType.AGE,
+        re.compile(
+            r"(?<!за )(?<!через )(?<!на )\bсколько (ему |ей |им )?лет\b|\bвозраст|\bhow old\b|\bжасы\b|\bнеше жаста",
+            re.I,
+        ),
+    ),
     (
         AnswerType.MONEY,
         re.compile(
-            r"\bсколько стои|\bстоимост|\bцен[аыуе]\b|\bзарплат|\bhow much (does|do|did|is|are)\b.*\bcost|\bprice\b"
+            r"\bсколько стои|\bстоимост|\bна какую сумму\b|\bсумм[аеуы]\b|\bцен[аыуе]\b|\bзарплат"
+            r"|\bhow much (does|do|did|is|are)\b.*\bcost|\bprice\b"
             r"|\bsalary\b|\bбағас|\bқанша тұрады",
             re.I,
         ),
@@ -43,7 +51,7 @@ _CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.NUMBER,
         re.compile(
-            r"\bсколько\b|\bскольк|\bкакое количество\b|\bкакой объ[её]м\b|\bна какую сумму\b|\bhow many\b|\bhow much\b"
+            r"\bсколько\b|\bскольк|\bкакое количество\b|\bкакой объ[её]м\b|\bhow many\b|\bhow much\b"
             r"|\bwhat is the (number|volume|amount)\b|\bқанша\b",
             re.I,
         ),

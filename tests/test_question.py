@@ -15,6 +15,8 @@ from embeddings.question import AnswerType, answer_type, holds
         ("When did they meet?", AnswerType.DATE),
         ("Сколько стоит самосвал?", AnswerType.MONEY),
         ("Сколько лет Кошанову?", AnswerType.AGE),
+        ("За сколько лет страна станет цифровой?", AnswerType.NUMBER),
+        ("На какую сумму торгуют страны?", AnswerType.MONEY),
         ("Кто возглавляет палату?", AnswerType.ANY),
     ],
 )
