@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -60,52 +60,63 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-@dataclass(frozen=True)
-class Postings:
-    """Documents containing one term, with that term's precomputed BM25 weight."""
-
-    docs: npt.NDArray[np.int32]
-    weights: npt.NDArray[np.float32]
-
-
 class BM25:
-    """Okapi BM25 with `k1`, `b`; weights are computed once at build time."""
+    """Okapi BM25 with `k1`, `b` over an inverted index held in flat arrays.
 
-    def __init__(self, documents: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> None:
+    Postings are stored CSR-style: one vocabulary (term -> row), and for every
+    row a slice of document ids and their precomputed BM25 term weights. The
+    build collects postings in compact typed buffers, not per-term Python
+    lists, so memory grows by ~8 bytes per (term, document) pair.
+    """
+
+    def __init__(self, documents: Iterable[str], *, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
-        self.size = len(documents)
-        tokenized = [tokenize(doc) for doc in documents]
-        lengths = np.array([len(toks) for toks in tokenized], dtype=np.float32)
-        average = float(lengths.mean()) if self.size and lengths.mean() > 0 else 1.0
-        raw: dict[str, tuple[list[int], list[float]]] = {}
-        for doc_id, toks in enumerate(tokenized):
-            norm = k1 * (1 - b + b * lengths[doc_id] / average)
-            for term, tf in Counter(toks).items():
-                docs, weights = raw.setdefault(term, ([], []))
+        self._vocabulary: dict[str, int] = {}
+        terms, docs, counts, lengths = array("i"), array("i"), array("H"), array("I")
+        for doc_id, doc in enumerate(documents):
+            tokens = tokenize(doc)
+            lengths.append(len(tokens))
+            for term, tf in Counter(tokens).items():
+                terms.append(self._vocabulary.setdefault(term, len(self._vocabulary)))
                 docs.append(doc_id)
-                weights.append(tf * (k1 + 1) / (tf + norm))
-        self._postings = {
-            term: Postings(np.array(d, dtype=np.int32), np.array(w, dtype=np.float32)) for term, (d, w) in raw.items()
-        }
+                counts.append(min(tf, 65_535))
+        self.size = len(lengths)
+        length = np.frombuffer(lengths, dtype=np.uint32).astype(np.float32) if self.size else np.zeros(0, np.float32)
+        average = float(length.mean()) if self.size and length.mean() > 0 else 1.0
+        term_ids = np.frombuffer(terms, dtype=np.int32) if terms else np.zeros(0, np.int32)
+        order = np.argsort(term_ids, kind="stable")
+        self._docs = (np.frombuffer(docs, dtype=np.int32) if docs else np.zeros(0, np.int32))[order]
+        frequency = (np.frombuffer(counts, dtype=np.uint16) if counts else np.zeros(0, np.uint16))[order]
+        frequency = frequency.astype(np.float32)
+        norm = k1 * (1 - b + b * length[self._docs] / average)
+        self._weights = (frequency * (k1 + 1) / (frequency + norm)).astype(np.float32)
+        self._starts = np.zeros(len(self._vocabulary) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term_ids, minlength=len(self._vocabulary)), out=self._starts[1:])
+
+    @property
+    def postings(self) -> int:
+        """How many (term, document) pairs the index holds."""
+        return len(self._docs)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a (stemmed) term; 0 for unknown terms."""
-        postings = self._postings.get(term)
-        if postings is None:
+        row = self._vocabulary.get(term)
+        if row is None:
             return 0.0
-        df = len(postings.docs)
+        df = int(self._starts[row + 1] - self._starts[row])
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def __contains__(self, term: object) -> bool:
-        return term in self._postings
+        return term in self._vocabulary
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every document for `query` (zeros where nothing matches)."""
         total = np.zeros(self.size, dtype=np.float32)
         for term in set(tokenize(query)):
-            postings = self._postings.get(term)
-            if postings is not None:
-                total[postings.docs] += self.idf(term) * postings.weights
+            row = self._vocabulary.get(term)
+            if row is not None:
+                start, end = self._starts[row], self._starts[row + 1]
+                total[self._docs[start:end]] += self.idf(term) * self._weights[start:end]
         return total
 
     def top(self, query: str, k: int) -> list[tuple[int, float]]:

@@ -61,7 +61,7 @@ class Retriever:
         self.index = index
         self.encoder = encoder
         self.depth = depth
-        self.bm25 = BM25([c.text for c in index.chunks])
+        self.bm25 = BM25(c.text for c in index.chunks)
 
     def search(
         self, question: str, k: int, query_vector: Vectors | None = None, query_sparse: SparseVector | None = None
