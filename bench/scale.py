@@ -25,6 +25,7 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import faiss
@@ -33,6 +34,7 @@ import numpy.typing as npt
 
 from embeddings.config import EngineSettings
 from embeddings.index import IVF_NLIST_MAX, IndexParams, new_faiss_index, train_sample_size
+from embeddings.lexical import BM25
 from embeddings.pipeline import encoder_of, rebuild
 
 DIM = 384
@@ -42,6 +44,9 @@ NOISE = 0.55  # spread around a cluster centre: nearest neighbours are near, not
 QUERIES = 1_000
 EXACT_SLICE = 10_000
 K = 10
+LEXICAL_BATCH = 10_000
+LEXICAL_VOCABULARY = 200_000
+WORDS_PER_DOCUMENT = 80
 
 Matrix = npt.NDArray[np.float32]
 
@@ -153,6 +158,56 @@ def search_part(total: int, workdir: Path, index_type: str) -> None:
     print(f"[scale] peak resident memory {peak_rss_mb():.0f} MB (targets: recall@10 >= 0.95, p95 <= 50 ms, <= 1500 MB)")
 
 
+def resident_mb() -> float:
+    """Resident memory of this process now."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def synthetic_documents(total: int, vocabulary: list[str], weights: npt.NDArray[np.float64]) -> Iterator[str]:
+    """`total` documents of ~80 words drawn with Zipf frequencies, generated lazily from a fixed seed."""
+    rng = np.random.default_rng(7)
+    for start in range(0, total, LEXICAL_BATCH):
+        size = min(LEXICAL_BATCH, total - start)
+        words = rng.choice(len(vocabulary), size=(size, WORDS_PER_DOCUMENT), p=weights)
+        for row in words:
+            yield " ".join(vocabulary[i] for i in row)
+
+
+def lexical_part(total: int) -> None:
+    """BM25 over `total` synthetic documents: build time, memory, query latency."""
+    rng = np.random.default_rng(3)
+    letters = list("абвгдежзиклмнопрстуфхцчшэюя")
+    vocabulary = sorted({"".join(rng.choice(letters, int(rng.integers(5, 11)))) for _ in range(LEXICAL_VOCABULARY)})
+    rng.shuffle(vocabulary)  # ranks are random, not alphabetical
+    ranks = np.arange(1, len(vocabulary) + 1, dtype=np.float64)
+    weights = ranks**-1.07
+    weights /= weights.sum()
+    before = resident_mb()
+    started = time.perf_counter()
+    bm25 = BM25(synthetic_documents(total, vocabulary, weights))
+    built = time.perf_counter() - started
+    grown = resident_mb() - before
+    print(
+        f"[lexical] BM25 over {total:,} synthetic documents ({WORDS_PER_DOCUMENT} words, {len(vocabulary):,}-word "
+        f"Zipf vocabulary): built in {built:.0f} s ({total / built:,.0f} documents/s, tokenising included), "
+        f"{bm25.postings:,} postings, resident memory +{grown:.0f} MB"
+    )
+    queries = [
+        " ".join(vocabulary[int(i)] for i in rng.integers(0, 20_000, int(rng.integers(3, 7)))) for _ in range(QUERIES)
+    ]
+    latencies = []
+    for query in queries:
+        started = time.perf_counter()
+        bm25.top(query, 30)
+        latencies.append((time.perf_counter() - started) * 1000)
+    latencies.sort()
+    print(
+        f"[lexical] query (3-6 terms among the 20,000 most frequent, top 30 through the inverted index): "
+        f"p50 {statistics.median(latencies):.1f} ms, p95 {latencies[int(0.95 * (QUERIES - 1))]:.1f} ms"
+    )
+
+
 def real_part(workdir: Path) -> None:
     """End-to-end indexing throughput of the real encoder on the project's articles."""
     settings = EngineSettings(index_dir=workdir / "real-index")
@@ -184,12 +239,16 @@ def main() -> None:
     """Run both parts."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vectors", type=int, default=1_000_000, help="synthetic vectors for the search part")
-    parser.add_argument("--skip-real", action="store_true", help="only the synthetic search part")
+    parser.add_argument("--documents", type=int, default=1_000_000, help="synthetic documents for the BM25 part")
+    parser.add_argument("--skip-real", action="store_true", help="no real-encoder part")
+    parser.add_argument("--skip-lexical", action="store_true", help="no BM25 part")
     parser.add_argument("--type", default="auto", choices=("auto", "flat", "hnsw", "ivf"), help="index type")
     args = parser.parse_args()
     print(f"[scale] machine: {os.cpu_count()} cores, faiss {faiss.__version__}; IVF lists at most {IVF_NLIST_MAX}")
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         search_part(args.vectors, Path(tmp), args.type)
+        if not args.skip_lexical:
+            lexical_part(args.documents)
         if not args.skip_real:
             real_part(Path(tmp))
 

@@ -46,18 +46,20 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content tokens of `text` (stop words dropped)."""
-    words = _WORD.findall(text.lower().replace("ё", "е"))
-    tokens: list[str] = []
-    for word in words:
-        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        if _CYRILLIC.search(word):
-            tokens.append(_stemmer("russian").stemWord(word))
-        elif _LATIN.search(word):
-            tokens.append(_stemmer("english").stemWord(word))
-        else:
-            tokens.append(word)
-    return tokens
+    tokens = [_token(word) for word in _WORD.findall(text.lower().replace("ё", "е"))]
+    return [t for t in tokens if t]
+
+
+@lru_cache(maxsize=262_144)
+def _token(word: str) -> str:
+    """The stem of a lower-cased word; empty for a stop word (words repeat, so stems are remembered)."""
+    if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+        return ""
+    if _CYRILLIC.search(word):
+        return str(_stemmer("russian").stemWord(word))
+    if _LATIN.search(word):
+        return str(_stemmer("english").stemWord(word))
+    return word
 
 
 class BM25:
