@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import BaseFilter, Command
 from aiogram.types import Message
 
 from bot.config import Settings
-from bot.filters import FROM_PERSON
+from bot.filters import FromPerson, InChat
 from bot.journal import Journal
 from bot.qa import QAService
 from bot.render import escape
@@ -30,7 +30,7 @@ class IsAdmin(BaseFilter):
 def create_router() -> Router:
     """The admin commands' router (a new one per dispatcher)."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}), FROM_PERSON)
+    router.message.filter(InChat("private", "group", "supergroup"), FromPerson())
     router.message.register(reindex, Command("reindex"), IsAdmin())
     router.message.register(stats, Command("stats"), IsAdmin())
     router.message.register(refuse, Command("reindex", "stats"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
-from bot.filters import FROM_PERSON
+from bot.filters import FromPerson, InChat
 from bot.qa import QAService
 from bot.render import escape, sources_blocks
 from bot.replying import send_blocks
@@ -17,7 +17,7 @@ from bot.texts import Lang, text
 def create_router() -> Router:
     """The commands' router (a new one per dispatcher)."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type.in_({"private", "group", "supergroup"}), FROM_PERSON)
+    router.message.filter(InChat("private", "group", "supergroup"), FromPerson())
     router.message.register(start, CommandStart())
     router.message.register(help_, Command("help"))
     router.message.register(sources, Command("sources"))

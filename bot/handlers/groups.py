@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.filters import FROM_PERSON, AddressedToBot
+from bot.filters import AddressedToBot, FromPerson, InChat
 from bot.render import escape
 from bot.replying import Services, converse
 from bot.texts import Lang, text
@@ -15,7 +15,7 @@ from bot.texts import Lang, text
 def create_router() -> Router:
     """The groups' router (a new one per dispatcher)."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type.in_({"group", "supergroup"}), FROM_PERSON)
+    router.message.filter(InChat("group", "supergroup"), FromPerson())
     router.message.register(addressed, AddressedToBot())
     return router
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot.filters import PrivateQuestion
+from bot.filters import InChat, IsCommand, PrivateQuestion
 from bot.replying import Services, converse
 from bot.texts import Lang, text
 
@@ -14,9 +14,9 @@ from bot.texts import Lang, text
 def create_router() -> Router:
     """The private chats' router (a new one per dispatcher)."""
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(InChat("private"))
     router.message.register(question, PrivateQuestion())
-    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(unknown_command, IsCommand())
     router.message.register(not_text)
     return router
 
