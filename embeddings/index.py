@@ -12,8 +12,13 @@ seeds again:
                      adjacent ones), for picking the quoted evidence
     centroid.npy     the mean chunk vector: a question's similarity to it is
                      the baseline its best match is judged against
-    sparse_*.npz     learned sparse vectors of chunks and windows, when the
-                     encoder has a sparse head (see `sparse.py`)
+    bm25/            BM25's vocabulary and inverted file over the chunks
+    sparse_chunks/   learned sparse vectors of the chunks and their inverted
+                     file, when the encoder has a sparse head (see `sparse.py`)
+    sparse_windows/  the same vectors of the evidence windows
+
+The arrays are `.npy` files, memory-mapped on load: a query reads the pages
+it touches, and start-up does not rebuild any statistics.
 
 A build writes into a temporary sibling folder and swaps it in at the end, so
 an interrupted build never leaves a half-written index in place.
@@ -42,13 +47,23 @@ from embeddings.chunking import Chunk, ChunkingParams, Sentence, chunk_corpus
 from embeddings.corpus import Article, Corpus, Span
 from embeddings.encoders import Encoder, EncoderSpec, SparseEncoder, Vectors
 from embeddings.errors import IndexFolderError, StaleIndexError
+from embeddings.lexical import BM25
+from embeddings.postings import MatrixWriter
 from embeddings.sparse import PASSAGE_TOP_K, QUERY_TOP_K, SparseIndex, SparseMatrix
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
-_FILES = ("manifest.json", "articles.json", "chunks.json", "chunks.faiss", "windows.npy", "centroid.npy")
+_FILES = (
+    "manifest.json",
+    "articles.json",
+    "chunks.json",
+    "chunks.faiss",
+    "windows.npy",
+    "centroid.npy",
+    "bm25/bm25.json",
+)
 _REBUILD = "build it with `python -m embeddings build`"
 HNSW_ABOVE = 50_000  # chunks; below this exact search is both faster and exact
 IVF_ABOVE = 500_000  # chunks; above this HNSW's float vectors and graph outgrow memory
@@ -149,6 +164,7 @@ class LoadedIndex:
     chunk_index: faiss.Index
     window_vectors: Vectors
     centroid: Vectors
+    bm25: BM25
     sparse_chunks: SparseIndex | None = None
     sparse_windows: SparseMatrix | None = None
 
@@ -219,10 +235,11 @@ def build_index(
 
     Streams: passages are encoded in batches of `batch_size` straight into
     memory-mapped files of a temporary folder next to `out_dir` (so memory
-    holds one batch, not the corpus's vectors), an IVF index is trained on a
-    sample of them, and the FAISS index is filled batch by batch. The folder
-    replaces `out_dir` only when complete; an interrupted build leaves the
-    old index in place.
+    holds one batch, not the corpus's vectors or sparse rows), an IVF index
+    is trained on a sample of them, and the FAISS index is filled batch by
+    batch; BM25 and the sparse inverted files are written the same way. The
+    folder replaces `out_dir` only when complete; an interrupted build leaves
+    the old index in place.
     """
     chunking = chunking or ChunkingParams()
     started = time.perf_counter()
@@ -239,11 +256,17 @@ def build_index(
     report = progress or (_terminal_progress if sys.stderr.isatty() else None)
     done = 0
 
-    def encode_into(target: Vectors, texts: Sequence[str]) -> None:
+    def chunk_text(i: int) -> str:
+        return chunks[i].text
+
+    def windows_text(i: int) -> str:
+        return window_text(chunks, windows[i], sentences)
+
+    def batches(count: int, text_of: Callable[[int], str]) -> Iterator[tuple[int, list[str]]]:
         nonlocal done
-        for row in range(0, len(texts), batch_size):
-            batch = list(texts[row : row + batch_size])
-            target[row : row + len(batch)] = encoder.encode_passages(batch)
+        for row in range(0, count, batch_size):
+            batch = [text_of(i) for i in range(row, min(row + batch_size, count))]
+            yield row, batch
             done += len(batch)
             if report:
                 report(done, total, time.perf_counter() - started)
@@ -251,30 +274,34 @@ def build_index(
     with _building_folder(out_dir) as tmp:
         chunk_file = tmp / "chunk_vectors.tmp.npy"
         chunk_vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
-        encode_into(chunk_vectors, [c.text for c in chunks])
+        for row, batch in batches(len(chunks), chunk_text):
+            chunk_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
         index = _fill_index(resolved, chunk_vectors)
         centroid = _mean(chunk_vectors)
         del chunk_vectors
         chunk_file.unlink()
-        texts = [window_text(chunks, w, sentences) for w in windows]
         window_vectors = np.lib.format.open_memmap(
             tmp / "windows.npy", mode="w+", dtype=np.float32, shape=(len(windows), dim)
         )
-        encode_into(window_vectors, texts)
+        for row, batch in batches(len(windows), windows_text):
+            window_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
         window_vectors.flush()
         del window_vectors
         if sparse_spec is not None:
             assert isinstance(encoder, SparseEncoder)
-            for name, group in (("sparse_chunks.npz", [c.text for c in chunks]), ("sparse_windows.npz", texts)):
-                rows = []
-                for row in range(0, len(group), batch_size):
-                    batch = group[row : row + batch_size]
-                    rows.extend(encoder.encode_sparse(batch, PASSAGE_TOP_K))
-                    done += len(batch)
-                    if report:
-                        report(done, total, time.perf_counter() - started)
-                SparseMatrix.from_rows(rows, sparse_spec["dim"]).save(tmp / name)
-                del rows
+            for name, count, text_of in (
+                ("sparse_chunks", len(chunks), chunk_text),
+                ("sparse_windows", len(windows), windows_text),
+            ):
+                writer = MatrixWriter(sparse_spec["dim"], tmp / name)
+                for _, batch in batches(count, text_of):
+                    for ids, values in encoder.encode_sparse(batch, PASSAGE_TOP_K):
+                        writer.add(ids, values)
+                matrix = writer.close()
+                if name == "sparse_chunks":
+                    SparseIndex.build(matrix, tmp / name / "postings")
+                del matrix
+        BM25.build((c.text for c in chunks), tmp / "bm25")
         seconds = time.perf_counter() - started
         manifest = {
             **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
@@ -345,10 +372,12 @@ def load_index(index_dir: Path) -> LoadedIndex:
         centroid = np.load(index_dir / "centroid.npy", allow_pickle=False)
         articles = {a["id"]: _article_from_json(a) for a in raw_articles}
         chunks = [_chunk_from_json(c, articles) for c in raw_chunks]
-        sparse_chunks = sparse_windows = None
+        bm25 = BM25.load(index_dir / "bm25")
+        sparse_chunks: SparseIndex | None = None
+        sparse_windows: SparseMatrix | None = None
         if manifest.get("sparse"):
-            sparse_chunks = SparseMatrix.load(index_dir / "sparse_chunks.npz")
-            sparse_windows = SparseMatrix.load(index_dir / "sparse_windows.npz")
+            sparse_chunks = SparseIndex.load(index_dir / "sparse_chunks")
+            sparse_windows = SparseMatrix.load(index_dir / "sparse_windows")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
         raise IndexFolderError(msg) from exc
@@ -364,7 +393,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
         or window_vectors.shape != (len(windows), chunk_index.d)
         or centroid.shape != (chunk_index.d,)
         or chunk_hash_mismatch(manifest, chunks)
-        or (sparse_chunks is not None and len(sparse_chunks) != len(chunks))
+        or bm25.size != len(chunks)
+        or (sparse_chunks is not None and len(sparse_chunks.matrix) != len(chunks))
         or (sparse_windows is not None and len(sparse_windows) != len(windows))
     ):
         msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); {_REBUILD}"
@@ -386,7 +416,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
         chunk_index,
         window_vectors,
         centroid,
-        SparseIndex(sparse_chunks) if sparse_chunks is not None else None,
+        bm25,
+        sparse_chunks,
         sparse_windows,
     )
 

@@ -1,23 +1,28 @@
-"""BM25 over Snowball-stemmed tokens, with an inverted index.
+"""BM25 over Snowball-stemmed tokens, with an inverted file.
 
 Russian and English words are stemmed with PyStemmer (Kazakh words, which
 Snowball has no stemmer for, are kept whole). A query touches only the
 postings of its own terms, so the cost grows with the matches, not with the
-corpus.
+corpus. The index is built with the rest of the index folder and
+memory-mapped on load (see `postings.py`).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from array import array
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import Stemmer
+
+from embeddings.postings import Ids, MatrixWriter, Postings, Values, invert, load_array, remove, save_arrays
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -62,63 +67,131 @@ def _token(word: str) -> str:
     return word
 
 
-class BM25:
-    """Okapi BM25 with `k1`, `b` over an inverted index held in flat arrays.
+class Vocabulary:
+    """Terms -> ids: the terms sorted in one UTF-8 blob, looked up by bisection.
 
-    Postings are stored CSR-style: one vocabulary (term -> row), and for every
-    row a slice of document ids and their precomputed BM25 term weights. The
-    build collects postings in compact typed buffers, not per-term Python
-    lists, so memory grows by ~8 bytes per (term, document) pair.
+    Saved as arrays and memory-mapped, so a large vocabulary costs pages on
+    disk, not a dict of every term in memory.
     """
 
-    def __init__(self, documents: Iterable[str], *, k1: float = 1.2, b: float = 0.75) -> None:
-        self.k1, self.b = k1, b
-        self._vocabulary: dict[str, int] = {}
-        terms, docs, counts, lengths = array("i"), array("i"), array("H"), array("I")
-        for doc_id, doc in enumerate(documents):
+    def __init__(self, blob: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64], ids: npt.NDArray[np.int32]) -> None:
+        self._blob, self._offsets, self._ids = blob, offsets, ids
+
+    @classmethod
+    def from_dict(cls, terms: dict[str, int]) -> Vocabulary:
+        """The vocabulary of a term -> id mapping."""
+        ordered = sorted(terms)  # UTF-8 byte order is code point order
+        encoded = [t.encode() for t in ordered]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        blob = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, np.uint8)
+        return cls(blob, offsets, np.array([terms[t] for t in ordered], dtype=np.int32))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def _term(self, position: int) -> bytes:
+        return self._blob[self._offsets[position] : self._offsets[position + 1]].tobytes()
+
+    def get(self, term: str) -> int | None:
+        """The id of `term`, or None when the corpus never had it."""
+        key, low, high = term.encode(), 0, len(self._ids)
+        while low < high:
+            middle = (low + high) // 2
+            if self._term(middle) < key:
+                low = middle + 1
+            else:
+                high = middle
+        return int(self._ids[low]) if low < len(self._ids) and self._term(low) == key else None
+
+    def save(self, folder: Path) -> None:
+        """Write as `.npy` files in `folder`."""
+        save_arrays(folder, terms=self._blob, term_offsets=self._offsets, term_ids=self._ids)
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocabulary:
+        """Memory-map a vocabulary written by `save`."""
+        blob = load_array(folder, "terms", np.uint8)
+        offsets, ids = load_array(folder, "term_offsets", np.int64), load_array(folder, "term_ids", np.int32)
+        if len(offsets) != len(ids) + 1 or int(offsets[-1]) != len(blob):
+            msg = f"{folder.name}: vocabulary arrays of different lengths"
+            raise ValueError(msg)
+        return cls(blob, offsets, ids)
+
+
+class BM25:
+    """Okapi BM25 with `k1`, `b` over an inverted file of stems.
+
+    Built in one streaming pass over the documents (term counts go to a
+    forward matrix on disk) and one inversion; the postings carry the BM25
+    term weights, so a query adds idf x weight over its terms' postings.
+    """
+
+    def __init__(self, vocabulary: Vocabulary, postings: Postings, size: int, *, k1: float, b: float) -> None:
+        self.vocabulary, self._inverted, self.size, self.k1, self.b = vocabulary, postings, size, k1, b
+
+    @classmethod
+    def build(cls, documents: Iterable[str], folder: Path | None = None, *, k1: float = 1.2, b: float = 0.75) -> BM25:
+        """Index `documents` into `folder` (memory-mapped afterwards), or in memory without one."""
+        terms: dict[str, int] = {}
+        lengths = array("I")
+        forward = MatrixWriter(0, folder / "forward" if folder else None)
+        for doc in documents:
             tokens = tokenize(doc)
             lengths.append(len(tokens))
-            for term, tf in Counter(tokens).items():
-                terms.append(self._vocabulary.setdefault(term, len(self._vocabulary)))
-                docs.append(doc_id)
-                counts.append(min(tf, 65_535))
-        self.size = len(lengths)
-        length = np.frombuffer(lengths, dtype=np.uint32).astype(np.float32) if self.size else np.zeros(0, np.float32)
-        average = float(length.mean()) if self.size and length.mean() > 0 else 1.0
-        term_ids = np.frombuffer(terms, dtype=np.int32) if terms else np.zeros(0, np.int32)
-        order = np.argsort(term_ids, kind="stable")
-        self._docs = (np.frombuffer(docs, dtype=np.int32) if docs else np.zeros(0, np.int32))[order]
-        frequency = (np.frombuffer(counts, dtype=np.uint16) if counts else np.zeros(0, np.uint16))[order]
-        frequency = frequency.astype(np.float32)
-        norm = k1 * (1 - b + b * length[self._docs] / average)
-        self._weights = (frequency * (k1 + 1) / (frequency + norm)).astype(np.float32)
-        self._starts = np.zeros(len(self._vocabulary) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(term_ids, minlength=len(self._vocabulary)), out=self._starts[1:])
+            counts = Counter(tokens)
+            forward.add([terms.setdefault(t, len(terms)) for t in counts], list(counts.values()))
+        matrix = forward.close(len(terms))
+        length = np.frombuffer(lengths, dtype=np.uint32).astype(np.float32) if lengths else np.zeros(0, np.float32)
+        average = float(length.mean()) if len(length) and length.mean() > 0 else 1.0
+
+        def weigh(rows: Ids, frequency: Values) -> Values:
+            norm = k1 * (1 - b + b * length[rows] / average)
+            return (frequency * (k1 + 1) / (frequency + norm)).astype(np.float32)
+
+        postings = invert(matrix, weigh, folder)
+        vocabulary = Vocabulary.from_dict(terms)
+        del matrix
+        if folder is None:
+            return cls(vocabulary, postings, len(lengths), k1=k1, b=b)
+        remove(folder / "forward")
+        vocabulary.save(folder)
+        meta = {"documents": len(lengths), "k1": k1, "b": b}
+        (folder / "bm25.json").write_text(json.dumps(meta), encoding="utf-8")
+        return cls.load(folder)
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25:
+        """Memory-map a folder written by `build`; missing or inconsistent parts raise ValueError or OSError."""
+        meta = json.loads((folder / "bm25.json").read_text(encoding="utf-8"))
+        vocabulary = Vocabulary.load(folder)
+        postings = Postings.load(folder, len(vocabulary))
+        return cls(vocabulary, postings, int(meta["documents"]), k1=float(meta["k1"]), b=float(meta["b"]))
 
     @property
     def postings(self) -> int:
         """How many (term, document) pairs the index holds."""
-        return len(self._docs)
+        return len(self._inverted.rows)
 
     def idf(self, term: str) -> float:
         """Inverse document frequency of a (stemmed) term; 0 for unknown terms."""
-        row = self._vocabulary.get(term)
-        if row is None:
-            return 0.0
-        df = int(self._starts[row + 1] - self._starts[row])
+        row = self.vocabulary.get(term)
+        return 0.0 if row is None else self._idf(row)
+
+    def _idf(self, row: int) -> float:
+        df = self._inverted.frequency(row)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     def __contains__(self, term: object) -> bool:
-        return term in self._vocabulary
+        return isinstance(term, str) and self.vocabulary.get(term) is not None
 
     def scores(self, query: str) -> npt.NDArray[np.float32]:
         """BM25 score of every document for `query` (zeros where nothing matches)."""
         total = np.zeros(self.size, dtype=np.float32)
         for term in set(tokenize(query)):
-            row = self._vocabulary.get(term)
+            row = self.vocabulary.get(term)
             if row is not None:
-                start, end = self._starts[row], self._starts[row + 1]
-                total[self._docs[start:end]] += self.idf(term) * self._weights[start:end]
+                self._inverted.accumulate(total, row, self._idf(row))
         return total
 
     def top(self, query: str, k: int) -> list[tuple[int, float]]:

@@ -11,7 +11,6 @@ from embeddings.chunking import Chunk
 from embeddings.corpus import Article
 from embeddings.encoders import Encoder, Vectors
 from embeddings.index import LoadedIndex
-from embeddings.lexical import BM25
 from embeddings.sparse import SparseVector, cosine
 
 # A small k lets the top ranks dominate; the lexical ranking counts half as much,
@@ -61,7 +60,7 @@ class Retriever:
         self.index = index
         self.encoder = encoder
         self.depth = depth
-        self.bm25 = BM25(c.text for c in index.chunks)
+        self.bm25 = index.bm25
 
     def search(
         self, question: str, k: int, query_vector: Vectors | None = None, query_sparse: SparseVector | None = None

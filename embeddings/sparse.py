@@ -10,64 +10,18 @@ in the articles at all, which is what the refusal decision leans on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
+from embeddings.postings import Ids, Postings, SparseMatrix, Values, invert
+
+__all__ = ["PASSAGE_TOP_K", "QUERY_TOP_K", "SparseIndex", "SparseMatrix", "SparseVector", "cosine"]
+
 SparseVector = tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]
 PASSAGE_TOP_K = 256
 QUERY_TOP_K = 64
-
-
-@dataclass(frozen=True)
-class SparseMatrix:
-    """Rows of sparse vectors in CSR form, with their L2 norms."""
-
-    dim: int
-    indptr: npt.NDArray[np.int64]
-    indices: npt.NDArray[np.int32]
-    data: npt.NDArray[np.float32]
-    norms: npt.NDArray[np.float32]
-
-    @classmethod
-    def from_rows(cls, rows: Sequence[SparseVector], dim: int) -> SparseMatrix:
-        """Stack sparse rows."""
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        for i, (idx, _) in enumerate(rows):
-            indptr[i + 1] = indptr[i] + len(idx)
-        indices = np.concatenate([r[0] for r in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
-        data = np.concatenate([r[1] for r in rows]).astype(np.float32) if rows else np.zeros(0, np.float32)
-        norms = np.array([float(np.linalg.norm(r[1])) for r in rows], dtype=np.float32)
-        return cls(dim, indptr, indices, data, norms)
-
-    def row(self, i: int) -> SparseVector:
-        """Row `i` as (feature ids, weights)."""
-        start, end = int(self.indptr[i]), int(self.indptr[i + 1])
-        return self.indices[start:end], self.data[start:end]
-
-    def __len__(self) -> int:
-        return len(self.indptr) - 1
-
-    def save(self, path: Path) -> None:
-        """Write as one .npz file."""
-        with path.open("wb") as out:
-            np.savez(out, dim=np.array(self.dim), indptr=self.indptr, indices=self.indices, data=self.data)
-
-    @classmethod
-    def load(cls, path: Path) -> SparseMatrix:
-        """Read a file written by `save`."""
-        with np.load(path, allow_pickle=False) as npz:
-            indptr, indices, data = npz["indptr"], npz["indices"], npz["data"]
-            dim = int(npz["dim"])
-        if len(indices) != len(data) or (len(indptr) and int(indptr[-1]) != len(indices)):
-            msg = f"{path.name}: sparse arrays of different lengths"
-            raise ValueError(msg)
-        rows = [(indices[indptr[i] : indptr[i + 1]], data[indptr[i] : indptr[i + 1]]) for i in range(len(indptr) - 1)]
-        norms = np.array([float(np.linalg.norm(v)) for _, v in rows], dtype=np.float32)
-        return cls(dim, indptr.astype(np.int64), indices.astype(np.int32), data.astype(np.float32), norms)
 
 
 def cosine(a: SparseVector, b: SparseVector) -> float:
@@ -80,27 +34,39 @@ def cosine(a: SparseVector, b: SparseVector) -> float:
 
 
 class SparseIndex:
-    """Inverted index over the rows of a `SparseMatrix`: cosine scores through postings."""
+    """A `SparseMatrix` with its inverted file: cosine scores through postings.
 
-    def __init__(self, matrix: SparseMatrix) -> None:
+    Postings carry each value divided by its row's norm, so summing
+    query weight x posting weight over the query's features gives the cosine.
+    """
+
+    def __init__(self, matrix: SparseMatrix, postings: Postings) -> None:
         self.matrix = matrix
-        rows = np.repeat(np.arange(len(matrix), dtype=np.int32), np.diff(matrix.indptr))
-        order = np.argsort(matrix.indices, kind="stable")
-        self._features = matrix.indices[order]
-        self._rows = rows[order]
-        self._weights = matrix.data[order] / np.maximum(matrix.norms[rows[order]], 1e-9)
-        self._starts = np.searchsorted(self._features, np.arange(matrix.dim + 1))
-        self.present = np.zeros(matrix.dim, dtype=bool)
-        self.present[np.unique(matrix.indices)] = True
+        self.postings = postings
+        self.present = np.diff(postings.starts) > 0
+
+    @classmethod
+    def build(cls, matrix: SparseMatrix, folder: Path | None = None) -> SparseIndex:
+        """Invert `matrix` into `folder` (or in memory)."""
+        norms = matrix.norms
+
+        def weigh(rows: Ids, values: Values) -> Values:
+            return (values / np.maximum(norms[rows], 1e-9)).astype(np.float32)
+
+        return cls(matrix, invert(matrix, weigh, folder))
+
+    @classmethod
+    def load(cls, folder: Path) -> SparseIndex:
+        """Memory-map a folder holding the matrix, with its postings in `postings/`."""
+        matrix = SparseMatrix.load(folder)
+        return cls(matrix, Postings.load(folder / "postings", matrix.dim))
 
     def scores(self, query: SparseVector) -> npt.NDArray[np.float32]:
         """Cosine of the query with every row (zeros where no feature is shared)."""
         total = np.zeros(len(self.matrix), dtype=np.float32)
         norm = float(np.linalg.norm(query[1])) or 1.0
         for feature, weight in zip(query[0].tolist(), query[1].tolist(), strict=True):
-            start, end = self._starts[feature], self._starts[feature + 1]
-            if start < end:
-                total[self._rows[start:end]] += (weight / norm) * self._weights[start:end]
+            self.postings.accumulate(total, feature, weight / norm)
         return total
 
     def top(self, query: SparseVector, k: int) -> list[tuple[int, float]]:

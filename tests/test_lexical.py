@@ -18,7 +18,7 @@ def test_russian_and_english_words_are_stemmed_and_stopwords_dropped() -> None:
 
 
 def test_bm25_ranks_by_rare_shared_terms() -> None:
-    bm25 = BM25(["торговля выросла вдвое", "фестиваль музыки в столице", "торговля и музыка"])
+    bm25 = BM25.build(["торговля выросла вдвое", "фестиваль музыки в столице", "торговля и музыка"])
     ranked = [doc for doc, _ in bm25.top("музыкальный фестиваль", 3)]
     assert ranked[0] == 1
     assert bm25.top("совсем другое", 3) == []
@@ -27,7 +27,7 @@ def test_bm25_ranks_by_rare_shared_terms() -> None:
 
 
 def test_bm25_of_an_empty_corpus_scores_nothing() -> None:
-    assert BM25([]).top("что-нибудь", 5) == []
+    assert BM25.build([]).top("что-нибудь", 5) == []
 
 
 def naive_bm25(documents: list[str], query: str, k1: float = 1.2, b: float = 0.75) -> list[float]:
@@ -53,10 +53,10 @@ def naive_bm25(documents: list[str], query: str, k1: float = 1.2, b: float = 0.7
 )
 def test_bm25_scores_equal_the_textbook_formula(documents: list[str], query: str) -> None:
     expected = naive_bm25(documents, query)
-    assert BM25(documents).scores(query).tolist() == pytest.approx(expected, rel=1e-5, abs=1e-6)
+    assert BM25.build(documents).scores(query).tolist() == pytest.approx(expected, rel=1e-5, abs=1e-6)
 
 
 def test_bm25_accepts_a_stream_of_documents() -> None:
-    bm25 = BM25(doc for doc in ["торговля выросла", "музыка"])
+    bm25 = BM25.build(doc for doc in ["торговля выросла", "музыка"])
     assert bm25.size == 2
     assert bm25.postings == 3

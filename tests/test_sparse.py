@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from embeddings.pipeline import Pipeline
+from embeddings.postings import Postings
 from embeddings.sparse import SparseIndex, SparseMatrix, SparseVector, cosine
 
 
@@ -23,7 +24,7 @@ def dense(v: SparseVector, dim: int = 16) -> np.ndarray:
 
 
 def test_inverted_index_scores_equal_brute_force_cosine() -> None:
-    index = SparseIndex(SparseMatrix.from_rows(ROWS, 16))
+    index = SparseIndex.build(SparseMatrix.from_rows(ROWS, 16))
     query = vec({5: 1.0, 3: 2.0, 11: 1.0})
     expected = [float(dense(r) @ dense(query) / np.linalg.norm(dense(r)) / np.linalg.norm(dense(query))) for r in ROWS]
     assert index.scores(query).tolist() == pytest.approx(expected, rel=1e-5)
@@ -32,20 +33,28 @@ def test_inverted_index_scores_equal_brute_force_cosine() -> None:
 
 
 def test_coverage_is_the_query_weight_on_features_the_corpus_has() -> None:
-    index = SparseIndex(SparseMatrix.from_rows(ROWS, 16))
+    index = SparseIndex.build(SparseMatrix.from_rows(ROWS, 16))
     assert index.coverage(vec({1: 1.0, 7: 1.0})) == pytest.approx(1.0)
     assert index.coverage(vec({1: 1.0, 12: 3.0})) == pytest.approx(0.25)
     assert index.coverage(vec({})) == 0.0
 
 
-def test_matrix_round_trips_through_a_file(tmp_path: Path) -> None:
+def test_matrix_round_trips_through_a_folder(tmp_path: Path) -> None:
     matrix = SparseMatrix.from_rows(ROWS, 16)
-    matrix.save(tmp_path / "m.npz")
-    loaded = SparseMatrix.load(tmp_path / "m.npz")
+    matrix.save(tmp_path / "m")
+    loaded = SparseMatrix.load(tmp_path / "m")
     assert len(loaded) == 3
     for i in range(3):
         assert loaded.row(i)[0].tolist() == ROWS[i][0].tolist()
         assert loaded.row(i)[1].tolist() == pytest.approx(ROWS[i][1].tolist())
+
+
+def test_an_index_built_on_disk_scores_like_one_in_memory(tmp_path: Path) -> None:
+    on_disk = SparseIndex.build(SparseMatrix.from_rows(ROWS, 16), tmp_path / "postings")
+    reloaded = SparseIndex(on_disk.matrix, Postings.load(tmp_path / "postings", 16))
+    query = vec({5: 1.0, 3: 2.0, 7: 0.5})
+    expected = SparseIndex.build(SparseMatrix.from_rows(ROWS, 16)).scores(query).tolist()
+    assert reloaded.scores(query).tolist() == pytest.approx(expected)
 
 
 @pytest.mark.slow
