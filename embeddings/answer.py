@@ -25,6 +25,7 @@ only in the measure that the question is written in the corpus's script.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ TYPE_PENALTY = 0.05
 CANDIDATE_PASSAGES = 6
 MAX_SENTENCES = 3
 MARGIN = 0.06
+SCRIPT_SAMPLE = 50  # articles read to tell the corpus's script
 
 _WORD = re.compile(r"\w+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -138,7 +140,8 @@ class Answerer:
         self._unknown_weight = math.log(1 + (bm25.size + 0.5) / 1.5)
         # Per-window text features, computed on first use and kept for the hot windows.
         self._features = lru_cache(maxsize=200_000)(self._window_features)
-        sample = " ".join(a.text[:2000] for a in index.articles.values())
+        # A sample of the corpus is enough to tell its script (and reading every text would not scale).
+        sample = " ".join(a.text[:2000] for a in itertools.islice(index.articles.values(), SCRIPT_SAMPLE))
         self._corpus_cyrillic = cyrillic_share(sample) >= 0.5
 
     def answer(self, question: str, result: SearchResult, *, question_trimmed: bool = False) -> Answer:

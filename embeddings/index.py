@@ -5,8 +5,8 @@ seeds again:
 
     manifest.json    encoder, dims, index type and parameters, chunking,
                      corpus and chunk hashes, counts, build time
-    articles.json    the articles' metadata and cleaned text
-    chunks.json      chunk and sentence offsets into the article texts
+    passages/        the articles (metadata and cleaned text), and chunk and
+                     sentence offsets into them (see `store.py`)
     chunks.faiss     FAISS inner-product index over the chunk vectors
     windows.npy      one vector per evidence window (a sentence, or two
                      adjacent ones), for picking the quoted evidence
@@ -35,7 +35,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -43,13 +43,14 @@ from typing import Any
 import faiss
 import numpy as np
 
-from embeddings.chunking import Chunk, ChunkingParams, Sentence, chunk_corpus
-from embeddings.corpus import Article, Corpus, Span
+from embeddings.chunking import Chunk, ChunkingParams, Sentence, chunk_article
+from embeddings.corpus import Article, Corpus
 from embeddings.encoders import Encoder, EncoderSpec, SparseEncoder, Vectors
 from embeddings.errors import IndexFolderError, StaleIndexError
 from embeddings.lexical import BM25
 from embeddings.postings import MatrixWriter
 from embeddings.sparse import PASSAGE_TOP_K, QUERY_TOP_K, SparseIndex, SparseMatrix
+from embeddings.store import PassageStore, StoreWriter, Window
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,7 @@ FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 _FILES = (
     "manifest.json",
-    "articles.json",
-    "chunks.json",
+    "passages/articles.json",
     "chunks.faiss",
     "windows.npy",
     "centroid.npy",
@@ -121,28 +121,6 @@ def train_sample_size(params: IndexParams, count: int) -> int:
     return min(count, params.ivf_nlist * TRAIN_PER_LIST) if params.type == "ivf" else 0
 
 
-@dataclass(frozen=True)
-class Window:
-    """One or two adjacent sentences of a chunk: a unit of quoted evidence."""
-
-    chunk_id: int
-    first: int  # sentence ids, inclusive
-    last: int
-
-
-def evidence_windows(chunks: Sequence[Chunk]) -> list[Window]:
-    """Every sentence and every pair of adjacent sentences, chunk by chunk."""
-    windows: list[Window] = []
-    sentence = 0
-    for chunk_id, chunk in enumerate(chunks):
-        for offset in range(len(chunk.sentences)):
-            windows.append(Window(chunk_id, sentence + offset, sentence + offset))
-            if offset + 1 < len(chunk.sentences):
-                windows.append(Window(chunk_id, sentence + offset, sentence + offset + 1))
-        sentence += len(chunk.sentences)
-    return windows
-
-
 def window_text(chunks: Sequence[Chunk], window: Window, sentences: Sequence[Sentence]) -> str:
     """The exact article text a window covers."""
     first, last = sentences[window.first], sentences[window.last]
@@ -152,15 +130,10 @@ def window_text(chunks: Sequence[Chunk], window: Window, sentences: Sequence[Sen
 
 @dataclass(frozen=True)
 class LoadedIndex:
-    """An index folder in memory."""
+    """An index folder, memory-mapped: passages and vectors are read as retrieval touches them."""
 
     manifest: dict[str, Any]
-    articles: dict[str, Article]
-    chunks: list[Chunk]
-    sentences: list[Sentence]
-    sentence_of_chunk: list[range]
-    windows: list[Window]
-    windows_of_chunk: list[range]
+    store: PassageStore
     chunk_index: faiss.Index
     window_vectors: Vectors
     centroid: Vectors
@@ -173,8 +146,38 @@ class LoadedIndex:
         """Changes whenever the index content changes (used to key caches)."""
         return str(self.manifest["chunks_hash"])[:16]
 
+    @property
+    def articles(self) -> Mapping[str, Article]:
+        """The indexed articles by id."""
+        return self.store.articles
 
-def chunks_hash(chunks: Sequence[Chunk]) -> str:
+    @property
+    def chunks(self) -> Sequence[Chunk]:
+        """The chunks; a chunk id is a position here and in the FAISS index."""
+        return self.store.chunks
+
+    @property
+    def sentences(self) -> Sequence[Sentence]:
+        """Every chunk's sentences, chunk after chunk."""
+        return self.store.sentences
+
+    @property
+    def sentence_of_chunk(self) -> Sequence[range]:
+        """The sentence ids of each chunk."""
+        return self.store.sentence_of_chunk
+
+    @property
+    def windows(self) -> Sequence[Window]:
+        """The evidence windows; a window id is a row of `window_vectors`."""
+        return self.store.windows
+
+    @property
+    def windows_of_chunk(self) -> Sequence[range]:
+        """The window ids of each chunk."""
+        return self.store.windows_of_chunk
+
+
+def chunks_hash(chunks: Iterable[Chunk]) -> str:
     """A hash of the chunk texts and their places."""
     h = hashlib.sha256()
     for c in chunks:
@@ -243,24 +246,10 @@ def build_index(
     """
     chunking = chunking or ChunkingParams()
     started = time.perf_counter()
-    chunks = chunk_corpus(corpus.articles, chunking)
-    if not chunks:
-        msg = "there is nothing to index: no article loaded from the seeds"
-        raise IndexFolderError(msg)
-    sentences = [s for c in chunks for s in c.sentences]
-    windows = evidence_windows(chunks)
-    resolved = (params or IndexParams()).resolve(len(chunks))
     dim = encoder.spec.dim
     sparse_spec = sparse_identity(encoder, sparse)
-    total = (len(chunks) + len(windows)) * (2 if sparse_spec else 1)
     report = progress or (_terminal_progress if sys.stderr.isatty() else None)
-    done = 0
-
-    def chunk_text(i: int) -> str:
-        return chunks[i].text
-
-    def windows_text(i: int) -> str:
-        return window_text(chunks, windows[i], sentences)
+    done = total = 0
 
     def batches(count: int, text_of: Callable[[int], str]) -> Iterator[tuple[int, list[str]]]:
         nonlocal done
@@ -272,6 +261,25 @@ def build_index(
                 report(done, total, time.perf_counter() - started)
 
     with _building_folder(out_dir) as tmp:
+        writer = StoreWriter(tmp / "passages")
+        for article in corpus.articles:
+            writer.add_article(article)
+            for chunk in chunk_article(article, chunking):
+                writer.add_chunk(chunk)
+        store = writer.close()
+        chunks, sentences, windows = store.chunks, store.sentences, store.windows
+        if not chunks:
+            msg = "there is nothing to index: no article loaded from the seeds"
+            raise IndexFolderError(msg)
+        resolved = (params or IndexParams()).resolve(len(chunks))
+        total = (len(chunks) + len(windows)) * (2 if sparse_spec else 1)
+
+        def chunk_text(i: int) -> str:
+            return chunks[i].text
+
+        def windows_text(i: int) -> str:
+            return window_text(chunks, windows[i], sentences)
+
         chunk_file = tmp / "chunk_vectors.tmp.npy"
         chunk_vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
         for row, batch in batches(len(chunks), chunk_text):
@@ -293,11 +301,11 @@ def build_index(
                 ("sparse_chunks", len(chunks), chunk_text),
                 ("sparse_windows", len(windows), windows_text),
             ):
-                writer = MatrixWriter(sparse_spec["dim"], tmp / name)
+                rows = MatrixWriter(sparse_spec["dim"], tmp / name)
                 for _, batch in batches(count, text_of):
                     for ids, values in encoder.encode_sparse(batch, PASSAGE_TOP_K):
-                        writer.add(ids, values)
-                matrix = writer.close()
+                        rows.add(ids, values)
+                matrix = rows.close()
                 if name == "sparse_chunks":
                     SparseIndex.build(matrix, tmp / name / "postings")
                 del matrix
@@ -317,10 +325,6 @@ def build_index(
                 "windows": len(windows),
             },
         }
-        (tmp / "articles.json").write_text(
-            json.dumps([_article_to_json(a) for a in corpus.articles], ensure_ascii=False), encoding="utf-8"
-        )
-        (tmp / "chunks.json").write_text(json.dumps([_chunk_to_json(c) for c in chunks]), encoding="utf-8")
         faiss.write_index(index, str(tmp / "chunks.faiss"))
         np.save(tmp / "centroid.npy", centroid, allow_pickle=False)
         # The manifest goes last: a folder with a manifest is a finished build.
@@ -364,14 +368,11 @@ def load_index(index_dir: Path) -> LoadedIndex:
         raise IndexFolderError(msg)
     try:
         manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-        raw_articles = json.loads((index_dir / "articles.json").read_text(encoding="utf-8"))
-        raw_chunks = json.loads((index_dir / "chunks.json").read_text(encoding="utf-8"))
+        store = PassageStore.load(index_dir / "passages")
         chunk_index = faiss.read_index(str(index_dir / "chunks.faiss"))
         # Memory-mapped: only the windows of retrieved passages are ever read.
         window_vectors = np.load(index_dir / "windows.npy", mmap_mode="r", allow_pickle=False)
         centroid = np.load(index_dir / "centroid.npy", allow_pickle=False)
-        articles = {a["id"]: _article_from_json(a) for a in raw_articles}
-        chunks = [_chunk_from_json(c, articles) for c in raw_chunks]
         bm25 = BM25.load(index_dir / "bm25")
         sparse_chunks: SparseIndex | None = None
         sparse_windows: SparseMatrix | None = None
@@ -381,21 +382,15 @@ def load_index(index_dir: Path) -> LoadedIndex:
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
         raise IndexFolderError(msg) from exc
-    sentences: list[Sentence] = []
-    sentence_of_chunk: list[range] = []
-    for chunk in chunks:
-        sentence_of_chunk.append(range(len(sentences), len(sentences) + len(chunk.sentences)))
-        sentences.extend(chunk.sentences)
-    windows = evidence_windows(chunks)
-    windows_of_chunk = _ranges_by_chunk(windows, len(chunks))
+    chunks, windows = len(store.chunks), len(store.windows)
     if (
-        chunk_index.ntotal != len(chunks)
-        or window_vectors.shape != (len(windows), chunk_index.d)
+        chunk_index.ntotal != chunks
+        or window_vectors.shape != (windows, chunk_index.d)
         or centroid.shape != (chunk_index.d,)
-        or chunk_hash_mismatch(manifest, chunks)
-        or bm25.size != len(chunks)
-        or (sparse_chunks is not None and len(sparse_chunks.matrix) != len(chunks))
-        or (sparse_windows is not None and len(sparse_windows) != len(windows))
+        or manifest.get("counts", {}).get("chunks") != chunks
+        or bm25.size != chunks
+        or (sparse_chunks is not None and len(sparse_chunks.matrix) != chunks)
+        or (sparse_windows is not None and len(sparse_windows) != windows)
     ):
         msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); {_REBUILD}"
         raise IndexFolderError(msg)
@@ -407,12 +402,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         ivf.make_direct_map()  # `reconstruct` for passages found by the lexical side only
     return LoadedIndex(
         manifest,
-        articles,
-        chunks,
-        sentences,
-        sentence_of_chunk,
-        windows,
-        windows_of_chunk,
+        store,
         chunk_index,
         window_vectors,
         centroid,
@@ -420,20 +410,6 @@ def load_index(index_dir: Path) -> LoadedIndex:
         sparse_chunks,
         sparse_windows,
     )
-
-
-def _ranges_by_chunk(windows: Sequence[Window], count: int) -> list[range]:
-    starts = [0] * (count + 1)
-    for window in windows:
-        starts[window.chunk_id + 1] += 1
-    for i in range(count):
-        starts[i + 1] += starts[i]
-    return [range(starts[i], starts[i + 1]) for i in range(count)]
-
-
-def chunk_hash_mismatch(manifest: dict[str, Any], chunks: Sequence[Chunk]) -> bool:
-    """True when the chunks on disk are not the ones the manifest was written for."""
-    return bool(manifest.get("chunks_hash") != chunks_hash(chunks))
 
 
 def new_faiss_index(params: IndexParams, dim: int) -> faiss.Index:
@@ -469,38 +445,6 @@ def _building_folder(out_dir: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-def _article_to_json(article: Article) -> dict[str, Any]:
-    return {**article.metadata(), "text": article.text, "paragraphs": [[p.start, p.end] for p in article.paragraphs]}
-
-
-def _article_from_json(data: dict[str, Any]) -> Article:
-    return Article(
-        id=data["id"],
-        title=data["title"],
-        date=data["date"],
-        outlet=data["outlet"],
-        url=data["url"],
-        language=data["language"],
-        text=data["text"],
-        paragraphs=tuple(Span(s, e) for s, e in data["paragraphs"]),
-        path=Path(data["id"]),
-    )
-
-
-def _chunk_to_json(chunk: Chunk) -> dict[str, Any]:
-    return {"article": chunk.article_id, "sentences": [[s.start, s.end] for s in chunk.sentences]}
-
-
-def _chunk_from_json(data: dict[str, Any], articles: dict[str, Article]) -> Chunk:
-    article = articles[data["article"]]
-    sentences = tuple(Sentence(article.id, s, e, article.text[s:e]) for s, e in data["sentences"])
-    if not sentences:
-        msg = "a chunk without sentences"
-        raise ValueError(msg)
-    start, end = sentences[0].start, sentences[-1].end
-    return Chunk(article.id, start, end, article.text[start:end], sentences)
 
 
 def _terminal_progress(done: int, total: int, seconds: float) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -173,6 +172,6 @@ class Pipeline:
 
     def sources(self) -> list[SourceInfo]:
         """Every article in the index, newest first, with its passage count."""
-        counts = Counter(c.article_id for c in self.index.chunks)
+        counts = self.index.store.article_counts()
         articles = sorted(self.index.articles.values(), key=lambda a: (a.date, a.id), reverse=True)
-        return [SourceInfo(a, counts[a.id]) for a in articles]
+        return [SourceInfo(a, counts.get(a.id, 0)) for a in articles]

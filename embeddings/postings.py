@@ -130,18 +130,66 @@ class SparseMatrix:
         return cls(dim, indptr, indices, data, norms)
 
 
+class Column:
+    """A 1-d array written piece by piece: appended to a raw file in `folder`, or kept in memory.
+
+    `close` turns the raw file into `{name}.npy` (copied in slices, so never
+    whole in memory) and returns it memory-mapped.
+    """
+
+    def __init__(self, folder: Path | None, name: str, dtype: Any) -> None:
+        self.folder, self.name, self.dtype = folder, name, np.dtype(dtype)
+        self._parts: list[npt.NDArray[Any]] = []
+        self._file: BinaryIO | None = None
+        self._length = 0
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._file = (folder / f"{name}.raw").open("wb")
+
+    def __len__(self) -> int:
+        return self._length
+
+    def append(self, values: npt.ArrayLike) -> None:
+        """Append values (a scalar or a sequence)."""
+        array = np.asarray(values, dtype=self.dtype).reshape(-1)
+        self._length += len(array)
+        if self._file is not None:
+            self._file.write(array.tobytes())
+        else:
+            self._parts.append(array)
+
+    def close(self) -> npt.NDArray[Any]:
+        """The finished array."""
+        if self._file is None or self.folder is None:
+            return np.concatenate(self._parts) if self._parts else np.zeros(0, self.dtype)
+        self._file.close()
+        raw = self.folder / f"{self.name}.raw"
+        source = np.memmap(raw, dtype=self.dtype, mode="r") if self._length else np.zeros(0, self.dtype)
+        target = new_array(self.folder, self.name, self.dtype, self._length)
+        for start in range(0, self._length, _COPY):
+            target[start : start + _COPY] = source[start : start + _COPY]
+        _flush(target)
+        del source, target
+        raw.unlink()
+        return load_array(self.folder, self.name, self.dtype)
+
+
+def offsets(lengths: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """Start offsets of consecutive runs of `lengths`, plus the total at the end."""
+    out = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=out[1:])
+    return out
+
+
 class MatrixWriter:
     """Builds a `SparseMatrix` row by row: appended to raw files in `folder`, or in memory without one."""
 
     def __init__(self, dim: int, folder: Path | None = None) -> None:
         self.dim, self.folder = dim, folder
-        self._lengths: list[int] = []  # 8 bytes a row in an int64 array at close
-        self._norms: list[float] = []
-        self._parts: dict[str, list[npt.NDArray[Any]]] = {"indices": [], "data": []}
-        self._files: dict[str, BinaryIO] = {}
-        if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._files = {name: (folder / f"{name}.raw").open("wb") for name in ("indices", "data")}
+        self._indices = Column(folder, "indices", np.int32)
+        self._data = Column(folder, "data", np.float32)
+        self._lengths = Column(folder, "lengths", np.int64)
+        self._norms = Column(folder, "norms", np.float32)
 
     def add(self, ids: npt.ArrayLike, values: npt.ArrayLike) -> None:
         """Append one row."""
@@ -149,13 +197,10 @@ class MatrixWriter:
         if ids32.shape != values32.shape:
             msg = "a sparse row needs as many ids as values"
             raise ValueError(msg)
+        self._indices.append(ids32)
+        self._data.append(values32)
         self._lengths.append(len(ids32))
-        self._norms.append(float(np.linalg.norm(values32)))
-        for name, array in (("indices", ids32), ("data", values32)):
-            if self._files:
-                self._files[name].write(array.tobytes())
-            else:
-                self._parts[name].append(array)
+        self._norms.append(np.linalg.norm(values32))
 
     def close(self, dim: int | None = None) -> SparseMatrix:
         """Finish the matrix (memory-mapped from the folder when there is one).
@@ -163,24 +208,12 @@ class MatrixWriter:
         `dim` sets the feature count when it was not known up front (a vocabulary grown while writing).
         """
         self.dim = self.dim if dim is None else dim
-        indptr = np.zeros(len(self._lengths) + 1, dtype=np.int64)
-        np.cumsum(np.asarray(self._lengths, dtype=np.int64), out=indptr[1:])
-        norms = np.asarray(self._norms, dtype=np.float32)
+        indices, data, norms = self._indices.close(), self._data.close(), self._norms.close()
+        indptr = offsets(self._lengths.close())
         if self.folder is None:
-            indices = np.concatenate(self._parts["indices"]) if self._lengths else np.zeros(0, np.int32)
-            data = np.concatenate(self._parts["data"]) if self._lengths else np.zeros(0, np.float32)
-            return SparseMatrix(self.dim, indptr, indices.astype(np.int32), data.astype(np.float32), norms)
-        for name, dtype in (("indices", np.int32), ("data", np.float32)):
-            self._files[name].close()
-            raw = self.folder / f"{name}.raw"
-            source = np.memmap(raw, dtype=dtype, mode="r") if raw.stat().st_size else np.zeros(0, dtype)
-            target = new_array(self.folder, name, dtype, len(source))
-            for start in range(0, len(source), _COPY):
-                target[start : start + _COPY] = source[start : start + _COPY]
-            _flush(target)
-            del source, target
-            raw.unlink()
-        save_arrays(self.folder, indptr=indptr, norms=norms, dim=np.array([self.dim], dtype=np.int64))
+            return SparseMatrix(self.dim, indptr, indices, data, norms)
+        (self.folder / "lengths.npy").unlink()
+        save_arrays(self.folder, indptr=indptr, dim=np.array([self.dim], dtype=np.int64))
         return SparseMatrix.load(self.folder)
 
 
