@@ -182,6 +182,15 @@ def resident_mb() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
+def heap_mb() -> float:
+    """The anonymous part of resident memory (not pages of mapped files, which the kernel can drop)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def synthetic_documents(total: int, vocabulary: list[str], weights: npt.NDArray[np.float64]) -> Iterator[str]:
     """`total` documents of ~80 words drawn with Zipf frequencies, generated lazily from a fixed seed."""
     rng = np.random.default_rng(7)
@@ -213,7 +222,7 @@ def lexical_part(total: int, workdir: Path) -> None:
         f"Zipf vocabulary): built in {built:.0f} s ({total / built:,.0f} documents/s, tokenising included), "
         f"{postings:,} postings, {size:.0f} MB on disk, resident memory +{grown:.0f} MB after the build"
     )
-    before = resident_mb()
+    before, heap = resident_mb(), heap_mb()
     bm25 = BM25.load(folder)
     loaded = resident_mb() - before
     queries = [
@@ -229,7 +238,7 @@ def lexical_part(total: int, workdir: Path) -> None:
         f"[lexical] query (3-6 terms among the 20,000 most frequent, top 30 through the inverted file): "
         f"p50 {statistics.median(latencies):.1f} ms, p95 {latencies[int(0.95 * (QUERIES - 1))]:.1f} ms; "
         f"resident memory +{loaded:.0f} MB on load (memory-mapped), +{resident_mb() - before:.0f} MB after "
-        f"{QUERIES:,} queries (the pages they touched)"
+        f"{QUERIES:,} queries, of which heap +{heap_mb() - heap:.0f} MB (the rest: file pages they touched)"
     )
 
 
@@ -262,7 +271,7 @@ def passages_part(total: int, workdir: Path) -> None:
     vocabulary = ["".join(rng.choice(letters, int(rng.integers(3, 10)))) for _ in range(20_000)]
     folder = workdir / "passages"
     params = ChunkingParams()
-    before = resident_mb()
+    before, heap = resident_mb(), heap_mb()
     started = time.perf_counter()
     writer = StoreWriter(folder)
     articles = chunks = 0
@@ -276,12 +285,15 @@ def passages_part(total: int, workdir: Path) -> None:
             break
     del writer.close().chunks
     seconds = time.perf_counter() - started
+    written, written_heap = resident_mb() - before, heap_mb() - heap
+    del writer
     size = sum(f.stat().st_size for f in folder.iterdir()) / 2**20
     print(
         f"[passages] {chunks:,} chunks of {articles:,} synthetic articles chunked and written in {seconds:.0f} s "
-        f"({chunks / seconds:,.0f} chunks/s), {size:.0f} MB on disk, resident memory +{resident_mb() - before:.0f} MB"
+        f"({chunks / seconds:,.0f} chunks/s), {size:.0f} MB on disk, resident memory +{written:.0f} MB "
+        f"(heap +{written_heap:.0f} MB: the articles' metadata and the writer's buffers)"
     )
-    before = resident_mb()
+    before, heap = resident_mb(), heap_mb()
     store = PassageStore.load(folder)
     loaded = resident_mb() - before
     latencies = []
@@ -297,7 +309,8 @@ def passages_part(total: int, workdir: Path) -> None:
     print(
         f"[passages] {len(store.chunks):,} chunks, {len(store.sentences):,} sentences, {len(store.windows):,} windows: "
         f"resident memory +{loaded:.0f} MB on load (memory-mapped), +{resident_mb() - before:.0f} MB after 10,000 "
-        f"random reads; a chunk with its sentences and windows p50 {statistics.median(latencies):.3f} ms, "
+        f"random reads, of which heap +{heap_mb() - heap:.0f} MB (the rest: file pages); "
+        f"a chunk with its sentences and windows p50 {statistics.median(latencies):.3f} ms, "
         f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.3f} ms"
     )
 
