@@ -58,7 +58,7 @@ FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 _FILES = (
     "manifest.json",
-    "passages/articles.json",
+    "passages/articles.jsonl",
     "chunks.faiss",
     "windows.npy",
     "centroid.npy",

@@ -2,7 +2,10 @@
 
 Stored in `passages/` as arrays, memory-mapped on load:
 
-    articles.json      every article's metadata and paragraph spans (no text)
+    articles.jsonl     every article's citable metadata, one JSON object a line
+    paragraph_start.npy, paragraph_end.npy, article_paragraphs.npy
+                       paragraph spans in their article's text, and where
+                       each article's paragraphs start (CSR offsets)
     texts.npy          the article texts, UTF-8, one after another
     text_offsets.npy   where each article's text starts in `texts` (bytes)
     chunk_article.npy  the article (by position) of every chunk
@@ -32,6 +35,8 @@ from embeddings.corpus import Article, Span
 from embeddings.postings import Column, load_array, offsets
 
 _CACHE = 4096
+_FIELDS = ("id", "title", "date", "outlet", "url", "language")
+Metadata = tuple[str, str, str, str | None, str | None, str]  # in the order of _FIELDS
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,14 @@ class StoreWriter:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self._articles: list[dict[str, Any]] = []
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        self._articles: list[Metadata] = []  # without a folder only; with one, lines of articles.jsonl
+        self._lines = (folder / "articles.jsonl").open("w", encoding="utf-8") if folder else None
         self._article_ids: dict[str, int] = {}
+        self._paragraph_start = Column(folder, "paragraph_start", np.int32)
+        self._paragraph_end = Column(folder, "paragraph_end", np.int32)
+        self._paragraph_counts = Column(folder, "paragraph_counts", np.int64)
         self._texts = Column(folder, "texts", np.uint8)
         self._text_lengths = Column(folder, "text_lengths", np.int64)
         self._chunk_article = Column(folder, "chunk_article", np.int32)
@@ -59,8 +70,15 @@ class StoreWriter:
 
     def add_article(self, article: Article) -> None:
         """Store an article's metadata and text."""
-        self._article_ids[article.id] = len(self._articles)
-        self._articles.append({**article.metadata(), "paragraphs": [[p.start, p.end] for p in article.paragraphs]})
+        self._article_ids[article.id] = len(self._article_ids)
+        meta = article.metadata()
+        if self._lines is not None:
+            self._lines.write(json.dumps({f: meta[f] for f in _FIELDS}, ensure_ascii=False) + "\n")
+        else:
+            self._articles.append(_metadata(meta))
+        self._paragraph_start.append([p.start for p in article.paragraphs])
+        self._paragraph_end.append([p.end for p in article.paragraphs])
+        self._paragraph_counts.append(len(article.paragraphs))
         encoded = np.frombuffer(article.text.encode(), dtype=np.uint8)
         self._texts.append(encoded)
         self._text_lengths.append(len(encoded))
@@ -81,14 +99,17 @@ class StoreWriter:
             "chunk_sentences": offsets(self._chunk_lengths.close()),
             "sentence_start": self._starts.close(),
             "sentence_end": self._ends.close(),
+            "paragraph_start": self._paragraph_start.close(),
+            "paragraph_end": self._paragraph_end.close(),
+            "article_paragraphs": offsets(self._paragraph_counts.close()),
         }
-        if self.folder is None:
+        if self.folder is None or self._lines is None:
             return PassageStore(self._articles, arrays)
-        for name in ("text_lengths", "chunk_lengths"):
+        self._lines.close()
+        for name in ("text_lengths", "chunk_lengths", "paragraph_counts"):
             (self.folder / f"{name}.npy").unlink()
-        for name in ("text_offsets", "chunk_sentences"):
+        for name in ("text_offsets", "chunk_sentences", "article_paragraphs"):
             np.save(self.folder / f"{name}.npy", arrays[name], allow_pickle=False)
-        (self.folder / "articles.json").write_text(json.dumps(self._articles, ensure_ascii=False), encoding="utf-8")
         return PassageStore.load(self.folder)
 
 
@@ -99,14 +120,31 @@ _DTYPES = {
     "chunk_sentences": np.int64,
     "sentence_start": np.int32,
     "sentence_end": np.int32,
+    "paragraph_start": np.int32,
+    "paragraph_end": np.int32,
+    "article_paragraphs": np.int64,
 }
+
+
+def _metadata(meta: dict[str, Any]) -> Metadata:
+    """An article's metadata as a tuple: a few hundred bytes an article, not a dict's kilobyte."""
+    return (
+        str(meta["id"]),
+        str(meta["title"]),
+        str(meta["date"]),
+        None if meta["outlet"] is None else str(meta["outlet"]),
+        None if meta["url"] is None else str(meta["url"]),
+        str(meta["language"]),
+    )
 
 
 class PassageStore:
     """Read access to a stored corpus: `articles`, `chunks`, `sentences`, `windows` and their groupings."""
 
-    def __init__(self, articles: list[dict[str, Any]], arrays: dict[str, npt.NDArray[Any]]) -> None:
+    def __init__(self, articles: list[Metadata], arrays: dict[str, npt.NDArray[Any]]) -> None:
         self._meta = articles
+        self._paragraph_start, self._paragraph_end = arrays["paragraph_start"], arrays["paragraph_end"]
+        self._article_paragraphs = arrays["article_paragraphs"]
         self._texts, self._text_offsets = arrays["texts"], arrays["text_offsets"]
         self._chunk_article, self._chunk_sentences = arrays["chunk_article"], arrays["chunk_sentences"]
         self._starts, self._ends = arrays["sentence_start"], arrays["sentence_end"]
@@ -125,7 +163,8 @@ class PassageStore:
     @classmethod
     def load(cls, folder: Path) -> PassageStore:
         """Memory-map `folder`; missing or inconsistent parts raise OSError or ValueError."""
-        articles = json.loads((folder / "articles.json").read_text(encoding="utf-8"))
+        with (folder / "articles.jsonl").open(encoding="utf-8") as lines:
+            articles = [_metadata(json.loads(line)) for line in lines]
         return cls(articles, {name: load_array(folder, name, dtype) for name, dtype in _DTYPES.items()})
 
     def _check(self) -> None:
@@ -136,6 +175,9 @@ class PassageStore:
             or len(self._chunk_sentences) != chunks + 1
             or int(self._chunk_sentences[-1]) != len(self._starts)
             or len(self._ends) != len(self._starts)
+            or len(self._article_paragraphs) != len(self._meta) + 1
+            or int(self._article_paragraphs[-1]) != len(self._paragraph_start)
+            or len(self._paragraph_end) != len(self._paragraph_start)
             or (chunks and not 0 <= int(self._chunk_article.min()) <= int(self._chunk_article.max()) < len(self._meta))
         ):
             msg = "passages: arrays of different lengths"
@@ -144,7 +186,7 @@ class PassageStore:
     def article_counts(self) -> dict[str, int]:
         """How many chunks every article has."""
         counts = np.bincount(self._chunk_article, minlength=len(self._meta))
-        return {meta["id"]: int(n) for meta, n in zip(self._meta, counts, strict=True)}
+        return {meta[0]: int(n) for meta, n in zip(self._meta, counts, strict=True)}
 
     def _decode(self, article: int) -> str:
         start, end = int(self._text_offsets[article]), int(self._text_offsets[article + 1])
@@ -152,17 +194,19 @@ class PassageStore:
 
     def article_at(self, position: int) -> Article:
         """The article stored at `position`, with its text."""
-        meta = self._meta[position]
+        article_id, title, date, outlet, url, language = self._meta[position]
+        first, last = int(self._article_paragraphs[position]), int(self._article_paragraphs[position + 1])
+        starts, ends = self._paragraph_start[first:last].tolist(), self._paragraph_end[first:last].tolist()
         return Article(
-            id=meta["id"],
-            title=meta["title"],
-            date=meta["date"],
-            outlet=meta["outlet"],
-            url=meta["url"],
-            language=meta["language"],
+            id=article_id,
+            title=title,
+            date=date,
+            outlet=outlet,
+            url=url,
+            language=language,
             text=self._text(position),
-            paragraphs=tuple(Span(s, e) for s, e in meta["paragraphs"]),
-            path=Path(meta["id"]),
+            paragraphs=tuple(Span(s, e) for s, e in zip(starts, ends, strict=True)),
+            path=Path(article_id),
         )
 
     def _sentence_span(self, sentence: int) -> tuple[int, int]:
@@ -170,7 +214,7 @@ class PassageStore:
 
     def _make_chunk(self, chunk: int) -> Chunk:
         position = int(self._chunk_article[chunk])
-        article_id, text = self._meta[position]["id"], self._text(position)
+        article_id, text = self._meta[position][0], self._text(position)
         spans = [self._sentence_span(i) for i in self._sentences_of(chunk)]
         if not spans:
             msg = f"passages: chunk {chunk} has no sentences"
@@ -204,7 +248,7 @@ class ArticleTable(Mapping[str, Article]):
 
     def __init__(self, store: PassageStore) -> None:
         self._store = store
-        self._positions = {meta["id"]: i for i, meta in enumerate(store._meta)}
+        self._positions = {meta[0]: i for i, meta in enumerate(store._meta)}
 
     def __getitem__(self, article_id: str) -> Article:
         return self._store.article_at(self._positions[article_id])

@@ -101,7 +101,17 @@ def test_missing_index_without_rebuild_names_the_command(tiny_settings: EngineSe
         Pipeline.open(strict, encoder=FakeEncoder())
 
 
-@pytest.mark.parametrize("victim", ["chunks.faiss", "windows.npy", "passages/chunk_sentences.npy", "passages/articles.json", "bm25/rows.npy", "manifest.json"])
+VICTIMS = [
+    "chunks.faiss",
+    "windows.npy",
+    "passages/chunk_sentences.npy",
+    "passages/articles.jsonl",
+    "bm25/rows.npy",
+    "manifest.json",
+]
+
+
+@pytest.mark.parametrize("victim", VICTIMS)
 def test_corrupted_index_files_give_a_clear_error(tiny_settings: EngineSettings, victim: str) -> None:
     build_index(load_corpus(tiny_settings.seeds_dir), FakeEncoder(), tiny_settings.index_dir)
     (tiny_settings.index_dir / victim).write_bytes(b"\x00garbage")
