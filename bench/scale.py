@@ -38,6 +38,8 @@ import argparse
 import os
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -293,9 +295,17 @@ def passages_part(total: int, workdir: Path) -> None:
         f"({chunks / seconds:,.0f} chunks/s), {size:.0f} MB on disk, resident memory +{written:.0f} MB "
         f"(heap +{written_heap:.0f} MB: the articles' metadata and the writer's buffers)"
     )
+    # A fresh process, so the writer's freed memory does not blur what loading costs.
+    subprocess.run([sys.executable, __file__, "--read-passages", str(folder)], check=True)
+
+
+def read_passages(folder: Path) -> None:
+    """Load the passage store in `folder` and read random chunks: memory and latency."""
+    rng = np.random.default_rng(6)
+    started_mb = resident_mb()
     before, heap = resident_mb(), heap_mb()
     store = PassageStore.load(folder)
-    loaded = resident_mb() - before
+    loaded, loaded_heap = resident_mb() - before, heap_mb() - heap
     latencies = []
     for chunk_id in rng.integers(0, len(store.chunks), 10_000).tolist():
         started = time.perf_counter()
@@ -308,7 +318,8 @@ def passages_part(total: int, workdir: Path) -> None:
     latencies.sort()
     print(
         f"[passages] {len(store.chunks):,} chunks, {len(store.sentences):,} sentences, {len(store.windows):,} windows: "
-        f"resident memory +{loaded:.0f} MB on load (memory-mapped), +{resident_mb() - before:.0f} MB after 10,000 "
+        f"a process of {started_mb:.0f} MB grows by {loaded:.0f} MB on load (heap +{loaded_heap:.0f} MB: the "
+        f"articles' metadata; the arrays are memory-mapped), by {resident_mb() - before:.0f} MB after 10,000 "
         f"random reads, of which heap +{heap_mb() - heap:.0f} MB (the rest: file pages); "
         f"a chunk with its sentences and windows p50 {statistics.median(latencies):.3f} ms, "
         f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.3f} ms"
@@ -349,10 +360,14 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=1_000_000, help="synthetic documents for the BM25 part")
     parser.add_argument("--chunks", type=int, default=1_000_000, help="synthetic chunks for the passages part")
     parser.add_argument("--skip-passages", action="store_true", help="no passage-store part")
+    parser.add_argument("--read-passages", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--skip-real", action="store_true", help="no real-encoder part")
     parser.add_argument("--skip-lexical", action="store_true", help="no BM25 part")
     parser.add_argument("--type", default="auto", choices=("auto", "flat", "hnsw", "ivf"), help="index type")
     args = parser.parse_args()
+    if args.read_passages:
+        read_passages(args.read_passages)
+        return
     print(f"[scale] machine: {os.cpu_count()} cores, faiss {faiss.__version__}; IVF lists at most {IVF_NLIST_MAX}")
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         search_part(args.vectors, Path(tmp), args.type)
