@@ -319,8 +319,8 @@ def read_passages(folder: Path) -> None:
     print(
         f"[passages] {len(store.chunks):,} chunks, {len(store.sentences):,} sentences, {len(store.windows):,} windows: "
         f"a process of {started_mb:.0f} MB grows by {loaded:.0f} MB on load (heap +{loaded_heap:.0f} MB: the "
-        f"articles' metadata; the arrays are memory-mapped), by {resident_mb() - before:.0f} MB after 10,000 "
-        f"random reads, of which heap +{heap_mb() - heap:.0f} MB (the rest: file pages); "
+        f"articles' metadata; the arrays are memory-mapped), by {resident_mb() - before:.0f} MB in all after 10,000 "
+        f"random reads, of which heap {heap_mb() - heap:.0f} MB (the rest: file pages); "
         f"a chunk with its sentences and windows p50 {statistics.median(latencies):.3f} ms, "
         f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.3f} ms"
     )
