@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiogram import Bot
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, Message
-from aiogram.utils.chat_action import ChatActionSender
 
 from bot.answers import Answers, ShownAnswer
 from bot.conversation import Reading, Topic, read
@@ -26,6 +25,7 @@ from bot.observe import current_outcome
 from bot.qa import QAService
 from bot.render import Block, answer_blocks, note_block, passages_blocks, to_messages
 from bot.texts import Lang, text
+from bot.typing_status import ChatTyping
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ class Services:
     more_page_size: int = 3
     more_max_passages: int = 12
     context_ttl: float = 300.0
+    typing: ChatTyping = field(default_factory=ChatTyping)
 
 
 async def send_blocks(
@@ -84,7 +85,7 @@ async def answer_question(
     answer = qa.cached(reading.query)
     cached = answer is not None
     if answer is None:
-        async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id, message_thread_id=thread):
+        async with services.typing.pending(bot, message.chat.id, thread):
             answer = await qa.ask(reading.query)
     latency = time.perf_counter() - started
     latency_ms = latency * 1000
