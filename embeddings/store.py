@@ -152,6 +152,7 @@ class PassageStore:
         self._chunk_windows = offsets(np.maximum(2 * sentence_counts - 1, 0))
         self._check()
         self._text = lru_cache(maxsize=256)(self._decode)
+        self.article_at = lru_cache(maxsize=256)(self._make_article)
         self._chunk = lru_cache(maxsize=_CACHE)(self._make_chunk)
         self.articles = ArticleTable(self)
         self.chunks: Sequence[Chunk] = _Table(len(sentence_counts), self._chunk)
@@ -192,8 +193,8 @@ class PassageStore:
         start, end = int(self._text_offsets[article]), int(self._text_offsets[article + 1])
         return self._texts[start:end].tobytes().decode()
 
-    def article_at(self, position: int) -> Article:
-        """The article stored at `position`, with its text."""
+    def _make_article(self, position: int) -> Article:
+        """The article stored at `position`, with its text (`article_at` remembers recent ones)."""
         article_id, title, date, outlet, url, language = self._meta[position]
         first, last = int(self._article_paragraphs[position]), int(self._article_paragraphs[position + 1])
         starts, ends = self._paragraph_start[first:last].tolist(), self._paragraph_end[first:last].tolist()
