@@ -28,13 +28,14 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from embeddings.corpus import Article
 from embeddings.index import LoadedIndex, window_text
 from embeddings.lexical import BM25, STOPWORDS, tokenize
-from embeddings.question import AnswerType, answer_type, holds
+from embeddings.question import AnswerType, Wanted, wanted
 from embeddings.search import Passage, SearchResult
 from embeddings.sparse import cosine
 
@@ -53,7 +54,7 @@ STEM_WEIGHT = 0.2
 TRIGRAM_WEIGHT = 0.2
 TYPE_BONUS = 0.03
 TYPE_PENALTY = 0.05
-CANDIDATE_PASSAGES = 6
+CANDIDATE_PASSAGES = 10
 MAX_SENTENCES = 3
 MARGIN = 0.06
 SCRIPT_SAMPLE = 50  # articles read to tell the corpus's script
@@ -129,6 +130,16 @@ def _question_trigrams(question: str) -> frozenset[str]:
     return trigrams(question)
 
 
+def rerank(passages: Sequence[Passage], ranked: Sequence[_Candidate], index: LoadedIndex) -> tuple[Passage, ...]:
+    """`passages` ordered by the score of their best window; `score` becomes that window's score."""
+    best: dict[int, float] = {}
+    for cand in ranked:
+        best.setdefault(index.windows[cand.window_id].chunk_id, cand.score)
+    scored = [replace(p, score=best[p.chunk_id]) for p in passages if p.chunk_id in best]
+    scored.sort(key=lambda p: (-p.score, p.chunk_id))
+    return (*scored, *(p for p in passages if p.chunk_id not in best))
+
+
 class Answerer:
     """Chooses the quoted evidence and decides whether the articles answer at all."""
 
@@ -144,10 +155,15 @@ class Answerer:
         sample = " ".join(a.text[:2000] for a in itertools.islice(index.articles.values(), SCRIPT_SAMPLE))
         self._corpus_cyrillic = cyrillic_share(sample) >= 0.5
 
-    def answer(self, question: str, result: SearchResult, *, question_trimmed: bool = False) -> Answer:
-        """The grounded answer to `question` from an already retrieved `result`."""
-        passages = tuple(result.passages)
+    def answer(
+        self, question: str, result: SearchResult, *, limit: int | None = None, question_trimmed: bool = False
+    ) -> Answer:
+        """The grounded answer to `question` from an already retrieved `result`.
+
+        The passages are reranked by their best evidence window and cut to `limit`.
+        """
         ranked = self.rank_windows(question, result)
+        passages = rerank(result.passages, ranked, self.index)[:limit]
         if not ranked:
             return Answer(question, False, (), (), passages, 0.0, question_trimmed)
         sparse_mode = result.query_sparse is not None and self.index.sparse_windows is not None
@@ -167,13 +183,12 @@ class Answerer:
 
     def confidence(self, question: str, result: SearchResult, best: _Candidate, quoted: str) -> float:
         """How surely the best window answers `question`; compared with the threshold."""
-        kind = answer_type(question)
+        want = self._wanted(question)
         if result.query_sparse is not None and self.index.sparse_chunks is not None:
             coverage = self.index.sparse_chunks.coverage(result.query_sparse)
-            typed = kind is AnswerType.ANY or holds(quoted, kind)
-            return coverage - (0.0 if typed else SPARSE_TYPE_PENALTY)
+            return coverage - (0.0 if want.met_by(quoted) else SPARSE_TYPE_PENALTY)
         confidence = best.similarity - float(self.index.centroid @ result.query_vector)
-        if kind is not AnswerType.ANY and not holds(quoted, kind):
+        if not want.met_by(quoted):
             confidence -= TYPE_PENALTY
         share = cyrillic_share(question)
         same_script = share if self._corpus_cyrillic else 1.0 - share
@@ -187,7 +202,7 @@ class Answerer:
 
     def rank_windows(self, question: str, result: SearchResult) -> list[_Candidate]:
         """Evidence windows of the top passages, best first."""
-        kind = answer_type(question)
+        want = self._wanted(question)
         sparse_windows, query_sparse = self.index.sparse_windows, result.query_sparse
         candidates: list[_Candidate] = []
         for passage in result.passages[:CANDIDATE_PASSAGES]:
@@ -206,11 +221,15 @@ class Answerer:
                     + CHUNK_WEIGHT * passage_similarity
                     + STEM_WEIGHT * self._stem_coverage(question, terms)
                     + TRIGRAM_WEIGHT * self._gram_coverage(question, grams)
-                    + (TYPE_BONUS if kind is not AnswerType.ANY and holds(text, kind) else 0.0)
+                    + (TYPE_BONUS if want.kind is not AnswerType.ANY and want.met_by(text) else 0.0)
                 )
                 candidates.append(_Candidate(window_id, score, similarity))
         candidates.sort(key=lambda c: (-c.score, c.window_id))
         return candidates
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one Answerer per process; the questions of a burst repeat
+    def _wanted(self, question: str) -> Wanted:
+        return wanted(question, self.bm25.__contains__)
 
     def _window_features(self, window_id: int) -> tuple[str, frozenset[str], frozenset[str]]:
         text = window_text(self.index.chunks, self.index.windows[window_id], self.index.sentences)

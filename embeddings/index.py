@@ -47,7 +47,7 @@ from embeddings.chunking import Chunk, ChunkingParams, Sentence, chunk_article
 from embeddings.corpus import Article, Corpus
 from embeddings.encoders import Encoder, EncoderSpec, SparseEncoder, Vectors
 from embeddings.errors import IndexFolderError, StaleIndexError
-from embeddings.lexical import BM25
+from embeddings.lexical import BM25, tokenizer_identity
 from embeddings.postings import MatrixWriter
 from embeddings.sparse import PASSAGE_TOP_K, QUERY_TOP_K, SparseIndex, SparseMatrix
 from embeddings.store import PassageStore, StoreWriter, Window
@@ -202,6 +202,7 @@ def expected_identity(
         "encoder": encoder.as_dict(),
         "chunking": chunking.as_dict(),
         "sparse": sparse,
+        "tokenizer": tokenizer_identity(),
         "corpus_hash": corpus.fingerprint(),
     }
 
@@ -214,6 +215,7 @@ def check_fresh(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
         ("encoder", "encoder"),
         ("chunking", "chunking parameters"),
         ("sparse", "sparse-term settings"),
+        ("tokenizer", "tokenizer (stop words, stemmers)"),
         ("corpus_hash", "articles"),
     ):
         if manifest.get(key) != expected[key]:

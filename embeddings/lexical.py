@@ -9,6 +9,7 @@ memory-mapped on load (see `postings.py`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -40,8 +41,15 @@ _STOPWORD_TEXT = """
     расскажи скажи подскажи пожалуйста the a an and or of to in on at for by with from about as is are
     was were be been being what which who whom whose when where why how did does do has have had that
     this these those it its there their they he she his her them tell me please any
+    какую каком какого какому какими чей чья чье чьё чьи чьих чьим чьей кого кому кем ком насколько
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def tokenizer_identity() -> str:
+    """A fingerprint of the tokenizer (stop words and stemmers), recorded in the index manifest."""
+    words = " ".join(sorted(STOPWORDS)) + "|snowball:russian,english"
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=2)

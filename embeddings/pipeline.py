@@ -31,6 +31,7 @@ from embeddings.sparse import QUERY_TOP_K, SparseVector
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+RERANK_DEPTH = 10  # passages retrieved for the answer stage, which reranks them and keeps `top_k`
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
@@ -152,8 +153,9 @@ class Pipeline:
         if not cleaned:
             return Answer(question, False, (), (), (), 0.0, trimmed)
         query_sparse = self.sparse_query(cleaned)
-        result = self.retriever.search(cleaned, self.top_k, query_vector, query_sparse)
-        answer = self.answerer.answer(question, result, question_trimmed=trimmed)
+        depth = max(self.top_k, RERANK_DEPTH)
+        result = self.retriever.search(cleaned, depth, query_vector, query_sparse)
+        answer = self.answerer.answer(question, result, limit=self.top_k, question_trimmed=trimmed)
         self.cache.put(question, self.index.version, answer)
         return answer
 

@@ -22,7 +22,11 @@ SPARSE_WEIGHT = 1.0
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk with its scores; `score` is the fused one."""
+    """A retrieved chunk with its scores.
+
+    `score` is the fused one; in an `Answer` it is the score of the passage's
+    best evidence window, by which the answer stage reranks the passages.
+    """
 
     chunk_id: int
     chunk: Chunk

@@ -143,3 +143,14 @@ def test_an_interrupted_build_leaves_the_old_index_in_place(tiny_settings: Engin
     load_index(tiny_settings.index_dir)
     leftovers = [p.name for p in Path(tiny_settings.index_dir).parent.iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_an_index_of_another_tokenizer_is_stale(tiny_settings: EngineSettings) -> None:
+    Pipeline.open(tiny_settings, encoder=FakeEncoder())
+    manifest_file = tiny_settings.index_dir / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest["tokenizer"] = "stop words of an older release"
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    strict = tiny_settings.model_copy(update={"auto_rebuild": False})
+    with pytest.raises(StaleIndexError, match="tokenizer"):
+        Pipeline.open(strict, encoder=FakeEncoder())

@@ -50,3 +50,14 @@ def test_sources_count_passages_per_article(tiny_pipeline: Pipeline) -> None:
     sources = tiny_pipeline.sources()
     assert [s.article.id for s in sources] == ["002_culture", "001_trade"]  # newest first
     assert sum(s.passages for s in sources) == len(tiny_pipeline.index.chunks)
+
+
+def test_passages_are_reranked_by_their_best_evidence(tiny_pipeline: Pipeline) -> None:
+    tiny_pipeline.answerer.threshold = float("-inf")
+    tiny_pipeline.top_k = 2
+    answer = tiny_pipeline.ask("Сколько зрителей собрал фестиваль?")
+    assert len(answer.passages) == 2
+    scores = [p.score for p in answer.passages]
+    assert scores == sorted(scores, reverse=True)
+    first = answer.passages[0].chunk
+    assert any(first.start <= e.start and e.end <= first.end for e in answer.evidence)
