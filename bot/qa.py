@@ -14,7 +14,7 @@ from embeddings.answer import Answer
 from embeddings.cache import normalise
 from embeddings.config import EngineSettings
 from embeddings.corpus import Story, load_story
-from embeddings.pipeline import Pipeline, SourceInfo, clean_question, rebuild
+from embeddings.pipeline import Pipeline, SourceInfo, rebuild
 from embeddings.search import Passage
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class QAService:
             del self._in_flight[key]
 
     async def _compute(self, question: str) -> Answer:
-        cleaned, _ = clean_question(question)
+        cleaned, _ = self.pipeline.prepare(question)
         vector = await self.batcher.encode(cleaned) if cleaned else None
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self.pipeline.ask_encoded, question, vector)

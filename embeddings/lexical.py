@@ -15,7 +15,7 @@ import math
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -97,6 +97,12 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    def __iter__(self) -> Iterator[str]:
+        """Every term, in sorted order."""
+        blob = self._blob.tobytes()
+        bounds = self._offsets.tolist()
+        return (blob[bounds[i] : bounds[i + 1]].decode() for i in range(len(self._ids)))
 
     def _term(self, position: int) -> bytes:
         return self._blob[self._offsets[position] : self._offsets[position + 1]].tobytes()

@@ -6,7 +6,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from embeddings.answer import Answer, Answerer
 from embeddings.cache import AnswerCache
@@ -27,6 +27,7 @@ from embeddings.index import (
 )
 from embeddings.search import Passage, Retriever
 from embeddings.sparse import QUERY_TOP_K, SparseVector
+from embeddings.spelling import Speller
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ class Pipeline:
         self.top_k = top_k
         self.retriever = Retriever(index, encoder)
         self.answerer = Answerer(index, self.retriever.bm25, threshold)
+        self.speller = Speller(self.retriever.bm25)
         self.cache = AnswerCache(cache_size)
 
     @classmethod
@@ -143,25 +145,31 @@ class Pipeline:
         """The answer to an equal question asked before under this index, if remembered."""
         return self.cache.get(question, self.index.version)
 
+    def prepare(self, question: str) -> tuple[str, bool]:
+        """The text that is searched for `question`: cleaned, cut, typos corrected; and whether it was cut."""
+        cleaned, trimmed = clean_question(question)
+        return self.speller.correct(cleaned), trimmed
+
     def encode_questions(self, questions: Sequence[str]) -> Vectors:
-        """Query vectors for cleaned questions, in one encoder call."""
+        """Query vectors for prepared questions, in one encoder call."""
         return self.encoder.encode_queries(list(questions))
 
     def ask_encoded(self, question: str, query_vector: Vectors | None) -> Answer:
-        """Answer `question`, reusing `query_vector` when it is already encoded."""
-        cleaned, trimmed = clean_question(question)
-        if not cleaned:
+        """Answer `question`, reusing `query_vector` (of its prepared text) when it is already encoded."""
+        prepared, trimmed = self.prepare(question)
+        if not prepared:
             return Answer(question, False, (), (), (), 0.0, trimmed)
-        query_sparse = self.sparse_query(cleaned)
+        query_sparse = self.sparse_query(prepared)
         depth = max(self.top_k, RERANK_DEPTH)
-        result = self.retriever.search(cleaned, depth, query_vector, query_sparse)
-        answer = self.answerer.answer(question, result, limit=self.top_k, question_trimmed=trimmed)
+        result = self.retriever.search(prepared, depth, query_vector, query_sparse)
+        answer = self.answerer.answer(prepared, result, limit=self.top_k, question_trimmed=trimmed)
+        answer = replace(answer, question=question)
         self.cache.put(question, self.index.version, answer)
         return answer
 
     def passages(self, question: str, limit: int) -> list[Passage]:
         """The `limit` passages closest to `question`, best first (for "more results")."""
-        cleaned, _ = clean_question(question)
+        cleaned, _ = self.prepare(question)
         if not cleaned or limit <= 0:
             return []
         return self.retriever.search(cleaned, limit, None, self.sparse_query(cleaned)).passages

@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.qa import QAService
 from embeddings.answer import Answer
 from embeddings.corpus import load_story
-from embeddings.pipeline import Pipeline, clean_question
+from embeddings.pipeline import Pipeline
 from tests.botapi_stub import BotAPIStub
 from tests.conftest import ROOT
 from tests.e2e import bot_settings, running_bot
@@ -37,7 +37,7 @@ class NaiveQAService(QAService):
         return None
 
     async def ask(self, question: str) -> Answer:
-        cleaned, _ = clean_question(question)
+        cleaned, _ = self.pipeline.prepare(question)
         vector = self.pipeline.encode_questions([cleaned])[0] if cleaned else None
         return self.pipeline.ask_encoded(question, vector)
 
