@@ -60,7 +60,10 @@ _CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.NUMBER,
         re.compile(
-            r"\bсколько\b|\bскольк|\bкакое количество\b|\bкакой объ[её]м\b|\bhow many\b|\bhow much\b"
+            r"\bсколько\b|\bскольк|\bкакое количество\b|\bhow many\b|\bhow much\b"
+            # "какой товарооборот", "каково население": a quantity asked for by its name
+            r"|\b(как(ой|ая|ое|ов|ова|ово)|велик\w*)\s+(у\s+\w+\s+)?(товар\w*оборот|оборот|объ[её]м|численност|населени"
+            r"|бюджет|тираж|выручк|прибыл|доля|площадь)"
             r"|\bwhat is the (number|volume|amount)\b|\bқанша\b",
             re.I,
         ),

@@ -18,6 +18,9 @@ from embeddings.question import AnswerType, Wanted, answer_type, holds, wanted
         ("За сколько лет страна станет цифровой?", AnswerType.NUMBER),
         ("На какую сумму торгуют страны?", AnswerType.MONEY),
         ("Кто возглавляет палату?", AnswerType.ANY),
+        ("Какой товарооборот у двух стран?", AnswerType.NUMBER),
+        ("Каково население Казахстана?", AnswerType.NUMBER),
+        ("Какой статус у визита?", AnswerType.ANY),
     ],
 )
 def test_answer_type_of_question(question: str, kind: AnswerType) -> None:
