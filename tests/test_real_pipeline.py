@@ -53,3 +53,24 @@ def test_concurrent_asks_give_the_same_answers(real_pipeline: Pipeline) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda q: real_pipeline.ask(q).evidence, questions))
     assert together == alone
+
+
+def test_window_scores_add_a_share_of_dense_similarity_to_latent_terms(
+    real_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from embeddings import answer
+
+    question = "Какую роль губернаторов подчеркнул Лукашенко?"
+    sparse = real_pipeline.sparse_query(question)
+    result = real_pipeline.retriever.search(question, 10, None, sparse)
+    answerer = real_pipeline.answerer
+    weight = answer.DENSE_WINDOW_WEIGHT
+    assert weight > 0
+    with_dense = {c.window_id: c.score for c in answerer.rank_windows(question, result)}
+    monkeypatch.setattr(answer, "DENSE_WINDOW_WEIGHT", 0.0)
+    without = {c.window_id: c.score for c in answerer.rank_windows(question, result)}
+    assert with_dense.keys() == without.keys()
+    vectors = real_pipeline.index.window_vectors
+    for window_id, score in with_dense.items():
+        dense = float(vectors[window_id] @ result.query_vector)
+        assert score - without[window_id] == pytest.approx(weight * dense, abs=1e-5)
