@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from embeddings.pipeline import MAX_QUESTION_CHARS, Pipeline, clean_question
 
 
@@ -61,3 +63,18 @@ def test_passages_are_reranked_by_their_best_evidence(tiny_pipeline: Pipeline) -
     assert scores == sorted(scores, reverse=True)
     first = answer.passages[0].chunk
     assert any(first.start <= e.start and e.end <= first.end for e in answer.evidence)
+
+
+@pytest.mark.parametrize(
+    ("question", "share"),
+    [
+        ("Сколько зрителей собрал фестиваль?", 1.0),
+        ("How many people came to the festival?", 0.0),
+        ("Сколько стоит BELAZ?", 12 / 17),  # 12 Cyrillic letters, 5 Latin
+        ("2026?", 1.0),  # no letters: no script to mismatch
+    ],
+)
+def test_script_match_is_the_share_of_letters_in_the_articles_script(
+    tiny_pipeline: Pipeline, question: str, share: float
+) -> None:
+    assert tiny_pipeline.answerer.script_match(question) == pytest.approx(share)
