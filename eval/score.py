@@ -4,9 +4,11 @@ A set is JSON lines: `kind` (`in`: the articles answer it, `out`: they do not),
 `q`, and for `in` questions `expect` (groups of lowercase substrings; one of
 each group must appear in the quoted answer) and `articles` (gold file-name
 prefixes). Printed per set: recall@1/3/5 of passages (a passage is relevant
-when it comes from a gold article and satisfies every `expect` group), answer,
-source and refusal accuracy, latency p50/p95; then the refusal-threshold
-trade-off over all sets. Exits 1 when a target is missed.
+when it comes from a gold article and satisfies every `expect` group), answer
+accuracy, lead accuracy (of the answered questions, the share whose first
+quoted sentence answers on its own), source and refusal accuracy, latency
+p50/p95; then the refusal-threshold trade-off over all sets. Exits 1 when a
+target is missed.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Outcome:
     answer: Answer
     latency_ms: float
     evidence_ok: bool
+    lead_ok: bool  # the first quoted sentence answers on its own
     sources_ok: bool
     first_relevant: int | None  # 1-based rank of the first relevant passage
 
@@ -65,13 +68,14 @@ def evaluate(pipeline: Pipeline, item: dict[str, object]) -> Outcome:
     answer = pipeline.ask(question)
     latency = (time.perf_counter() - started) * 1000
     if item["kind"] != "in":
-        return Outcome(item, answer, latency, False, False, None)
+        return Outcome(item, answer, latency, False, False, False, None)
     groups = item["expect"]
     prefixes = item["articles"]
     assert isinstance(groups, list)
     assert isinstance(prefixes, list)
     quoted = " ".join(e.text for e in answer.evidence)
     evidence_ok = satisfies(quoted, groups)
+    lead_ok = bool(answer.evidence) and satisfies(answer.evidence[0].text, groups)
     sources_ok = bool(answer.citations) and all(gold(c.article.id, prefixes) for c in answer.citations)
     first = next(
         (
@@ -81,7 +85,7 @@ def evaluate(pipeline: Pipeline, item: dict[str, object]) -> Outcome:
         ),
         None,
     )
-    return Outcome(item, answer, latency, evidence_ok, sources_ok, first)
+    return Outcome(item, answer, latency, evidence_ok, lead_ok, sources_ok, first)
 
 
 def summarise(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
@@ -108,6 +112,7 @@ def summarise(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
             sum(o.first_relevant is not None and o.first_relevant <= 5 for o in answerable), len(answerable)
         ),
         "answer_accuracy": share(sum(found(o) and o.evidence_ok for o in answerable), len(answerable)),
+        "lead_accuracy": share(sum(o.lead_ok for o in answered), len(answered)),
         "source_accuracy": share(sum(o.sources_ok for o in answered), len(answered)),
         "refusal_accuracy": share(sum(not found(o) for o in unanswerable), len(unanswerable)),
         "latency_p50_ms": statistics.median(latencies) if latencies else 0.0,

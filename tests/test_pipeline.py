@@ -78,3 +78,19 @@ def test_script_match_is_the_share_of_letters_in_the_articles_script(
     tiny_pipeline: Pipeline, question: str, share: float
 ) -> None:
     assert tiny_pipeline.answerer.script_match(question) == pytest.approx(share)
+
+
+def test_quotes_lead_with_the_best_evidence_and_keep_adjacent_sentences_in_order(tiny_pipeline: Pipeline) -> None:
+    sentences = tiny_pipeline.index.sentences
+    ids = {a: [i for i, s in enumerate(sentences) if s.article_id == a] for a in ("001_trade", "002_culture")}
+    first, second, third = ids["002_culture"][:3]
+    reading_order = tiny_pipeline.answerer._reading_order
+    # A runner-up from earlier in the article comes after the sentence that answers best...
+    assert reading_order({third: 0, first: 1}) == [third, first]
+    # ...but sentences next to each other read as the article has them.
+    assert reading_order({second: 0, first: 1}) == [first, second]
+    assert reading_order({third: 0, first: 1, second: 2}) == [first, second, third]
+    # Neighbouring ids in two articles are not one passage.
+    last_trade, first_culture = ids["001_trade"][-1], ids["002_culture"][0]
+    assert last_trade + 1 == first_culture
+    assert reading_order({first_culture: 0, last_trade: 1}) == [first_culture, last_trade]

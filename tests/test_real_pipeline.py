@@ -47,6 +47,21 @@ def test_off_topic_questions_are_declined(real_pipeline: Pipeline, question: str
     assert answer.evidence == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # Runners-up from earlier in article 004 used to be quoted before the answer.
+        ("Where did the Kazakh deputies lay flowers?", "Монументу Победы"),
+        ("Кто возглавляет Палату представителей Беларуси?", "Сергеенко"),
+    ],
+)
+def test_the_answer_leads_with_its_best_evidence(real_pipeline: Pipeline, question: str, lead: str) -> None:
+    answer = real_pipeline.ask(question)
+    assert answer.found
+    assert lead in answer.evidence[0].text
+    assert answer.evidence[0].citation == 1
+
+
 def test_concurrent_asks_give_the_same_answers(real_pipeline: Pipeline) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
