@@ -49,13 +49,14 @@ import faiss
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.chunking import ChunkingParams, chunk_article
 from embeddings.config import EngineSettings
-from embeddings.corpus import Article, Span
-from embeddings.index import IVF_NLIST_MAX, IndexParams, new_faiss_index, train_sample_size
-from embeddings.lexical import BM25
+from embeddings.index.bm25 import BM25
+from embeddings.index.build import new_faiss_index, train_sample_size
+from embeddings.index.manifest import IVF_NLIST_MAX, IndexParams
+from embeddings.index.store import PassageStore, StoreWriter
+from embeddings.ingest.chunking import ChunkingParams, chunk_article
+from embeddings.ingest.corpus import Article, Span
 from embeddings.pipeline import encoder_of, rebuild
-from embeddings.store import PassageStore, StoreWriter
 
 DIM = 384
 BATCH = 25_000

@@ -15,8 +15,8 @@ import sys
 from bot.config import Settings
 from bot.logs import setup_logging
 from bot.texts import lang_of_user, text
-from embeddings.corpus import load_story
 from embeddings.errors import EmbeddingsError
+from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
 
 log = logging.getLogger("bot")

@@ -17,21 +17,24 @@ from aiogram.fsm.strategy import FSMStrategy
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.token import TokenValidationError
 
-from bot.backends import Backends, create_backends
+from bot.answering.service import QAService
 from bot.config import Settings
 from bot.handlers import build_router
-from bot.journal import Journal
+from bot.handlers.replies import Services
 from bot.logs import redact_secret
-from bot.middlewares import AllowedChats, InFlight, LanguageMiddleware, RetryAfter
-from bot.observe import UpdateObserver
-from bot.qa import QAService
-from bot.replying import Services
-from bot.sender import Pacer
+from bot.middlewares.allowed_chats import AllowedChats
+from bot.middlewares.in_flight import InFlight
+from bot.middlewares.language import LanguageMiddleware
+from bot.middlewares.observe import UpdateObserver
+from bot.middlewares.throttling import Throttle
+from bot.sending.pacer import Pacer
+from bot.sending.retry import RetryAfter
+from bot.state.backends import Backends, create_backends
+from bot.state.journal import Journal
 from bot.texts import Lang, text
-from bot.throttling import Throttle
-from bot.webhook import health_server, serve_webhook, stop_on_signals
-from embeddings.corpus import load_story
+from bot.web.webhook import health_server, serve_webhook, stop_on_signals
 from embeddings.errors import EmbeddingsError
+from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
 
 log = logging.getLogger(__name__)

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.journal import JournalDB
 from bot.render import answer_blocks, to_plain
+from bot.state.journal import JournalDB
 from bot.texts import Lang, lang_of_text, text
-from embeddings.answer import Answer
-from embeddings.corpus import Story
+from embeddings.answer.record import Answer
+from embeddings.ingest.corpus import Story
 from embeddings.pipeline import Pipeline
 
 

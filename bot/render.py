@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.texts import Lang, text
-from embeddings.answer import Answer
-from embeddings.corpus import Article
+from embeddings.answer.record import Answer
+from embeddings.ingest.corpus import Article
 from embeddings.pipeline import SourceInfo
-from embeddings.search import Passage
+from embeddings.retrieve.search import Passage
 
 TELEGRAM_LIMIT = 4096
 _MONTHS: dict[Lang, tuple[str, ...]] = {

@@ -4,12 +4,12 @@ A plain, synchronous library. It knows nothing about Telegram; the `bot`
 package is a thin async layer over it.
 """
 
-from embeddings.answer import Answer, Citation, Evidence
+from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.config import EngineSettings
-from embeddings.corpus import Article, Corpus, load_corpus
 from embeddings.errors import CorpusError, EmbeddingsError, IndexFolderError, StaleIndexError
+from embeddings.ingest.corpus import Article, Corpus, load_corpus
 from embeddings.pipeline import Pipeline
-from embeddings.search import Passage
+from embeddings.retrieve.search import Passage
 
 __all__ = [
     "Answer",

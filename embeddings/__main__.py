@@ -8,8 +8,8 @@ import logging
 import sys
 
 from embeddings.config import EngineSettings
-from embeddings.corpus import load_corpus
 from embeddings.errors import EmbeddingsError
+from embeddings.ingest.corpus import load_corpus
 from embeddings.pipeline import encoder_of, rebuild
 
 

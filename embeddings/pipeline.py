@@ -8,26 +8,20 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from embeddings.answer import Answer, Answerer
-from embeddings.cache import AnswerCache
-from embeddings.chunking import ChunkingParams
+from embeddings.answer.cache import AnswerCache
+from embeddings.answer.evidence import Answerer
+from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
-from embeddings.corpus import Article, load_corpus
-from embeddings.encoders import Encoder, SparseEncoder, Vectors, create_encoder
+from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors, create_encoder
+from embeddings.encode.latent import QUERY_TOP_K, SparseVector
 from embeddings.errors import IndexFolderError, StaleIndexError
-from embeddings.index import (
-    IndexParams,
-    LoadedIndex,
-    Progress,
-    build_index,
-    check_fresh,
-    expected_identity,
-    load_index,
-    sparse_identity,
-)
-from embeddings.search import Passage, Retriever
-from embeddings.sparse import QUERY_TOP_K, SparseVector
-from embeddings.spelling import Speller
+from embeddings.index.build import Progress, build_index
+from embeddings.index.load import LoadedIndex, load_index
+from embeddings.index.manifest import IndexParams, check_fresh, expected_identity, sparse_identity
+from embeddings.ingest.chunking import ChunkingParams
+from embeddings.ingest.corpus import Article, load_corpus
+from embeddings.retrieve.search import Passage, Retriever
+from embeddings.retrieve.spelling import Speller
 
 log = logging.getLogger(__name__)
 

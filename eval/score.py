@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from embeddings.answer import Answer  # noqa: E402
+from embeddings.answer.record import Answer  # noqa: E402
 from embeddings.config import EngineSettings  # noqa: E402
 from embeddings.pipeline import Pipeline  # noqa: E402
 

@@ -11,9 +11,9 @@ from redis.asyncio import Redis
 
 from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
-from tests.botapi_stub import BotAPIStub
-from tests.fakes import FakeEncoder
-from tests.redis_server import redis_server
+from tests.support.botapi_stub import BotAPIStub
+from tests.support.fakes import FakeEncoder
+from tests.support.redis_server import redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

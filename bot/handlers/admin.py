@@ -9,11 +9,11 @@ from aiogram import Router
 from aiogram.filters import BaseFilter, Command
 from aiogram.types import Message
 
+from bot.answering.service import QAService
 from bot.config import Settings
 from bot.filters import FromPerson, InChat
-from bot.journal import Journal
-from bot.qa import QAService
 from bot.render import escape
+from bot.state.journal import Journal
 from bot.texts import Lang, text
 from embeddings.errors import EmbeddingsError
 

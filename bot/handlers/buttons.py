@@ -8,9 +8,9 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
-from bot.journal import Vote
+from bot.handlers.replies import Services, send_more
 from bot.keyboards import AnswerAction, answer_keyboard
-from bot.replying import Services, send_more
+from bot.state.journal import Vote
 from bot.texts import Lang, text
 
 log = logging.getLogger(__name__)

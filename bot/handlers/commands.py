@@ -7,10 +7,10 @@ from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
+from bot.answering.service import QAService
 from bot.filters import FromPerson, InChat
-from bot.qa import QAService
+from bot.handlers.replies import send_blocks
 from bot.render import escape, sources_blocks
-from bot.replying import send_blocks
 from bot.texts import Lang, text
 
 

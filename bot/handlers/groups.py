@@ -7,8 +7,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.filters import AddressedToBot, FromPerson, InChat
+from bot.handlers.replies import Services, converse
 from bot.render import escape
-from bot.replying import Services, converse
 from bot.texts import Lang, text
 
 

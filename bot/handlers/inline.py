@@ -14,12 +14,12 @@ import logging
 from aiogram import Router
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResultUnion, InputTextMessageContent
 
+from bot.answering.service import QAService
 from bot.config import Settings
-from bot.qa import QAService
+from bot.handlers.replies import shorten
 from bot.render import Block, answer_blocks, escape, source_line, to_messages
-from bot.replying import shorten
 from bot.texts import Lang, text
-from embeddings.answer import Answer
+from embeddings.answer.record import Answer
 from embeddings.pipeline import clean_question
 
 log = logging.getLogger(__name__)

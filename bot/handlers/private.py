@@ -7,7 +7,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot.filters import InChat, IsCommand, PrivateQuestion
-from bot.replying import Services, converse
+from bot.handlers.replies import Services, converse
 from bot.texts import Lang, text
 
 

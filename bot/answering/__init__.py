@@ -1,0 +1,1 @@
+"""The answering path every front end shares: planning, batching, the service."""

@@ -1,0 +1,1 @@
+"""Outgoing messages: pacing within Telegram's limits, resends after 429, the typing status."""

@@ -1,0 +1,1 @@
+"""What the bot remembers: FSM storage, shown answers, limits, the journal (memory or Redis)."""

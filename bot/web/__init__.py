@@ -1,0 +1,1 @@
+"""HTTP: the webhook server, /healthz and /metrics."""

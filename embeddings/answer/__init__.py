@@ -1,0 +1,1 @@
+"""Answer: the quoted evidence and the decision to answer, with its records."""

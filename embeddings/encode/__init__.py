@@ -1,0 +1,1 @@
+"""Encode: texts into dense vectors and learned sparse latent terms."""

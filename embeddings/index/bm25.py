@@ -1,0 +1,166 @@
+"""BM25 over Snowball-stemmed tokens, with an inverted file.
+
+Russian and English words are stemmed with PyStemmer (Kazakh words, which
+Snowball has no stemmer for, are kept whole). A query touches only the
+postings of its own terms, so the cost grows with the matches, not with the
+corpus. The index is built with the rest of the index folder and
+memory-mapped on load (see `postings.py`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.index.postings import Ids, MatrixWriter, Postings, Values, invert, load_array, remove, save_arrays
+from embeddings.text import tokenize
+
+
+class Vocabulary:
+    """Terms -> ids: the terms sorted in one UTF-8 blob, looked up by bisection.
+
+    Saved as arrays and memory-mapped, so a large vocabulary costs pages on
+    disk, not a dict of every term in memory.
+    """
+
+    def __init__(self, blob: npt.NDArray[np.uint8], offsets: npt.NDArray[np.int64], ids: npt.NDArray[np.int32]) -> None:
+        self._blob, self._offsets, self._ids = blob, offsets, ids
+
+    @classmethod
+    def from_dict(cls, terms: dict[str, int]) -> Vocabulary:
+        """The vocabulary of a term -> id mapping."""
+        ordered = sorted(terms)  # UTF-8 byte order is code point order
+        encoded = [t.encode() for t in ordered]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=offsets[1:])
+        blob = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, np.uint8)
+        return cls(blob, offsets, np.array([terms[t] for t in ordered], dtype=np.int32))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[str]:
+        """Every term, in sorted order."""
+        blob = self._blob.tobytes()
+        bounds = self._offsets.tolist()
+        return (blob[bounds[i] : bounds[i + 1]].decode() for i in range(len(self._ids)))
+
+    def _term(self, position: int) -> bytes:
+        return self._blob[self._offsets[position] : self._offsets[position + 1]].tobytes()
+
+    def get(self, term: str) -> int | None:
+        """The id of `term`, or None when the corpus never had it."""
+        key, low, high = term.encode(), 0, len(self._ids)
+        while low < high:
+            middle = (low + high) // 2
+            if self._term(middle) < key:
+                low = middle + 1
+            else:
+                high = middle
+        return int(self._ids[low]) if low < len(self._ids) and self._term(low) == key else None
+
+    def save(self, folder: Path) -> None:
+        """Write as `.npy` files in `folder`."""
+        save_arrays(folder, terms=self._blob, term_offsets=self._offsets, term_ids=self._ids)
+
+    @classmethod
+    def load(cls, folder: Path) -> Vocabulary:
+        """Memory-map a vocabulary written by `save`."""
+        blob = load_array(folder, "terms", np.uint8)
+        offsets, ids = load_array(folder, "term_offsets", np.int64), load_array(folder, "term_ids", np.int32)
+        if len(offsets) != len(ids) + 1 or int(offsets[-1]) != len(blob):
+            msg = f"{folder.name}: vocabulary arrays of different lengths"
+            raise ValueError(msg)
+        return cls(blob, offsets, ids)
+
+
+class BM25:
+    """Okapi BM25 with `k1`, `b` over an inverted file of stems.
+
+    Built in one streaming pass over the documents (term counts go to a
+    forward matrix on disk) and one inversion; the postings carry the BM25
+    term weights, so a query adds idf x weight over its terms' postings.
+    """
+
+    def __init__(self, vocabulary: Vocabulary, postings: Postings, size: int, *, k1: float, b: float) -> None:
+        self.vocabulary, self._inverted, self.size, self.k1, self.b = vocabulary, postings, size, k1, b
+
+    @classmethod
+    def build(cls, documents: Iterable[str], folder: Path | None = None, *, k1: float = 1.2, b: float = 0.75) -> BM25:
+        """Index `documents` into `folder` (memory-mapped afterwards), or in memory without one."""
+        terms: dict[str, int] = {}
+        lengths = array("I")
+        forward = MatrixWriter(0, folder / "forward" if folder else None)
+        for doc in documents:
+            tokens = tokenize(doc)
+            lengths.append(len(tokens))
+            counts = Counter(tokens)
+            forward.add([terms.setdefault(t, len(terms)) for t in counts], list(counts.values()))
+        matrix = forward.close(len(terms))
+        length = np.frombuffer(lengths, dtype=np.uint32).astype(np.float32) if lengths else np.zeros(0, np.float32)
+        average = float(length.mean()) if len(length) and length.mean() > 0 else 1.0
+
+        def weigh(rows: Ids, frequency: Values) -> Values:
+            norm = k1 * (1 - b + b * length[rows] / average)
+            return (frequency * (k1 + 1) / (frequency + norm)).astype(np.float32)
+
+        postings = invert(matrix, weigh, folder)
+        vocabulary = Vocabulary.from_dict(terms)
+        del matrix
+        if folder is None:
+            return cls(vocabulary, postings, len(lengths), k1=k1, b=b)
+        remove(folder / "forward")
+        vocabulary.save(folder)
+        meta = {"documents": len(lengths), "k1": k1, "b": b}
+        (folder / "bm25.json").write_text(json.dumps(meta), encoding="utf-8")
+        return cls.load(folder)
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25:
+        """Memory-map a folder written by `build`; missing or inconsistent parts raise ValueError or OSError."""
+        meta = json.loads((folder / "bm25.json").read_text(encoding="utf-8"))
+        vocabulary = Vocabulary.load(folder)
+        postings = Postings.load(folder, len(vocabulary))
+        return cls(vocabulary, postings, int(meta["documents"]), k1=float(meta["k1"]), b=float(meta["b"]))
+
+    @property
+    def postings(self) -> int:
+        """How many (term, document) pairs the index holds."""
+        return len(self._inverted.rows)
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a (stemmed) term; 0 for unknown terms."""
+        row = self.vocabulary.get(term)
+        return 0.0 if row is None else self._idf(row)
+
+    def _idf(self, row: int) -> float:
+        df = self._inverted.frequency(row)
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.vocabulary.get(term) is not None
+
+    def scores(self, query: str) -> npt.NDArray[np.float32]:
+        """BM25 score of every document for `query` (zeros where nothing matches)."""
+        total = np.zeros(self.size, dtype=np.float32)
+        for term in set(tokenize(query)):
+            row = self.vocabulary.get(term)
+            if row is not None:
+                self._inverted.accumulate(total, row, self._idf(row))
+        return total
+
+    def top(self, query: str, k: int) -> list[tuple[int, float]]:
+        """The `k` best documents with a positive score, best first."""
+        scores = self.scores(query)
+        positive = np.flatnonzero(scores > 0)
+        if positive.size == 0:
+            return []
+        best = positive[np.argsort(-scores[positive], kind="stable")[:k]]
+        return [(int(i), float(scores[i])) for i in best]

@@ -1,0 +1,139 @@
+"""Load an index folder, memory-mapped, and check that its parts agree."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from embeddings.encode.encoders import Vectors
+from embeddings.errors import IndexFolderError
+from embeddings.index.bm25 import BM25
+from embeddings.index.sparse import SparseIndex, SparseMatrix
+from embeddings.index.store import PassageStore, Window
+from embeddings.ingest.chunking import Chunk, Sentence
+from embeddings.ingest.corpus import Article
+
+MANIFEST = "manifest.json"
+_FILES = (
+    "manifest.json",
+    "passages/articles.jsonl",
+    "chunks.faiss",
+    "windows.npy",
+    "centroid.npy",
+    "bm25/bm25.json",
+)
+_REBUILD = "build it with `python -m embeddings build`"
+
+
+def window_text(chunks: Sequence[Chunk], window: Window, sentences: Sequence[Sentence]) -> str:
+    """The exact article text a window covers."""
+    first, last = sentences[window.first], sentences[window.last]
+    chunk = chunks[window.chunk_id]
+    return chunk.text[first.start - chunk.start : last.end - chunk.start]
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """An index folder, memory-mapped: passages and vectors are read as retrieval touches them."""
+
+    manifest: dict[str, Any]
+    store: PassageStore
+    chunk_index: faiss.Index
+    window_vectors: Vectors
+    centroid: Vectors
+    bm25: BM25
+    sparse_chunks: SparseIndex | None = None
+    sparse_windows: SparseMatrix | None = None
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the index content changes (used to key caches)."""
+        return str(self.manifest["chunks_hash"])[:16]
+
+    @property
+    def articles(self) -> Mapping[str, Article]:
+        """The indexed articles by id."""
+        return self.store.articles
+
+    @property
+    def chunks(self) -> Sequence[Chunk]:
+        """The chunks; a chunk id is a position here and in the FAISS index."""
+        return self.store.chunks
+
+    @property
+    def sentences(self) -> Sequence[Sentence]:
+        """Every chunk's sentences, chunk after chunk."""
+        return self.store.sentences
+
+    @property
+    def sentence_of_chunk(self) -> Sequence[range]:
+        """The sentence ids of each chunk."""
+        return self.store.sentence_of_chunk
+
+    @property
+    def windows(self) -> Sequence[Window]:
+        """The evidence windows; a window id is a row of `window_vectors`."""
+        return self.store.windows
+
+    @property
+    def windows_of_chunk(self) -> Sequence[range]:
+        """The window ids of each chunk."""
+        return self.store.windows_of_chunk
+
+
+def load_index(index_dir: Path) -> LoadedIndex:
+    """Load an index folder; a missing or corrupted part raises `IndexFolderError`."""
+    missing = [name for name in _FILES if not (index_dir / name).is_file()]
+    if missing:
+        msg = f"no complete index in {index_dir} (missing {', '.join(missing)}); {_REBUILD}"
+        raise IndexFolderError(msg)
+    try:
+        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        store = PassageStore.load(index_dir / "passages")
+        chunk_index = faiss.read_index(str(index_dir / "chunks.faiss"))
+        # Memory-mapped: only the windows of retrieved passages are ever read.
+        window_vectors = np.load(index_dir / "windows.npy", mmap_mode="r", allow_pickle=False)
+        centroid = np.load(index_dir / "centroid.npy", allow_pickle=False)
+        bm25 = BM25.load(index_dir / "bm25")
+        sparse_chunks: SparseIndex | None = None
+        sparse_windows: SparseMatrix | None = None
+        if manifest.get("sparse"):
+            sparse_chunks = SparseIndex.load(index_dir / "sparse_chunks")
+            sparse_windows = SparseMatrix.load(index_dir / "sparse_windows")
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
+        raise IndexFolderError(msg) from exc
+    chunks, windows = len(store.chunks), len(store.windows)
+    if (
+        chunk_index.ntotal != chunks
+        or window_vectors.shape != (windows, chunk_index.d)
+        or centroid.shape != (chunk_index.d,)
+        or manifest.get("counts", {}).get("chunks") != chunks
+        or bm25.size != chunks
+        or (sparse_chunks is not None and len(sparse_chunks.matrix) != chunks)
+        or (sparse_windows is not None and len(sparse_windows) != windows)
+    ):
+        msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); {_REBUILD}"
+        raise IndexFolderError(msg)
+    if manifest["index"]["type"] == "hnsw":
+        faiss.ParameterSpace().set_index_parameter(chunk_index, "efSearch", int(manifest["index"]["ef_search"]))
+    if manifest["index"]["type"] == "ivf":
+        ivf = faiss.extract_index_ivf(chunk_index)
+        ivf.nprobe = int(manifest["index"]["nprobe"])
+        ivf.make_direct_map()  # `reconstruct` for passages found by the lexical side only
+    return LoadedIndex(
+        manifest,
+        store,
+        chunk_index,
+        window_vectors,
+        centroid,
+        bm25,
+        sparse_chunks,
+        sparse_windows,
+    )

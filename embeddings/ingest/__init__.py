@@ -1,0 +1,1 @@
+"""Ingest: the articles of a story and their sentence-aware chunks."""

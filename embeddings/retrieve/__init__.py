@@ -1,0 +1,1 @@
+"""Retrieve: hybrid search, typo correction, and what a question asks for."""

@@ -1,0 +1,75 @@
+"""Typos in questions, corrected against the articles' own vocabulary.
+
+A question word whose stem the articles never use, but which is one edit
+(a letter dropped, added, changed or two swapped) away from a stem they do
+use, is rewritten to that stem with the word's own ending: "возлажили
+цвиты" becomes "возложили цветы", "таварооборот" "товарооборот". Everything
+downstream -- the encoder, BM25, the evidence scoring -- then sees the
+words of the articles.
+
+Guards against "correcting" a word that is simply not in the articles: the
+first letter is kept (typos there are rare and wrong corrections common),
+short stems are left alone, Kazakh words (which have no stemmer and a
+different spelling) are never touched, and among several candidates the
+most frequent in the articles wins. A vocabulary larger than
+`MAX_VOCABULARY` turns correction off rather than holding it all in memory.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from embeddings.index.bm25 import BM25
+from embeddings.text import STOPWORDS, tokenize
+
+MIN_STEM = 4
+MAX_VOCABULARY = 300_000
+_WORD = re.compile(r"\w+")
+_KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
+_CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit(word: str, alphabet: str) -> set[str]:
+    """Every string one edit from `word` that keeps its first letter."""
+    head, tail = word[0], word[1:]
+    splits = [(tail[:i], tail[i:]) for i in range(len(tail) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changes = {a + c + b[1:] for a, b in splits if b for c in alphabet}
+    inserts = {a + c + b for a, b in splits for c in alphabet}
+    return {head + rest for rest in deletes | swaps | changes | inserts} - {word}
+
+
+class Speller:
+    """Rewrites question words the articles never use to the closest words they do."""
+
+    def __init__(self, bm25: BM25) -> None:
+        self.bm25 = bm25
+        self.enabled = len(bm25.vocabulary) <= MAX_VOCABULARY
+        # Read once at start: correction then costs set lookups, not bisections of the memory-mapped vocabulary.
+        self.known = frozenset(bm25.vocabulary) if self.enabled else frozenset()
+
+    def correct(self, question: str) -> str:
+        """`question` with each correctable word replaced; the rest of the text unchanged."""
+        if not self.enabled:
+            return question
+        return _WORD.sub(lambda m: self._word(m.group()), question)
+
+    @lru_cache(maxsize=16_384)  # noqa: B019 - one Speller per pipeline; question words repeat
+    def _word(self, word: str) -> str:
+        lower = word.lower().replace("ё", "е")
+        if lower in STOPWORDS or _KAZAKH.search(lower) or not word.isalpha():
+            return word
+        stems = tokenize(lower)
+        if len(stems) != 1 or len(stems[0]) < MIN_STEM or stems[0] in self.known or not lower.startswith(stems[0]):
+            return word
+        stem = stems[0]
+        alphabet = _CYRILLIC if "а" <= stem[0] <= "я" else _LATIN
+        candidates = [c for c in one_edit(stem, alphabet) if c in self.known]
+        if not candidates:
+            return word
+        best = min(candidates, key=lambda c: (self.bm25.idf(c), c))  # the most frequent, then a fixed order
+        fixed = best + lower[len(stem) :]
+        return fixed.capitalize() if word[0].isupper() else fixed

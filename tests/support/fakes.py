@@ -1,0 +1,46 @@
+"""Fast, deterministic stand-ins for the real encoder."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from embeddings.encode.encoders import EncoderSpec, Vectors
+from embeddings.text import tokenize
+
+
+class FakeEncoder:
+    """Hashes stemmed words into a small normalised bag-of-words vector.
+
+    Texts that share words get similar vectors, which is all the unit tests
+    need; it is exact and takes microseconds.
+    """
+
+    def __init__(self, dim: int = 64, name: str = "fake-bow") -> None:
+        self._spec = EncoderSpec("fake", name, "1", dim)
+        self.calls = 0
+
+    @property
+    def spec(self) -> EncoderSpec:
+        """Backend, model, version and dimension."""
+        return self._spec
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        """Same as passages: the fake is symmetric."""
+        return self._encode(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        """Bag of hashed stems, L2-normalised."""
+        return self._encode(texts)
+
+    def _encode(self, texts: Sequence[str]) -> Vectors:
+        self.calls += 1
+        out = np.zeros((len(texts), self._spec.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in tokenize(text) or ["<empty>"]:
+                bucket = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little")
+                out[row, bucket % self._spec.dim] += 1.0
+            out[row] /= np.linalg.norm(out[row])
+        return out

@@ -1,0 +1,116 @@
+"""Reading follow-ups, the bounded context storage, and the registry of shown answers."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiogram.fsm.storage.base import StorageKey
+
+from bot.answering.conversation import Topic, read
+from bot.state.fsm import BoundedMemoryStorage
+from bot.state.shown import AnswerRegistry, ShownAnswer
+
+TOPIC = "С кем встречался Кошанов в Минске?"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["А кто ещё там был?", "And what about trade?", "Что он сказал?", "БЕЛАЗ?", "Ал сауда туралы ше?", "И когда?"],
+)
+def test_short_or_anaphoric_questions_follow_the_topic(question: str) -> None:
+    reading = read(question, TOPIC)
+    assert reading.kind == "follow_up"
+    assert reading.query == f"{question} {TOPIC}"
+    assert reading.topic == TOPIC
+
+
+@pytest.mark.parametrize("question", ["подробнее", "Подробнее!", "tell me more", "Ещё", "толығырақ"])
+def test_asking_for_more_pages_the_topic(question: str) -> None:
+    reading = read(question, TOPIC)
+    assert (reading.kind, reading.query) == ("more", TOPIC)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Какие законы о цифровизации приняли в Казахстане?", "How many joint ventures operate in Kazakhstan today?"],
+)
+def test_a_question_with_its_own_subject_starts_a_new_topic(question: str) -> None:
+    assert read(question, TOPIC).kind == "new"
+
+
+def test_without_a_topic_everything_is_new() -> None:
+    assert read("А кто ещё там был?", None).kind == "new"
+    assert read("подробнее", None).kind == "new"
+
+
+def test_a_topic_expires_after_the_silence() -> None:
+    data = Topic(TOPIC, at=1000.0).as_data()
+    assert Topic.from_data(data, ttl=300, now=1200.0) == Topic(TOPIC, 1000.0)
+    assert Topic.from_data(data, ttl=300, now=1301.0) is None
+    assert Topic.from_data({}, ttl=300) is None
+    assert Topic.from_data({"topic": 5, "at": "x"}, ttl=300) is None
+
+
+def key(user: int, chat: int = -1, thread: int | None = None) -> StorageKey:
+    return StorageKey(bot_id=1, chat_id=chat, user_id=user, thread_id=thread)
+
+
+async def test_storage_keeps_users_and_topics_apart() -> None:
+    storage = BoundedMemoryStorage()
+    await storage.set_data(key(1), {"topic": "a"})
+    await storage.set_data(key(2), {"topic": "b"})
+    await storage.set_data(key(1, thread=7), {"topic": "c"})
+    assert (await storage.get_data(key(1)))["topic"] == "a"
+    assert (await storage.get_data(key(2)))["topic"] == "b"
+    assert (await storage.get_data(key(1, thread=7)))["topic"] == "c"
+    await storage.set_data(key(1), {})
+    assert await storage.get_data(key(1)) == {}
+
+
+async def test_storage_is_bounded_and_forgets_the_least_recently_used() -> None:
+    storage = BoundedMemoryStorage(max_keys=3)
+    for user in range(5):
+        await storage.set_data(key(user), {"n": user})
+    assert len(storage) == 3
+    assert await storage.get_data(key(0)) == {}
+    assert await storage.get_data(key(4)) == {"n": 4}
+
+
+async def test_storage_forgets_after_its_ttl() -> None:
+    storage = BoundedMemoryStorage(ttl=0.05)
+    await storage.set_data(key(1), {"topic": "a"})
+    await storage.set_state(key(1), "asking")
+    assert await storage.get_state(key(1)) == "asking"
+    await asyncio.sleep(0.1)
+    assert await storage.get_data(key(1)) == {}
+    assert await storage.get_state(key(1)) is None
+    assert len(storage) == 0
+
+
+async def shown(registry: AnswerRegistry, chat: int, *messages: int) -> ShownAnswer:
+    answer = ShownAnswer(registry.new_id(), "q", "q", True, ("a",), chat, "private", "ru", message_ids=list(messages))
+    await registry.add(answer)
+    return answer
+
+
+async def test_registry_finds_answers_by_id_and_by_message_and_stays_bounded() -> None:
+    registry = AnswerRegistry(max_answers=2)
+    first = await shown(registry, 5, 10, 11)
+    assert len(first.id.encode()) <= 16
+    assert await registry.get(first.id) is first
+    assert await registry.by_message(5, 11) is first
+    assert await registry.by_message(6, 11) is None
+    await registry.attach_message(first.id, 5, 12)
+    assert await registry.by_message(5, 12) is first
+    second, third = await shown(registry, 5, 20), await shown(registry, 5, 30)
+    assert await registry.get(first.id) is None
+    assert await registry.by_message(5, 10) is None
+    assert await registry.get(second.id) is second
+    assert await registry.by_message(5, 30) is third
+    assert len(registry) == 2
+
+
+def test_a_shown_answer_survives_json() -> None:
+    answer = ShownAnswer("abc", "q f", "q", True, ("a", "b"), -5, "supergroup", "en", 3, [7, 8], 1.5)
+    assert ShownAnswer.from_json(answer.to_json()) == answer

@@ -1,0 +1,99 @@
+"""Handlers through `Dispatcher.feed_update` with a fake session and the fake encoder: fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Dispatcher
+from aiogram.types import Update
+
+from bot.answering.service import QAService
+from bot.app import create_dispatcher
+from bot.config import Settings
+from embeddings.config import EngineSettings
+from embeddings.ingest.corpus import load_story
+from embeddings.pipeline import Pipeline
+from tests.support.botapi_stub import BOT_USER, TOKEN
+from tests.support.fake_session import FakeSession, fake_bot
+
+
+@pytest.fixture
+def dispatcher(tiny_pipeline: Pipeline, tiny_settings: EngineSettings, tmp_path: Path) -> Dispatcher:
+    tiny_pipeline.answerer.threshold = float("-inf")
+    qa = QAService(tiny_pipeline, load_story(tiny_settings.seeds_dir), workers=1)
+    return create_dispatcher(qa, Settings(bot_token=TOKEN, journal_path=tmp_path / "bot.sqlite3", _env_file=None))
+
+
+def update(
+    text: str | None, *, chat_type: str = "private", chat_id: int = 5, update_id: int = 1, **extra: Any
+) -> Update:
+    message: dict[str, Any] = {
+        "message_id": 100 + update_id,
+        "date": dt.datetime.now(dt.UTC),
+        "chat": {"id": chat_id, "type": chat_type},
+        "from": {"id": 5, "is_bot": False, "first_name": "U", "language_code": "ru"},
+        **extra,
+    }
+    if text is not None:
+        message["text"] = text
+    return Update.model_validate({"update_id": update_id, "message": message})
+
+
+async def feed(dispatcher: Dispatcher, upd: Update) -> FakeSession:
+    bot, session = fake_bot()
+    await dispatcher.feed_update(bot, upd)
+    return session
+
+
+async def test_private_text_is_answered_with_citations(dispatcher: Dispatcher) -> None:
+    session = await feed(dispatcher, update("Сколько зрителей собрал фестиваль?"))
+    (sent,) = session.sent()
+    assert "десять тысяч зрителей" in sent.text
+    assert "[1]" in sent.text
+    assert sent.reply_parameters is not None
+
+
+async def test_html_in_questions_and_links_is_escaped(dispatcher: Dispatcher) -> None:
+    session = await feed(dispatcher, update("<b>тракторов</b> & заводы?"))
+    (sent,) = session.sent()
+    assert "тракторов в трёх областях" in sent.text
+    assert '<a href="https://example.org/trade?a=1&amp;b=2">' in sent.text
+
+
+async def test_group_without_mention_is_silent(dispatcher: Dispatcher) -> None:
+    session = await feed(dispatcher, update("фестиваль?", chat_type="supergroup", chat_id=-1))
+    assert session.sent() == []
+
+
+async def test_group_mention_is_stripped_before_retrieval(dispatcher: Dispatcher) -> None:
+    text = f"@{BOT_USER['username']} фестиваль оркестры"
+    upd = update(text, chat_type="supergroup", chat_id=-1, entities=[{"type": "mention", "offset": 0, "length": 14}])
+    session = await feed(dispatcher, upd)
+    (sent,) = session.sent()
+    assert "оркестры" in sent.text
+
+
+async def test_commands_for_other_bots_are_ignored(dispatcher: Dispatcher) -> None:
+    session = await feed(dispatcher, update("/sources@other_bot", chat_type="group", chat_id=-2))
+    assert session.sent() == []
+    session = await feed(dispatcher, update(f"/sources@{BOT_USER['username']}", chat_type="group", chat_id=-2))
+    (sent,) = session.sent()
+    assert "Test Gazette" in sent.text
+
+
+async def test_sticker_gets_a_text_only_hint(dispatcher: Dispatcher) -> None:
+    sticker = {
+        "file_id": "x",
+        "file_unique_id": "y",
+        "type": "regular",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+    }
+    session = await feed(dispatcher, update(None, sticker=sticker))
+    (sent,) = session.sent()
+    assert "текстовые" in sent.text

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from embeddings.index.bm25 import BM25
+from embeddings.pipeline import Pipeline
+from embeddings.retrieve.spelling import Speller, one_edit
+
+ARTICLES = [
+    "Депутаты возложили цветы к Монументу Победы.",
+    "Товарооборот превысил миллиард долларов, товарооборот растёт.",
+    "Около десяти совместных производств белорусской техники.",
+    "Торговля и торги.",
+]
+
+
+def speller() -> Speller:
+    return Speller(BM25.build(ARTICLES))
+
+
+def test_one_edit_keeps_the_first_letter() -> None:
+    edits = one_edit("кот", "абкот")
+    assert {"кто", "ко", "кат", "кота", "ккот"} <= edits  # swap, delete, change, insert
+    assert "кот" not in edits
+    assert all(e.startswith("к") for e in edits)
+
+
+def test_words_one_edit_from_the_articles_are_corrected_with_their_endings() -> None:
+    fix = speller().correct
+    assert fix("где депутаты возлажили цвиты") == "где депутаты возложили цветы"
+    assert fix("какой таварооборот") == "какой товарооборот"
+    assert fix("Сколько совместых праизводств?") == "Сколько совместных производств?"
+    assert fix("Возлажили ли") == "Возложили ли"  # the capital stays
+
+
+def test_words_not_close_to_the_articles_are_left_alone() -> None:
+    fix = speller().correct
+    for question in [
+        "Какая погода будет завтра?",  # no stem of the articles one edit away
+        "Как приготовить плов?",
+        "Қазақстанда қандай цифрлық заңдар бар?",  # Kazakh is never touched
+        "what about trade",
+        "цвет",  # already a word of the articles
+        "ваты",  # a stem shorter than four letters
+    ]:
+        assert fix(question) == question
+
+
+def test_a_typo_in_the_first_letter_is_not_guessed() -> None:
+    assert speller().correct("фовары") == "фовары"
+
+
+def test_the_pipeline_searches_the_corrected_question(tiny_pipeline: Pipeline) -> None:
+    prepared, trimmed = tiny_pipeline.prepare("  Сколько зритилей собрал фистиваль? ")
+    assert prepared == "Сколько зрителей собрал фестиваль?"
+    assert not trimmed
+    answer = tiny_pipeline.ask("Сколько зритилей собрал фистиваль?")
+    assert answer.question == "Сколько зритилей собрал фистиваль?"  # the user's own words are kept
+    assert answer.passages[0].article.id == "002_culture"
