@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
-.PHONY: install run chat test lint eval bench bench-scale index clean
+.PHONY: install run chat test lint eval fit bench bench-scale index clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ lint: install
 
 eval: install
 	$(PY) eval/score.py
+
+fit: install
+	$(PY) eval/fit.py
 
 bench: install
 	$(PY) bench/bench.py

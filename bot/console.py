@@ -22,6 +22,8 @@ def answer_record(answer: Answer, lang: Lang, latency_ms: float) -> dict[str, An
     return {
         "question": answer.question,
         "found": answer.found,
+        "status": answer.status.value,
+        "missing": answer.missing,
         "answer": to_plain(answer_blocks(answer, lang)),
         "sources": [
             {

@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.texts import Lang, text
+from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer
 from embeddings.ingest.corpus import Article
 from embeddings.pipeline import SourceInfo
 from embeddings.retrieve.search import Passage
+from embeddings.text import cyrillic_share
 
 TELEGRAM_LIMIT = 4096
 _MONTHS: dict[Lang, tuple[str, ...]] = {
@@ -97,10 +99,13 @@ def answer_blocks(answer: Answer, lang: Lang) -> list[Block]:
     if answer.question_trimmed:
         note = text("trimmed", lang)
         blocks.append(Block(f"<i>{escape(note)}</i>", note))
-    if not answer.found:
-        not_found = text("not_found", lang)
-        blocks.append(Block(escape(not_found), not_found))
+    if answer.status is Status.NOT_FOUND:
+        message = text("not_mentioned", lang, term=answer.missing) if answer.missing else text("not_found", lang)
+        blocks.append(Block(escape(message), message))
         return blocks
+    if answer.status is Status.PARTIAL:
+        note = partial_note(answer, lang)
+        blocks.append(Block(f"<i>{escape(note)}</i>", note))
     for item in answer.evidence:
         marker = f" [{item.citation}]"
         blocks.append(Block(f"«{escape(item.text)}»{marker}", f"«{item.text}»{marker}"))
@@ -108,6 +113,28 @@ def answer_blocks(answer: Answer, lang: Lang) -> list[Block]:
     blocks.append(Block(f"\n<b>{escape(header)}</b>", f"\n{header}"))
     blocks.extend(source_line(c.number, c.article, lang) for c in answer.citations)
     return blocks
+
+
+# How a partial answer names the part the articles lack, by what the question asked for.
+_PARTS = frozenset({"date", "number", "money", "age", "person", "place", "role"})
+_CUE = re.compile(
+    r"^(когда|сколько|скольк\w*|где|куда|откуда|кто|кого|кому|в каком|в какой|какого числа|на какую сумму)\b", re.I
+)
+
+
+def partial_note(answer: Answer, lang: Lang) -> str:
+    """The line above a partial answer: what the articles do not say, then that the quotes are what they do say.
+
+    A Russian question that opens with its question word is the clause itself
+    ("не сказано, когда пройдёт референдум"); otherwise the asked-for part is named.
+    """
+    part = answer.missing if answer.missing in _PARTS else "number"
+    question = answer.question.strip().rstrip("?!. ")
+    if lang == "ru" and _CUE.match(question) and cyrillic_share(question) > 0.5:
+        clause = question[:1].lower() + question[1:]
+    else:
+        clause = text(f"part_{part}", lang)
+    return text("partial", lang, clause=clause)
 
 
 def note_block(note: str) -> Block:

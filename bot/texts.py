@@ -18,6 +18,21 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "ru": "В статьях, которые я знаю, нет ответа на этот вопрос. Список статей: /sources",
         "en": "The articles I know do not answer this question. The list of articles: /sources",
     },
+    "not_mentioned": {
+        "ru": "В статьях, которые я знаю, не упоминается «{term}». Список статей: /sources",
+        "en": "The articles I know do not mention “{term}”. The list of articles: /sources",
+    },
+    "partial": {
+        "ru": "В статьях не сказано, {clause}. Вот что в них об этом есть:",
+        "en": "The articles do not say {clause}. Here is what they do say about it:",
+    },
+    "part_date": {"ru": "когда это было или будет", "en": "when"},
+    "part_number": {"ru": "сколько", "en": "how many or how much"},
+    "part_money": {"ru": "сколько это стоит", "en": "how much it costs"},
+    "part_age": {"ru": "сколько лет", "en": "how old"},
+    "part_person": {"ru": "кто это", "en": "who"},
+    "part_place": {"ru": "где это", "en": "where"},
+    "part_role": {"ru": "кто это", "en": "who this is"},
     "trimmed": {
         "ru": "Вопрос очень длинный: я искал ответ по первой тысяче символов.",
         "en": "Your question is very long: I searched with its first thousand characters.",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
-import re
-import unicodedata
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from embeddings.answer.answerer import Answerer
 from embeddings.answer.cache import AnswerCache
-from embeddings.answer.evidence import Answerer
+from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors, create_encoder
@@ -20,14 +21,17 @@ from embeddings.index.load import LoadedIndex, load_index
 from embeddings.index.manifest import IndexParams, check_fresh, expected_identity, sparse_identity
 from embeddings.ingest.chunking import ChunkingParams
 from embeddings.ingest.corpus import Article, load_corpus
-from embeddings.retrieve.search import Passage, Retriever
+from embeddings.params import DEFAULT, Params
+from embeddings.retrieve.bridge import Bridged, WordBridge
+from embeddings.retrieve.reading import Reader, Reading
+from embeddings.retrieve.search import Passage, Retriever, SearchResult
 from embeddings.retrieve.spelling import Speller
+from embeddings.retrieve.vocabulary import Vocabulary
+from embeddings.text import cyrillic_share, visible
 
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
-RERANK_DEPTH = 10  # passages retrieved for the answer stage, which reranks them and keeps `top_k`
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -40,9 +44,7 @@ class SourceInfo:
 
 def clean_question(text: str) -> tuple[str, bool]:
     """Visible, single-spaced question text, cut to `MAX_QUESTION_CHARS`; and whether it was cut."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
-    text = " ".join(text.split())
+    text = visible(text)
     if len(text) <= MAX_QUESTION_CHARS:
         return text, False
     cut = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
@@ -66,7 +68,9 @@ def encoder_of(settings: EngineSettings) -> Encoder:
     )
 
 
-def rebuild(settings: EngineSettings, encoder: Encoder, progress: Progress | None = None) -> dict[str, object]:
+def rebuild(
+    settings: EngineSettings, encoder: Encoder, progress: Progress | None = None, params: Params = DEFAULT
+) -> dict[str, object]:
     """Build the index of the configured seeds from scratch; returns its manifest."""
     corpus = load_corpus(settings.seeds_dir)
     return build_index(
@@ -77,32 +81,64 @@ def rebuild(settings: EngineSettings, encoder: Encoder, progress: Progress | Non
         params=IndexParams(type=settings.index_type),
         progress=progress,
         sparse=settings.sparse_terms,
+        record={"params": params.as_dict()},
     )
 
 
+def corpus_is_cyrillic(index: LoadedIndex, sample: int = 50) -> bool:
+    """Whether the articles are written in Cyrillic (a sample of them tells)."""
+    text = " ".join(a.text[:2000] for a in itertools.islice(index.articles.values(), sample))
+    return cyrillic_share(text) >= 0.5
+
+
 class Pipeline:
-    """Question in, grounded `Answer` out. Thread-safe for concurrent `ask` calls."""
+    """Question in, grounded `Answer` out. Thread-safe for concurrent `ask` calls.
+
+    One path: the question is cleaned and read (`Reader`: language, form,
+    what it asks for, its terms mapped onto the articles' words), words of
+    another language are bridged to the articles' words, the passages are
+    retrieved, and the answer stage decides and quotes.
+    """
 
     def __init__(
         self,
         index: LoadedIndex,
         encoder: Encoder,
         *,
+        params: Params = DEFAULT,
         top_k: int = 5,
-        threshold: float | None = None,
         cache_size: int = 4096,
     ) -> None:
         self.index = index
         self.encoder = encoder
+        self.params = params
         self.top_k = top_k
-        self.retriever = Retriever(index, encoder)
-        self.answerer = Answerer(index, self.retriever.bm25, threshold)
-        self.speller = Speller(self.retriever.bm25)
+        self.retriever = Retriever(index, encoder, params.fusion)
+        self.answerer = Answerer(index, params)
+        self.speller = Speller(index.bm25)
+        bm25 = index.bm25
+        unknown = math.log(1 + (bm25.size + 0.5) / 1.5)  # a word the articles never use weighs like the rarest
+        self.reader = Reader(
+            Vocabulary(self.speller.known, bm25.words),
+            self.speller,
+            lambda stem: bm25.idf(stem) if stem else unknown,
+            corpus_cyrillic=corpus_is_cyrillic(index),
+        )
+        self.bridge = (
+            WordBridge(index.word_forms, index.word_vectors, encoder, params.bridge)
+            if len(index.word_forms) and index.word_vectors is not None
+            else None
+        )
         self.cache = AnswerCache(cache_size)
 
     @classmethod
     def open(
-        cls, settings: EngineSettings, *, encoder: Encoder | None = None, progress: Progress | None = None
+        cls,
+        settings: EngineSettings,
+        *,
+        encoder: Encoder | None = None,
+        progress: Progress | None = None,
+        params: Params = DEFAULT,
     ) -> Pipeline:
         """Load the index, rebuilding it first when it is missing or stale (if allowed)."""
         encoder = encoder or encoder_of(settings)
@@ -118,15 +154,16 @@ class Pipeline:
                 msg = f"{exc}; run `python -m embeddings build` (or `make index`), or set AUTO_REBUILD=true"
                 raise StaleIndexError(msg) from exc
             log.warning("%s: building the index now", exc)
-            rebuild(settings, encoder, progress)
+            rebuild(settings, encoder, progress, params)
             index = load_index(settings.index_dir)
-        return cls(
-            index,
-            encoder,
-            top_k=settings.top_k,
-            threshold=settings.answer_threshold,
-            cache_size=settings.answer_cache_size,
-        )
+        if settings.answer_threshold is not None:
+            threshold = settings.answer_threshold
+            params = replace(
+                params,
+                decision=replace(params.decision, threshold=threshold),
+                decision_dense=replace(params.decision_dense, threshold=threshold),
+            )
+        return cls(index, encoder, params=params, top_k=settings.top_k, cache_size=settings.answer_cache_size)
 
     def ask(self, question: str) -> Answer:
         """Answer one question from the articles (from the cache when it was asked before)."""
@@ -139,10 +176,15 @@ class Pipeline:
         """The answer to an equal question asked before under this index, if remembered."""
         return self.cache.get(question, self.index.version)
 
-    def prepare(self, question: str) -> tuple[str, bool]:
-        """The text that is searched for `question`: cleaned, cut, typos corrected; and whether it was cut."""
+    def read(self, question: str) -> tuple[Reading | None, bool]:
+        """How the pipeline reads `question` (None when nothing is left after cleaning); and whether it was cut."""
         cleaned, trimmed = clean_question(question)
-        return self.speller.correct(cleaned), trimmed
+        return (self.reader.read(cleaned) if cleaned else None), trimmed
+
+    def prepare(self, question: str) -> tuple[str, bool]:
+        """The text encoded for `question`: cleaned, cut, in Cyrillic, typos corrected; and whether it was cut."""
+        reading, trimmed = self.read(question)
+        return (reading.searched if reading else ""), trimmed
 
     def encode_questions(self, questions: Sequence[str]) -> Vectors:
         """Query vectors for prepared questions, in one encoder call."""
@@ -150,29 +192,42 @@ class Pipeline:
 
     def ask_encoded(self, question: str, query_vector: Vectors | None) -> Answer:
         """Answer `question`, reusing `query_vector` (of its prepared text) when it is already encoded."""
-        prepared, trimmed = self.prepare(question)
-        if not prepared:
-            return Answer(question, False, (), (), (), 0.0, trimmed)
-        query_sparse = self.sparse_query(prepared)
-        depth = max(self.top_k, RERANK_DEPTH)
-        result = self.retriever.search(prepared, depth, query_vector, query_sparse)
-        answer = self.answerer.answer(prepared, result, limit=self.top_k, question_trimmed=trimmed)
+        reading, trimmed = self.read(question)
+        if reading is None:
+            return Answer(question=question, status=Status.NOT_FOUND, reason="empty", question_trimmed=trimmed)
+        bridged = self.bridged(reading)
+        result = self.search(reading, bridged, max(self.top_k, self.params.fusion.rerank), query_vector)
+        answer = self.answerer.answer(reading, result, bridged, limit=self.top_k, question_trimmed=trimmed)
         answer = replace(answer, question=question)
         self.cache.put(question, self.index.version, answer)
         return answer
 
+    def bridged(self, reading: Reading) -> dict[str, Bridged]:
+        """Words of a question in another language, mapped onto the articles' words by the encoder."""
+        if self.bridge is None or not reading.foreign:
+            return {}
+        return self.bridge.map([t.word for t in reading.terms if not t.found and not t.key])
+
+    def search(
+        self, reading: Reading, bridged: Mapping[str, Bridged], k: int, query_vector: Vectors | None = None
+    ) -> SearchResult:
+        """The passages for a reading: its searched text, its latent terms, and the article stems of its words."""
+        stems = [t.stem for t in reading.terms if t.stem]
+        stems += [hit.stem for hit in bridged.values() if hit.strength >= self.params.bridge.search]
+        return self.retriever.search(reading.searched, k, query_vector, self.sparse_query(reading.searched), stems)
+
     def passages(self, question: str, limit: int) -> list[Passage]:
         """The `limit` passages closest to `question`, best first (for "more results")."""
-        cleaned, _ = self.prepare(question)
-        if not cleaned or limit <= 0:
+        reading, _ = self.read(question)
+        if reading is None or limit <= 0:
             return []
-        return self.retriever.search(cleaned, limit, None, self.sparse_query(cleaned)).passages
+        return self.search(reading, self.bridged(reading), limit).passages[:limit]
 
-    def sparse_query(self, cleaned: str) -> SparseVector | None:
+    def sparse_query(self, text: str) -> SparseVector | None:
         """The latent-term vector of a question, when the index and the encoder have them."""
         if self.index.sparse_chunks is None or not isinstance(self.encoder, SparseEncoder):
             return None
-        return self.encoder.encode_sparse([cleaned], QUERY_TOP_K)[0]
+        return self.encoder.encode_sparse([text], QUERY_TOP_K)[0]
 
     def sources(self) -> list[SourceInfo]:
         """Every article in the index, newest first, with its passage count."""

@@ -1,8 +1,10 @@
-"""The one place that normalises text and splits it into words and stems.
+"""The one place that normalises text, tells scripts and languages, and splits words into stems.
 
 Questions and articles are folded the same way everywhere: Unicode
 normalised, lower case, ё as е. Words are stemmed with Snowball (Russian and
-English); words of other scripts are kept whole.
+English); words of other scripts, and Kazakh words, are kept whole. Kazakh
+is told from Russian by its own letters (ә ғ қ ң ө ұ ү һ і) and by a few
+function words written without them (ма, ме, мен, туралы ...).
 """
 
 from __future__ import annotations
@@ -11,12 +13,28 @@ import hashlib
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Literal
 
 import Stemmer
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+Script = Literal["cyrillic", "latin", "none"]
+
+WORD = re.compile(r"\w+", re.UNICODE)
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[a-z]")
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+KAZAKH_LETTERS = frozenset("әғқңөұүһі")
+
+# Kazakh words written without Kazakh letters that still mark a Kazakh question.
+_KAZAKH_WORD_TEXT = """
+    ма ме ба бе па пе мен бен пен неше неге туралы және жоқ болды болады болған айтты барды
+    деп деді жайлы бойынша арасында арасындағы кезде соң үшін осы сол бұл қалай кім қашан қанша қай
+    қандай қайда қайдан неліктен ретінде
+"""
+KAZAKH_WORDS = frozenset(_KAZAKH_WORD_TEXT.split())
+
 _STOPWORD_TEXT = """
     а и в во не что он на я с со как то все она так его но да ты к у же вы за бы по только ее её мне
     было вот от меня еще ещё нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был него до
@@ -30,14 +48,72 @@ _STOPWORD_TEXT = """
     was were be been being what which who whom whose when where why how did does do has have had that
     this these those it its there their they he she his her them tell me please any
     какую каком какого какому какими чей чья чье чьё чьи чьих чьим чьей кого кому кем ком насколько
+    такой такая такое такие откуда скока сколка разве правда верно што шо чо
+    ма ме ба бе па пе мен бен пен не неше неге туралы және бұл осы сол қалай кім қашан қанша қай
+    қандай қайда қайдан неліктен
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
+def fold(text: str) -> str:
+    """Unicode-normalised, lower-cased text with ё as е: the form every comparison uses."""
+    return unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`."""
+    return WORD.findall(fold(text))
+
+
+def visible(text: str) -> str:
+    """`text` without invisible and control characters, single-spaced."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    return " ".join(text.split())
+
+
+def normalise(question: str) -> str:
+    """Case, spacing, punctuation and ё/е folded away: the questions a reader sees as equal."""
+    return " ".join(_NOT_WORD.sub(" ", fold(question)).split())
+
+
+def cyrillic_share(text: str) -> float:
+    """The share of the letters of `text` that are Cyrillic (0.0 when it has none)."""
+    letters = _LETTER.findall(text)
+    return len(_CYRILLIC.findall(text)) / len(letters) if letters else 0.0
+
+
+def script_of(text: str) -> Script:
+    """The script most of the letters of `text` are written in."""
+    if not _LETTER.search(text):
+        return "none"
+    return "cyrillic" if cyrillic_share(text) >= 0.5 else "latin"
+
+
+def is_cyrillic(word: str) -> bool:
+    """True when `word` has a Cyrillic letter."""
+    return bool(_CYRILLIC.search(word))
+
+
+def is_latin(word: str) -> bool:
+    """True when `word` has a Latin letter."""
+    return bool(_LATIN.search(word))
+
+
+def is_kazakh(word: str) -> bool:
+    """True when a folded word has a letter only Kazakh uses, or is a Kazakh function word."""
+    return word in KAZAKH_WORDS or any(c in KAZAKH_LETTERS for c in word)
+
+
+def is_kazakh_text(text: str) -> bool:
+    """True when `text` is written in Kazakh rather than Russian."""
+    return any(is_kazakh(word) for word in words(text))
+
+
 def tokenizer_identity() -> str:
     """A fingerprint of the tokenizer (stop words and stemmers), recorded in the index manifest."""
-    words = " ".join(sorted(STOPWORDS)) + "|snowball:russian,english"
-    return hashlib.sha256(words.encode()).hexdigest()[:16]
+    spec = " ".join(sorted(STOPWORDS)) + "|snowball:russian,english|kazakh:whole"
+    return hashlib.sha256(spec.encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=2)
@@ -47,26 +123,19 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed content tokens of `text` (stop words dropped)."""
-    tokens = [_token(word) for word in _WORD.findall(text.lower().replace("ё", "е"))]
+    tokens = [stem(word) for word in words(text)]
     return [t for t in tokens if t]
 
 
 @lru_cache(maxsize=262_144)
-def _token(word: str) -> str:
-    """The stem of a lower-cased word; empty for a stop word (words repeat, so stems are remembered)."""
+def stem(word: str) -> str:
+    """The stem of a folded word; empty for a stop word (words repeat, so stems are remembered)."""
     if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
         return ""
+    if any(c in KAZAKH_LETTERS for c in word):
+        return word
     if _CYRILLIC.search(word):
         return str(_stemmer("russian").stemWord(word))
     if _LATIN.search(word):
         return str(_stemmer("english").stemWord(word))
     return word
-
-
-_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def normalise(question: str) -> str:
-    """Case, spacing, punctuation and ё/е folded away: the questions a reader sees as equal."""
-    text = unicodedata.normalize("NFKC", question).lower().replace("ё", "е")
-    return " ".join(_NOT_WORD.sub(" ", text).split())

@@ -4,18 +4,34 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
 from embeddings.config import EngineSettings
+from embeddings.params import DEFAULT, Params
 from embeddings.pipeline import Pipeline
 from tests.support.botapi_stub import BotAPIStub
 from tests.support.fakes import FakeEncoder
 from tests.support.redis_server import redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def with_threshold(threshold: float) -> Params:
+    """The default parameters with the support threshold (both models) set to `threshold`."""
+    return replace(
+        DEFAULT,
+        decision=replace(DEFAULT.decision, threshold=threshold),
+        decision_dense=replace(DEFAULT.decision_dense, threshold=threshold),
+    )
+
+
+# Support never below / always below the threshold: only the rules (absent terms, parts) decide.
+ANSWER_ALL = with_threshold(0.0)
+REFUSE_ALL = with_threshold(1.01)
 SEEDS = ROOT / "seeds"
 
 TINY_ARTICLES = {

@@ -89,6 +89,7 @@ _MORE = frozenset(
     }
 )
 SHORT_WORDS = 3
+_WHAT_ABOUT = re.compile(r"^(and |but )?(what|how) about |^(а|и) (как|что) (насчет|насчёт|с|про) |^а про ")
 _WORD = re.compile(r"[\w-]+", re.UNICODE)
 
 Kind = Literal["new", "follow_up", "more"]
@@ -112,18 +113,27 @@ def _normal(text: str) -> str:
     return " ".join(words(text))
 
 
-def read(question: str, topic: str | None) -> Reading:
-    """Read `question` given the conversation's `topic` (None when there is none or it expired)."""
+def read(question: str, topic: str | None, *, names_subject: bool = False) -> Reading:
+    """Read `question` given the conversation's `topic` (None when there is none or it expired).
+
+    It continues the topic when it points back (a pronoun: "он", "там",
+    "they"), asks "what about X", is short, or opens with "а", "and" --
+    unless, in that last case, it names a subject of its own
+    (`names_subject`: a name the articles use) and is a whole question
+    ("А что Лукашенко сказал про БЕЛАЗ?" starts a new topic).
+    """
     if topic is None:
         return Reading("new", question, None)
     normal = _normal(question)
     if normal in {_normal(m) for m in _MORE}:
         return Reading("more", topic, topic)
     tokens = normal.split()
+    follow_up = Reading("follow_up", f"{question} {topic}", topic)
+    if any(t in _ANAPHORA for t in tokens) or _WHAT_ABOUT.match(normal) or len(tokens) <= SHORT_WORDS:
+        return follow_up
     opens = any(normal == c or normal.startswith(c + " ") for c in (_normal(c) for c in _CONTINUATIONS))
-    points_back = any(t in _ANAPHORA for t in tokens)
-    if opens or points_back or len(tokens) <= SHORT_WORDS:
-        return Reading("follow_up", f"{question} {topic}", topic)
+    if opens and not names_subject:
+        return follow_up
     return Reading("new", question, None)
 
 

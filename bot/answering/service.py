@@ -48,6 +48,11 @@ class QAService:
         self._in_flight: dict[str, asyncio.Future[Answer]] = {}
         self._reload_lock = asyncio.Lock()
 
+    def names_subject(self, question: str) -> bool:
+        """Whether `question` names something the articles use (a name, an acronym): no search, no encoding."""
+        reading, _ = self.pipeline.read(question)
+        return reading is not None and any(t.key and t.found for t in reading.terms)
+
     def cached(self, question: str) -> Answer | None:
         """The remembered answer to an equal question, without any work."""
         return self.pipeline.cached(question)

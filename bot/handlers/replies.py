@@ -152,9 +152,7 @@ async def converse(
     data = await state.get_data()
     stored = Topic.from_data(data, services.context_ttl)
     topic = replied.topic if replied is not None else (stored.question if stored else None)
-    reading = read(question, topic)
-    if reading.kind == "follow_up" and (await services.qa.ask(question)).found:
-        reading = read(question, None)  # "А что он сказал про БЕЛАЗ?" is answered as it stands
+    reading = read(question, topic, names_subject=services.qa.names_subject(question))
     if reading.kind == "more":
         shown = replied or await services.registry.get(str(data.get("answer_id", "")))
         if shown is None:  # forgotten: page through the topic afresh

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from embeddings.answer.decision import Status
 from embeddings.ingest.corpus import Article
 from embeddings.retrieve.search import Passage
 
@@ -18,7 +19,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One quoted sentence, its exact place in the article, and its citation."""
+    """One quoted passage (a sentence or a run of them), its exact place in the article, and its citation."""
 
     text: str
     article_id: str
@@ -27,14 +28,27 @@ class Evidence:
     citation: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Answer:
-    """What the pipeline says about one question."""
+    """What the pipeline says about one question.
+
+    `status` is the outcome: an answer, a partial one (the articles speak of
+    the subject but not of the part asked for: `missing` names that part,
+    and `evidence` holds what they do say), or not found (`missing` names a
+    term the articles never mention, when that is why).
+    """
 
     question: str
-    found: bool
-    evidence: tuple[Evidence, ...]
-    citations: tuple[Citation, ...]
-    passages: tuple[Passage, ...]
-    confidence: float
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    confidence: float = 0.0
+    missing: str | None = None
+    reason: str = ""
     question_trimmed: bool = False
+
+    @property
+    def found(self) -> bool:
+        """Whether the articles answer the question."""
+        return self.status is Status.ANSWER

@@ -15,12 +15,13 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from embeddings.index.postings import Ids, MatrixWriter, Postings, Values, invert, load_array, remove, save_arrays
-from embeddings.text import tokenize
+from embeddings.text import STOPWORDS, tokenize, words
 
 
 class Vocabulary:
@@ -52,29 +53,53 @@ class Vocabulary:
         bounds = self._offsets.tolist()
         return (blob[bounds[i] : bounds[i + 1]].decode() for i in range(len(self._ids)))
 
+    def items(self) -> Iterator[tuple[str, int]]:
+        """Every (term, id) pair, in sorted order of the terms."""
+        return zip(self, self._ids.tolist(), strict=True)
+
     def _term(self, position: int) -> bytes:
         return self._blob[self._offsets[position] : self._offsets[position + 1]].tobytes()
 
-    def get(self, term: str) -> int | None:
-        """The id of `term`, or None when the corpus never had it."""
-        key, low, high = term.encode(), 0, len(self._ids)
+    def _position(self, key: bytes) -> int:
+        """Where `key` is, or would be, in the sorted terms."""
+        low, high = 0, len(self._ids)
         while low < high:
             middle = (low + high) // 2
             if self._term(middle) < key:
                 low = middle + 1
             else:
                 high = middle
+        return low
+
+    def get(self, term: str) -> int | None:
+        """The id of `term`, or None when the corpus never had it."""
+        key = term.encode()
+        low = self._position(key)
         return int(self._ids[low]) if low < len(self._ids) and self._term(low) == key else None
 
-    def save(self, folder: Path) -> None:
-        """Write as `.npy` files in `folder`."""
-        save_arrays(folder, terms=self._blob, term_offsets=self._offsets, term_ids=self._ids)
+    def prefixed(self, prefix: str, limit: int = 64) -> list[str]:
+        """Up to `limit` terms that begin with `prefix`, in sorted order."""
+        key = prefix.encode()
+        found: list[str] = []
+        position = self._position(key)
+        while position < len(self._ids) and len(found) < limit:
+            term = self._term(position)
+            if not term.startswith(key):
+                break
+            found.append(term.decode())
+            position += 1
+        return found
+
+    def save(self, folder: Path, name: str = "term") -> None:
+        """Write as `.npy` files in `folder`, named after `name`."""
+        arrays: dict[str, npt.NDArray[Any]] = {f"{name}s": self._blob, f"{name}_offsets": self._offsets}
+        save_arrays(folder, **arrays, **{f"{name}_ids": self._ids})
 
     @classmethod
-    def load(cls, folder: Path) -> Vocabulary:
+    def load(cls, folder: Path, name: str = "term") -> Vocabulary:
         """Memory-map a vocabulary written by `save`."""
-        blob = load_array(folder, "terms", np.uint8)
-        offsets, ids = load_array(folder, "term_offsets", np.int64), load_array(folder, "term_ids", np.int32)
+        blob = load_array(folder, f"{name}s", np.uint8)
+        offsets, ids = load_array(folder, f"{name}_offsets", np.int64), load_array(folder, f"{name}_ids", np.int32)
         if len(offsets) != len(ids) + 1 or int(offsets[-1]) != len(blob):
             msg = f"{folder.name}: vocabulary arrays of different lengths"
             raise ValueError(msg)
@@ -89,16 +114,21 @@ class BM25:
     term weights, so a query adds idf x weight over its terms' postings.
     """
 
-    def __init__(self, vocabulary: Vocabulary, postings: Postings, size: int, *, k1: float, b: float) -> None:
+    def __init__(
+        self, vocabulary: Vocabulary, postings: Postings, size: int, *, k1: float, b: float, words: Vocabulary
+    ) -> None:
         self.vocabulary, self._inverted, self.size, self.k1, self.b = vocabulary, postings, size, k1, b
+        self.words = words  # the folded words of the documents as written (counts as ids), for spelling matches
 
     @classmethod
     def build(cls, documents: Iterable[str], folder: Path | None = None, *, k1: float = 1.2, b: float = 0.75) -> BM25:
         """Index `documents` into `folder` (memory-mapped afterwards), or in memory without one."""
         terms: dict[str, int] = {}
+        surface: Counter[str] = Counter()
         lengths = array("I")
         forward = MatrixWriter(0, folder / "forward" if folder else None)
         for doc in documents:
+            surface.update(w for w in words(doc) if w not in STOPWORDS and len(w) > 1)
             tokens = tokenize(doc)
             lengths.append(len(tokens))
             counts = Counter(tokens)
@@ -113,11 +143,13 @@ class BM25:
 
         postings = invert(matrix, weigh, folder)
         vocabulary = Vocabulary.from_dict(terms)
+        word_vocabulary = Vocabulary.from_dict(dict(surface))
         del matrix
         if folder is None:
-            return cls(vocabulary, postings, len(lengths), k1=k1, b=b)
+            return cls(vocabulary, postings, len(lengths), k1=k1, b=b, words=word_vocabulary)
         remove(folder / "forward")
         vocabulary.save(folder)
+        word_vocabulary.save(folder, "word")
         meta = {"documents": len(lengths), "k1": k1, "b": b}
         (folder / "bm25.json").write_text(json.dumps(meta), encoding="utf-8")
         return cls.load(folder)
@@ -128,7 +160,8 @@ class BM25:
         meta = json.loads((folder / "bm25.json").read_text(encoding="utf-8"))
         vocabulary = Vocabulary.load(folder)
         postings = Postings.load(folder, len(vocabulary))
-        return cls(vocabulary, postings, int(meta["documents"]), k1=float(meta["k1"]), b=float(meta["b"]))
+        words = Vocabulary.load(folder, "word")
+        return cls(vocabulary, postings, int(meta["documents"]), k1=float(meta["k1"]), b=float(meta["b"]), words=words)
 
     @property
     def postings(self) -> int:
@@ -147,16 +180,16 @@ class BM25:
     def __contains__(self, term: object) -> bool:
         return isinstance(term, str) and self.vocabulary.get(term) is not None
 
-    def scores(self, query: str) -> npt.NDArray[np.float32]:
-        """BM25 score of every document for `query` (zeros where nothing matches)."""
+    def scores(self, query: str | Iterable[str]) -> npt.NDArray[np.float32]:
+        """BM25 score of every document for `query`, a text or its stems (zeros where nothing matches)."""
         total = np.zeros(self.size, dtype=np.float32)
-        for term in set(tokenize(query)):
+        for term in set(tokenize(query) if isinstance(query, str) else query):
             row = self.vocabulary.get(term)
             if row is not None:
                 self._inverted.accumulate(total, row, self._idf(row))
         return total
 
-    def top(self, query: str, k: int) -> list[tuple[int, float]]:
+    def top(self, query: str | Iterable[str], k: int) -> list[tuple[int, float]]:
         """The `k` best documents with a positive score, best first."""
         scores = self.scores(query)
         positive = np.flatnonzero(scores > 0)

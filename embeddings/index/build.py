@@ -34,7 +34,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, chunks_hash, 
 from embeddings.index.postings import MatrixWriter
 from embeddings.index.sparse import SparseIndex
 from embeddings.index.store import StoreWriter
+from embeddings.index.words import article_forms, build_word_vectors
 from embeddings.ingest.chunking import ChunkingParams, chunk_article
 from embeddings.ingest.corpus import Corpus
 
@@ -74,6 +75,7 @@ def build_index(
     batch_size: int = 32,
     progress: Progress | None = None,
     sparse: bool = True,
+    record: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Chunk, embed and index `corpus` into `out_dir`; returns the manifest.
 
@@ -150,7 +152,9 @@ def build_index(
                 if name == "sparse_chunks":
                     SparseIndex.build(matrix, tmp / name / "postings")
                 del matrix
-        BM25.build((c.text for c in chunks), tmp / "bm25")
+        bm25 = BM25.build((c.text for c in chunks), tmp / "bm25")
+        build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words")
+        del bm25
         seconds = time.perf_counter() - started
         manifest = {
             **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
@@ -159,6 +163,7 @@ def build_index(
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "build_seconds": round(seconds, 3),
             "passages_per_second": round(total / seconds, 1) if seconds else None,
+            **(record or {}),
             "counts": {
                 "articles": len(corpus.articles),
                 "chunks": len(chunks),

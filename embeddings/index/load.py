@@ -16,6 +16,7 @@ from embeddings.errors import IndexFolderError
 from embeddings.index.bm25 import BM25
 from embeddings.index.sparse import SparseIndex, SparseMatrix
 from embeddings.index.store import PassageStore, Window
+from embeddings.index.words import load_word_vectors
 from embeddings.ingest.chunking import Chunk, Sentence
 from embeddings.ingest.corpus import Article
 
@@ -27,6 +28,7 @@ _FILES = (
     "windows.npy",
     "centroid.npy",
     "bm25/bm25.json",
+    "words/forms.txt",
 )
 _REBUILD = "build it with `python -m embeddings build`"
 
@@ -50,6 +52,8 @@ class LoadedIndex:
     bm25: BM25
     sparse_chunks: SparseIndex | None = None
     sparse_windows: SparseMatrix | None = None
+    word_forms: Sequence[str] = ()  # the articles' content words, one form per stem (`words.py`)
+    word_vectors: Vectors | None = None
 
     @property
     def version(self) -> str:
@@ -106,6 +110,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         if manifest.get("sparse"):
             sparse_chunks = SparseIndex.load(index_dir / "sparse_chunks")
             sparse_windows = SparseMatrix.load(index_dir / "sparse_windows")
+        word_forms, word_vectors = load_word_vectors(index_dir / "words")
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
         raise IndexFolderError(msg) from exc
@@ -118,6 +123,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         or bm25.size != chunks
         or (sparse_chunks is not None and len(sparse_chunks.matrix) != chunks)
         or (sparse_windows is not None and len(sparse_windows) != windows)
+        or word_vectors.shape[1:] != (chunk_index.d,)
     ):
         msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); {_REBUILD}"
         raise IndexFolderError(msg)
@@ -136,4 +142,6 @@ def load_index(index_dir: Path) -> LoadedIndex:
         bm25,
         sparse_chunks,
         sparse_windows,
+        word_forms,
+        word_vectors,
     )

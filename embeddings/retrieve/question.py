@@ -1,7 +1,8 @@
 """What kind of answer a question asks for, and whether a text can hold one.
 
 Classic answer typing: "how many" wants a number, "when" a date, "how much
-does it cost" an amount of money, "how old" an age. Evidence without the
+does it cost" an amount of money, "how old" an age, "who" a person, "where"
+a place, "who is X" what X is (a role next to the name). Evidence without the
 wanted kind of answer does not answer the question, however close its words
 are. Russian, English and Kazakh cue words; anything else is `ANY`.
 
@@ -18,7 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from embeddings.text import STOPWORDS, tokenize
+from embeddings.retrieve.words import is_animate, is_numeral, is_place, russian_name
+from embeddings.text import STOPWORDS, WORD, fold, tokenize, words
 
 
 class AnswerType(enum.Enum):
@@ -29,6 +31,9 @@ class AnswerType(enum.Enum):
     DATE = "date"
     MONEY = "money"
     AGE = "age"
+    PERSON = "person"
+    PLACE = "place"
+    ROLE = "role"
 
 
 _CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
@@ -64,16 +69,31 @@ _CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
             # "какой товарооборот", "каково население": a quantity asked for by its name
             r"|\b(как(ой|ая|ое|ов|ова|ово)|велик\w*)\s+(у\s+\w+\s+)?(товар\w*оборот|оборот|объ[её]м|численност|населени"
             r"|бюджет|тираж|выручк|прибыл|доля|площадь)"
-            r"|\bwhat is the (number|volume|amount)\b|\bқанша\b",
+            r"|\bwhat is the (number|volume|amount)\b|\bқанша\b|\bнеше\b",
             re.I,
         ),
     ),
+    (
+        AnswerType.PLACE,
+        re.compile(
+            r"\b(где|куда|откуда)\b|\bв каком (городе|месте|регионе)\b|\bв какой (стране|области)\b"
+            r"|\bwhere\b|\bwhich (city|country|place)\b|\bқайда\b|\bқай жерде\b|\bқай қалада\b",
+            re.I,
+        ),
+    ),
+    (
+        AnswerType.PERSON,
+        re.compile(r"\b(кто|кого|кому|кем|чей|чья|чьи|who|whom|whose|кім|кімге|кімді|кіммен|кімнің|кімдер)\b", re.I),
+    ),
 )
 
+# A word that states a quantity: digits, a numeral, a number noun, or a compound that opens with a numeral.
 _NUMBER = re.compile(
-    r"\d|\b(одн|один|два|две|двух|дву|три|трех|трёх|четыр|пят|шест|сем[ьи]|восем|девят|десят|двадцат|тридцат|сорок|сто\b|"
-    r"сот|тысяч|миллион|миллиард|млн|млрд|половин|наполовину|процент|дважды|трижды|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|percent)",
+    r"\d|^(тысяч\w*|миллион\w*|миллиард\w*|триллион\w*|млн|млрд|трлн|тыс|сотн\w*|сотен|десят(ок|ка|ки|ков)\w*|"
+    r"половин\w*|наполовину|процент\w*|дважды|трижды|вдвое|втрое|"
+    r"(одно|двух|трех|четырех|пяти|десяти)[а-я]{4,}|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|hundred|thousand|million|billion|percent|"
+    r"бір|екі|үш|төрт|бес|алты|жеті|сегіз|тоғыз|он|жүз|мың)$",
     re.I,
 )
 _DATE = re.compile(
@@ -82,16 +102,19 @@ _DATE = re.compile(
     r"накануне|вчера|сегодня|завтра|в эти дни|весной|летом|осенью|зимой)",
     re.I,
 )
+_PLACE_WORD = re.compile(r"\b(в|во|на|к|ко|у|из|возле|около)\s+[A-ZА-ЯЁ«\"]", re.U)
 _MONEY = re.compile(r"доллар|рубл|тенге|евро|\$|€|₸|\busd\b|\bdollar|\beur\b", re.I)
 _AGE = re.compile(r"\d+\s*(лет|год)|\bродил|\byears? old\b|\bborn\b|\bжаста", re.I)
 
-_WORD = re.compile(r"\w+")
 _CHECKS = {
     AnswerType.ANY: None,
-    AnswerType.NUMBER: _NUMBER,
+    AnswerType.NUMBER: None,
     AnswerType.DATE: _DATE,
     AnswerType.MONEY: _MONEY,
     AnswerType.AGE: _AGE,
+    AnswerType.PERSON: None,
+    AnswerType.PLACE: None,
+    AnswerType.ROLE: None,
 }
 
 
@@ -103,10 +126,31 @@ def answer_type(question: str) -> AnswerType:
     return AnswerType.ANY
 
 
+def is_number(word: str) -> bool:
+    """True when a folded word states a quantity: digits, a numeral ("десяти"), "миллиард", "наполовину"..."""
+    return bool(_NUMBER.search(word)) or is_numeral(word)
+
+
 def holds(text: str, kind: AnswerType) -> bool:
-    """True when `text` contains an answer of the wanted kind."""
+    """True when `text` contains an answer of the wanted kind (a role is checked against a name: `Wanted`)."""
+    if kind is AnswerType.NUMBER:
+        return any(is_number(w) for w in words(text))
+    if kind is AnswerType.PERSON:
+        return any(is_animate(w) for w in words(text)) or any(_is_name(w) for w in _capitalised(text))
+    if kind is AnswerType.PLACE:
+        return bool(_PLACE_WORD.search(text)) or any(is_place(w) for w in words(text))
     check = _CHECKS[kind]
     return check is None or bool(check.search(text))
+
+
+def _capitalised(text: str) -> list[str]:
+    """Folded words of `text` written with a capital letter, except the first."""
+    found = WORD.findall(text)[1:]
+    return [fold(w) for w in found if w[0].isupper()]
+
+
+def _is_name(word: str) -> bool:
+    return russian_name(word) is not None
 
 
 # "Сколько <what>", "сколько стоит <what>", "how many <what>": the words right after the cue.
@@ -119,23 +163,38 @@ NEAR = 4  # words between a number and what it counts
 
 @dataclass(frozen=True)
 class Wanted:
-    """The kind of answer a question wants and the stems of what it counts, if it says."""
+    """The kind of answer a question wants, and the stems of what it counts or of whom it asks, if it says."""
 
     kind: AnswerType
     counted: tuple[str, ...] = ()
 
     def met_by(self, text: str) -> bool:
-        """True when `text` holds an answer of the wanted kind, next to a counted word if there are any."""
+        """True when `text` holds an answer of the wanted kind, next to a counted word if there are any.
+
+        For a role ("who is X"), `counted` holds X's stems: a person noun
+        ("председатель", "спикер") must stand within `NEAR` words of X.
+        """
+        if self.kind is AnswerType.ROLE:
+            found = words(text)
+            names = [i for i, w in enumerate(found) if any(w.startswith(s) for s in self.counted)]
+            roles = [i for i, w in enumerate(found) if is_animate(w) and not _is_name(w)]
+            return any(0 < abs(i - j) <= NEAR for i in names for j in roles)
         if not holds(text, self.kind):
             return False
         if not self.counted:
             return True
-        check = _CHECKS[self.kind]
-        assert check is not None
-        words = _WORD.findall(text.lower().replace("ё", "е"))
-        answers = [i for i, w in enumerate(words) if check.search(w)]
-        subjects = [i for i, w in enumerate(words) if any(stem in w for stem in self.counted)]
+        found = words(text)
+        answers = [i for i, w in enumerate(found) if _answers(w, self.kind)]
+        subjects = [i for i, w in enumerate(found) if any(stem in w for stem in self.counted)]
         return any(abs(i - j) <= NEAR for i in answers for j in subjects)
+
+
+def _answers(word: str, kind: AnswerType) -> bool:
+    """Whether one folded word holds an answer of `kind` (a number, an amount, a date, an age)."""
+    if kind is AnswerType.NUMBER:
+        return is_number(word)
+    check = _CHECKS[kind]
+    return check is None or bool(check.search(word))
 
 
 def wanted(question: str, known: Callable[[str], bool]) -> Wanted:
@@ -147,10 +206,10 @@ def wanted(question: str, known: Callable[[str], bool]) -> Wanted:
     if cue is None:
         return Wanted(kind)
     counted: list[str] = []
-    for word in _WORD.findall(question[cue.end() :].lower().replace("ё", "е"))[: _COUNTED_WORDS + 1]:
+    for word in words(question[cue.end() :])[: _COUNTED_WORDS + 1]:
         if word in _UNITS and not counted:
             return Wanted(kind)  # "сколько лет": any number of years answers
-        if _NUMBER.match(word):
+        if is_number(word):
             continue  # "сколько стоит один самосвал"
         if word in STOPWORDS or len(counted) == _COUNTED_WORDS:
             break

@@ -1,4 +1,10 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings, fused by RRF."""
+"""Hybrid retrieval: dense (FAISS), lexical (BM25) and latent-term rankings, fused by RRF.
+
+The weights and depths are `params.Fusion`. The few best lexical hits are
+always kept beside the fused ones: a passage that alone holds a rare name
+the question asks about ("Хатынь") must reach the answer stage whatever
+the dense rankings think of it.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,7 @@ from embeddings.encode.latent import SparseVector, cosine
 from embeddings.index.load import LoadedIndex
 from embeddings.ingest.chunking import Chunk
 from embeddings.ingest.corpus import Article
-
-# A small k lets the top ranks dominate; the lexical ranking counts half as much,
-# since it says nothing for questions in another language (measured by `make eval`).
-RRF_K = 10
-LEXICAL_WEIGHT = 0.5
-SPARSE_WEIGHT = 1.0
+from embeddings.params import Fusion
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class SearchResult:
 
 
 def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = RRF_K
+    rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = 10
 ) -> dict[int, float]:
     """Fuse rankings of ids: each id scores the sum of weight / (k + rank) over the rankings."""
     fused: dict[int, float] = {}
@@ -60,31 +61,43 @@ def reciprocal_rank_fusion(
 class Retriever:
     """Finds the passages closest to a question in a loaded index."""
 
-    def __init__(self, index: LoadedIndex, encoder: Encoder, *, depth: int = 30) -> None:
+    def __init__(self, index: LoadedIndex, encoder: Encoder, params: Fusion) -> None:
         self.index = index
         self.encoder = encoder
-        self.depth = depth
+        self.params = params
         self.bm25 = index.bm25
 
     def search(
-        self, question: str, k: int, query_vector: Vectors | None = None, query_sparse: SparseVector | None = None
+        self,
+        question: str,
+        k: int,
+        query_vector: Vectors | None = None,
+        query_sparse: SparseVector | None = None,
+        stems: Sequence[str] | None = None,
     ) -> SearchResult:
-        """The `k` best passages for `question` (fewer only if the corpus is smaller).
+        """The `k` best passages for `question` (fewer only if the corpus is smaller), and the best lexical hits.
 
         Dense (FAISS), lexical (BM25) and, when the index has them, sparse
-        latent-term rankings are fused by weighted reciprocal rank.
+        latent-term rankings are fused by weighted reciprocal rank. `stems`,
+        when given, are the article stems the question's words stand for
+        (Kazakh forms, Russian typed in Latin, names in English): BM25
+        searches those instead of the words' own stems.
         """
         if query_vector is None:
             query_vector = self.encoder.encode_queries([question])[0]
-        depth = min(max(self.depth, k), len(self.index.chunks))
+        fusion = self.params
+        depth = min(max(fusion.depth, k), len(self.index.chunks))
         scores, ids = self.index.chunk_index.search(query_vector.reshape(1, -1), depth)
         dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
-        lexical = dict(self.bm25.top(question, depth))
+        lexical = dict(self.bm25.top(question if stems is None else stems, depth))
         sparse: dict[int, float] = {}
         if query_sparse is not None and self.index.sparse_chunks is not None:
             sparse = dict(self.index.sparse_chunks.top(query_sparse, depth))
-        fused = reciprocal_rank_fusion([list(dense), list(lexical), list(sparse)], [1.0, LEXICAL_WEIGHT, SPARSE_WEIGHT])
+        fused = reciprocal_rank_fusion(
+            [list(dense), list(lexical), list(sparse)], [fusion.dense, fusion.lexical, fusion.sparse], fusion.rrf_k
+        )
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        best += [i for i in list(lexical)[: fusion.lexical_extra] if i not in best]
         missing = [i for i in best if i not in dense]
         if missing:
             # Lexical-only hits still need a dense score for the answer stage.

@@ -7,10 +7,11 @@ use, is rewritten to that stem with the word's own ending: "возлажили
 downstream -- the encoder, BM25, the evidence scoring -- then sees the
 words of the articles.
 
-Guards against "correcting" a word that is simply not in the articles: the
-first letter is kept (typos there are rare and wrong corrections common),
-short stems are left alone, Kazakh words (which have no stemmer and a
-different spelling) are never touched, and among several candidates the
+Guards against "correcting" a word that is simply not in the articles: a
+word of the Russian or English dictionary is left as it is ("примет" is not
+a typo of "привет"), the first letter is kept (typos there are rare and
+wrong corrections common), short stems are left alone, Kazakh words (which
+have no stemmer and a different spelling) are never touched, and among several candidates the
 most frequent in the articles wins. A vocabulary larger than
 `MAX_VOCABULARY` turns correction off rather than holding it all in memory.
 """
@@ -21,25 +22,20 @@ import re
 from functools import lru_cache
 
 from embeddings.index.bm25 import BM25
-from embeddings.text import STOPWORDS, tokenize
+from embeddings.retrieve.vocabulary import one_edit
+from embeddings.retrieve.words import is_english_word, is_russian_word
+from embeddings.text import STOPWORDS, fold, is_cyrillic, is_kazakh, tokenize
 
 MIN_STEM = 4
 MAX_VOCABULARY = 300_000
 _WORD = re.compile(r"\w+")
-_KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 _CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
 
 
-def one_edit(word: str, alphabet: str) -> set[str]:
-    """Every string one edit from `word` that keeps its first letter."""
-    head, tail = word[0], word[1:]
-    splits = [(tail[:i], tail[i:]) for i in range(len(tail) + 1)]
-    deletes = {a + b[1:] for a, b in splits if b}
-    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    changes = {a + c + b[1:] for a, b in splits if b for c in alphabet}
-    inserts = {a + c + b for a, b in splits for c in alphabet}
-    return {head + rest for rest in deletes | swaps | changes | inserts} - {word}
+def _in_dictionary(word: str) -> bool:
+    """A real word of the language it is written in: not a typo, even when the articles never use it."""
+    return is_russian_word(word) if is_cyrillic(word) else is_english_word(word)
 
 
 class Speller:
@@ -59,8 +55,8 @@ class Speller:
 
     @lru_cache(maxsize=16_384)  # noqa: B019 - one Speller per pipeline; question words repeat
     def _word(self, word: str) -> str:
-        lower = word.lower().replace("ё", "е")
-        if lower in STOPWORDS or _KAZAKH.search(lower) or not word.isalpha():
+        lower = fold(word)
+        if lower in STOPWORDS or is_kazakh(lower) or not word.isalpha() or _in_dictionary(lower):
             return word
         stems = tokenize(lower)
         if len(stems) != 1 or len(stems[0]) < MIN_STEM or stems[0] in self.known or not lower.startswith(stems[0]):

@@ -83,7 +83,7 @@ async def test_english_users_read_english(running: RunningBot) -> None:
     by_chat = {r.chat_id: r.text for r in replies}
     assert "Sources:" in by_chat[1001]
     assert "десяти" in by_chat[1001]  # the quote stays in the article's language
-    assert "do not answer" in by_chat[1002]
+    assert "do not mention “France”" in by_chat[1002]
 
 
 async def test_start_help_and_sources(running: RunningBot) -> None:

@@ -65,8 +65,10 @@ async def test_a_follow_up_is_read_with_the_previous_question_until_new(running:
     assert f"{NOTE_RU}: «{MEETINGS}»" in follow.text
     assert "[1]" in follow.text
     assert "/new" in follow.text
-    # A question the articles answer as it stands is not bent towards the topic.
-    own = await ask(stub, "А что он сказал про БЕЛАЗ?", user_id=21)
+    # A pronoun for a subject points back; a question naming its own subject starts a new topic.
+    pronoun = await ask(stub, "А о чём они говорили?", user_id=21)
+    assert f"{NOTE_RU}: «{MEETINGS}»" in pronoun.text
+    own = await ask(stub, "А что Лукашенко сказал про БЕЛАЗ?", user_id=21)
     assert NOTE_RU not in own.text
     assert "БЕЛАЗ" in own.text
     forgot = await ask(stub, "/new", user_id=21)
@@ -212,7 +214,7 @@ async def test_inline_mode_empty_off_topic_and_english(running: RunningBot) -> N
     empty, off, english = (
         stub.inline("", user_id=62),
         stub.inline("рецепт плова", user_id=62),
-        stub.inline("How many joint ventures operate in Kazakhstan?", user_id=63, language_code="en"),
+        stub.inline("Where did the Kazakh deputies lay flowers?", user_id=63, language_code="en"),
     )
     await stub.wait_for(lambda: {empty, off, english} <= set(stub.inline_answers))
     examples = [r["title"] for r in stub.inline_answers[empty]["results"]]

@@ -6,7 +6,6 @@ exactly once, and prints answers/s and latency without asserting on time.
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import time
@@ -20,8 +19,8 @@ from bot.config import Settings
 from embeddings.answer.record import Answer
 from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
-from tests.conftest import ROOT
 from tests.support.botapi_stub import BotAPIStub
+from tests.support.questions import load_questions
 from tests.support.running import bot_settings, running_bot
 
 pytestmark = pytest.mark.slow
@@ -44,9 +43,7 @@ class NaiveQAService(QAService):
 
 async def run_load(stub: BotAPIStub, pipeline: Pipeline, settings: Settings, qa: QAService) -> dict[str, float]:
     """Push the whole load at once; wait for every answer; check each came exactly once."""
-    questions = [
-        json.loads(line)["q"] for line in (ROOT / "eval" / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line
-    ]
+    questions = load_questions()
     async with running_bot(stub, pipeline, settings, qa):
         asked_at: dict[int, float] = {}
         started = time.monotonic()

@@ -12,17 +12,15 @@ import pytest
 from bot.logs import JsonFormatter
 from bot.state.backends import Backends
 from embeddings.pipeline import Pipeline
-from tests.conftest import ROOT
 from tests.e2e.test_e2e_bot import JOINT_VENTURES, mention
 from tests.support.botapi_stub import BotAPIStub
+from tests.support.questions import load_questions
 from tests.support.running import bot_settings, running_bot
 
 pytestmark = pytest.mark.slow
 
 HANDLE = "@NewsQaTestBot"
-QUESTIONS = [
-    json.loads(line)["q"] for line in (ROOT / "eval" / "qa.jsonl").read_text(encoding="utf-8").splitlines() if line
-]
+QUESTIONS = load_questions()
 
 
 def addressed(stub: BotAPIStub, question: str, *, chat_id: int, user_id: int) -> dict[str, Any]:

@@ -35,7 +35,6 @@ async def test_admin_reindex_swaps_in_a_new_article_without_dropping_questions(
     settings = bot_settings(
         stub, tiny_settings.seeds_dir, tiny_settings.index_dir, admin_ids=frozenset({ADMIN}), answer_threshold=-1.0
     )
-    pipeline.answerer.threshold = -1.0
     qa = QAService(pipeline, load_story(settings.seeds_dir), workers=1)
     async with running_bot(stub, pipeline, settings, qa):
         refused = stub.message("/reindex", user_id=5)

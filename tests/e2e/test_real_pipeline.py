@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from embeddings.answer.decision import Status
+from embeddings.params import DEFAULT
 from embeddings.pipeline import Pipeline
 
 pytestmark = pytest.mark.slow
@@ -23,7 +27,6 @@ def test_the_index_is_built_with_the_real_encoder(real_pipeline: Pipeline) -> No
         ("Где депутаты возложили цветы?", "Монументу Победы", "004_"),
         ("Какие законы о цифровизации приняли в Казахстане?", "Цифровой кодекс", "004_"),
         ("How many joint ventures producing Belarusian machinery are there in Kazakhstan?", "десяти", "000_"),
-        # English about Russian articles: its confidence is raised for the script it is written in.
         ("Where did the Kazakh deputies lay flowers?", "Монументу Победы", "004_"),
     ],
 )
@@ -72,40 +75,35 @@ def test_concurrent_asks_give_the_same_answers(real_pipeline: Pipeline) -> None:
     assert together == alone
 
 
-def test_window_scores_add_a_share_of_dense_similarity_to_latent_terms(
-    real_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("question", "status", "missing"),
+    [
+        ("Что Лукашенко сказал о Зеленском?", Status.NOT_FOUND, "Зеленский"),
+        ("Что Кошанов сказал о хоккее?", Status.NOT_FOUND, "хоккей"),
+        ("Сколько лет Кошанову?", Status.PARTIAL, "age"),
+        ("Сколько стоит один самосвал БЕЛАЗ?", Status.PARTIAL, "money"),
+        ("Хатынь", Status.ANSWER, None),
+        ("Где депутаты возложили цветы?", Status.ANSWER, None),
+    ],
+)
+def test_each_outcome_says_what_is_missing(
+    real_pipeline: Pipeline, question: str, status: Status, missing: str | None
 ) -> None:
-    from embeddings.answer import evidence as answer
-
-    question = "Какую роль губернаторов подчеркнул Лукашенко?"
-    sparse = real_pipeline.sparse_query(question)
-    result = real_pipeline.retriever.search(question, 10, None, sparse)
-    answerer = real_pipeline.answerer
-    weight = answer.DENSE_WINDOW_WEIGHT
-    assert weight > 0
-    with_dense = {c.window_id: c.score for c in answerer.rank_windows(question, result)}
-    monkeypatch.setattr(answer, "DENSE_WINDOW_WEIGHT", 0.0)
-    without = {c.window_id: c.score for c in answerer.rank_windows(question, result)}
-    assert with_dense.keys() == without.keys()
-    vectors = real_pipeline.index.window_vectors
-    for window_id, score in with_dense.items():
-        dense = float(vectors[window_id] @ result.query_vector)
-        assert score - without[window_id] == pytest.approx(weight * dense, abs=1e-5)
+    answer = real_pipeline.ask(question)
+    assert answer.status is status
+    assert answer.missing == missing
+    assert answer.found is (status is Status.ANSWER)
+    if status is Status.NOT_FOUND:
+        assert answer.evidence == ()
+    else:  # a partial answer shows what the articles do say about the subject
+        assert answer.evidence
+        assert answer.citations
 
 
-def test_a_question_in_another_script_is_lifted_by_the_script_shift(
-    real_pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from embeddings.answer import evidence as answer
-
-    question = "Where did the Kazakh deputies lay flowers?"
-    shift = answer.SPARSE_SCRIPT_SHIFT
-    assert shift > 0
-    confidence = real_pipeline.answerer.confidence
-    result = real_pipeline.retriever.search(question, 10, None, real_pipeline.sparse_query(question))
-    best = real_pipeline.answerer.rank_windows(question, result)[0]
-    with_shift = confidence(question, result, best, "")
-    monkeypatch.setattr(answer, "SPARSE_SCRIPT_SHIFT", 0.0)
-    without = confidence(question, result, best, "")
-    assert with_shift - without == pytest.approx(shift)
-    assert without < real_pipeline.answerer.threshold <= with_shift
+def test_parameters_are_passed_in_and_recorded(real_pipeline: Pipeline) -> None:
+    strict = replace(DEFAULT, decision=replace(DEFAULT.decision, threshold=1.01))
+    refusing = Pipeline(real_pipeline.index, real_pipeline.encoder, params=strict)
+    question = "Где депутаты возложили цветы?"
+    assert real_pipeline.ask(question).found
+    assert not refusing.ask(question).found
+    assert real_pipeline.index.manifest["params"] == DEFAULT.as_dict()

@@ -10,6 +10,7 @@ from embeddings.config import EngineSettings
 from embeddings.encode.encoders import SentenceTransformerEncoder, create_encoder
 from embeddings.errors import EncoderError
 from embeddings.pipeline import Pipeline
+from tests.conftest import ANSWER_ALL
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +66,7 @@ def test_a_real_index_is_built_and_queried_with_sentence_transformers(minilm_dir
     vector = pipeline.encoder.encode_queries(["How much ore can one lorry haul?"])
     _, ids = pipeline.index.chunk_index.search(vector, 1)
     assert pipeline.index.chunks[int(ids[0][0])].article_id == "101_mining"  # dense alone, no shared words
-    pipeline.answerer.threshold = float("-inf")
+    pipeline = Pipeline(pipeline.index, pipeline.encoder, params=ANSWER_ALL)
     answer = pipeline.ask("How many people attended the concert?")
     assert "Ten thousand visitors" in " ".join(e.text for e in answer.evidence)
 

@@ -41,11 +41,12 @@ def test_a_new_index_version_never_sees_old_answers(tiny_settings: EngineSetting
 
 
 def test_the_cache_is_bounded() -> None:
-    from embeddings.answer.evidence import Answer
+    from embeddings.answer.decision import Status
+    from embeddings.answer.record import Answer
 
     cache = AnswerCache(max_entries=3)
     for n in range(10):
-        cache.put(f"q{n}", "v", Answer(f"q{n}", False, (), (), (), 0.0))
+        cache.put(f"q{n}", "v", Answer(question=f"q{n}", status=Status.NOT_FOUND))
     assert len(cache) == 3
     assert cache.get("q0", "v") is None
     assert cache.get("q9", "v") is not None

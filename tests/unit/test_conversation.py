@@ -39,6 +39,22 @@ def test_a_question_with_its_own_subject_starts_a_new_topic(question: str) -> No
     assert read(question, TOPIC).kind == "new"
 
 
+@pytest.mark.parametrize(
+    ("question", "names_subject", "kind"),
+    [
+        # A pronoun for a subject points back, whatever the question would say alone.
+        ("А о чём они говорили на встрече?", False, "follow_up"),
+        ("А что он сказал про БЕЛАЗ?", True, "follow_up"),
+        ("And what about Belarus?", True, "follow_up"),
+        # Opening with "а" but naming its own subject in a whole question: a new topic.
+        ("А что Лукашенко сказал про БЕЛАЗ?", True, "new"),
+        ("А что сказали про технику для сельского хозяйства?", False, "follow_up"),
+    ],
+)
+def test_a_pronoun_points_back_and_a_named_subject_starts_anew(question: str, names_subject: bool, kind: str) -> None:
+    assert read(question, TOPIC, names_subject=names_subject).kind == kind
+
+
 def test_without_a_topic_everything_is_new() -> None:
     assert read("А кто ещё там был?", None).kind == "new"
     assert read("подробнее", None).kind == "new"

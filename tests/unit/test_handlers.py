@@ -16,14 +16,15 @@ from bot.config import Settings
 from embeddings.config import EngineSettings
 from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
+from tests.conftest import ANSWER_ALL
 from tests.support.botapi_stub import BOT_USER, TOKEN
 from tests.support.fake_session import FakeSession, fake_bot
 
 
 @pytest.fixture
 def dispatcher(tiny_pipeline: Pipeline, tiny_settings: EngineSettings, tmp_path: Path) -> Dispatcher:
-    tiny_pipeline.answerer.threshold = float("-inf")
-    qa = QAService(tiny_pipeline, load_story(tiny_settings.seeds_dir), workers=1)
+    pipeline = Pipeline(tiny_pipeline.index, tiny_pipeline.encoder, params=ANSWER_ALL)
+    qa = QAService(pipeline, load_story(tiny_settings.seeds_dir), workers=1)
     return create_dispatcher(qa, Settings(bot_token=TOKEN, journal_path=tmp_path / "bot.sqlite3", _env_file=None))
 
 

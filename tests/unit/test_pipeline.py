@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-import pytest
-
+from embeddings.answer.evidence import _runs
+from embeddings.params import Params
 from embeddings.pipeline import MAX_QUESTION_CHARS, Pipeline, clean_question
+from tests.conftest import ANSWER_ALL, REFUSE_ALL
+
+
+def with_params(pipeline: Pipeline, params: Params) -> Pipeline:
+    """The same index and encoder behind other parameters."""
+    return Pipeline(pipeline.index, pipeline.encoder, params=params, top_k=pipeline.top_k)
 
 
 def test_answer_quotes_article_text_verbatim_with_citations(tiny_pipeline: Pipeline) -> None:
-    tiny_pipeline.answerer.threshold = float("-inf")
+    tiny_pipeline = with_params(tiny_pipeline, ANSWER_ALL)
     answer = tiny_pipeline.ask("Сколько зрителей собрал фестиваль?")
     assert answer.found
     assert 1 <= len(answer.evidence) <= 3
@@ -20,7 +26,7 @@ def test_answer_quotes_article_text_verbatim_with_citations(tiny_pipeline: Pipel
 
 
 def test_below_the_threshold_the_answer_is_not_found(tiny_pipeline: Pipeline) -> None:
-    tiny_pipeline.answerer.threshold = float("inf")
+    tiny_pipeline = with_params(tiny_pipeline, REFUSE_ALL)
     answer = tiny_pipeline.ask("Сколько зрителей собрал фестиваль?")
     assert not answer.found
     assert answer.evidence == ()
@@ -55,8 +61,8 @@ def test_sources_count_passages_per_article(tiny_pipeline: Pipeline) -> None:
 
 
 def test_passages_are_reranked_by_their_best_evidence(tiny_pipeline: Pipeline) -> None:
-    tiny_pipeline.answerer.threshold = float("-inf")
     tiny_pipeline.top_k = 2
+    tiny_pipeline = with_params(tiny_pipeline, ANSWER_ALL)
     answer = tiny_pipeline.ask("Сколько зрителей собрал фестиваль?")
     assert len(answer.passages) == 2
     scores = [p.score for p in answer.passages]
@@ -65,32 +71,21 @@ def test_passages_are_reranked_by_their_best_evidence(tiny_pipeline: Pipeline) -
     assert any(first.start <= e.start and e.end <= first.end for e in answer.evidence)
 
 
-@pytest.mark.parametrize(
-    ("question", "share"),
-    [
-        ("Сколько зрителей собрал фестиваль?", 1.0),
-        ("How many people came to the festival?", 0.0),
-        ("Сколько стоит BELAZ?", 12 / 17),  # 12 Cyrillic letters, 5 Latin
-        ("2026?", 1.0),  # no letters: no script to mismatch
-    ],
-)
-def test_script_match_is_the_share_of_letters_in_the_articles_script(
-    tiny_pipeline: Pipeline, question: str, share: float
-) -> None:
-    assert tiny_pipeline.answerer.script_match(question) == pytest.approx(share)
-
-
 def test_quotes_lead_with_the_best_evidence_and_keep_adjacent_sentences_in_order(tiny_pipeline: Pipeline) -> None:
     sentences = tiny_pipeline.index.sentences
     ids = {a: [i for i, s in enumerate(sentences) if s.article_id == a] for a in ("001_trade", "002_culture")}
     first, second, third = ids["002_culture"][:3]
-    reading_order = tiny_pipeline.answerer._reading_order
+    index = tiny_pipeline.index
+
+    def order(rank_of: dict[int, int]) -> list[int]:
+        return [i for run in _runs(rank_of, index) for i in run]
+
     # A runner-up from earlier in the article comes after the sentence that answers best...
-    assert reading_order({third: 0, first: 1}) == [third, first]
+    assert order({third: 0, first: 1}) == [third, first]
     # ...but sentences next to each other read as the article has them.
-    assert reading_order({second: 0, first: 1}) == [first, second]
-    assert reading_order({third: 0, first: 1, second: 2}) == [first, second, third]
+    assert order({second: 0, first: 1}) == [first, second]
+    assert order({third: 0, first: 1, second: 2}) == [first, second, third]
     # Neighbouring ids in two articles are not one passage.
     last_trade, first_culture = ids["001_trade"][-1], ids["002_culture"][0]
     assert last_trade + 1 == first_culture
-    assert reading_order({first_culture: 0, last_trade: 1}) == [first_culture, last_trade]
+    assert order({first_culture: 0, last_trade: 1}) == [first_culture, last_trade]

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bot.render import TELEGRAM_LIMIT, Block, answer_blocks, escape, human_date, sources_blocks, to_messages, to_plain
+from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.ingest.corpus import Article, Span
 from embeddings.pipeline import SourceInfo
@@ -53,7 +54,9 @@ def assert_valid_telegram_html(message: str) -> None:
 
 def found_answer() -> Answer:
     evidence = (Evidence(ARTICLE.text, "x1", 0, len(ARTICLE.text), 1),)
-    return Answer("q", True, evidence, (Citation(1, ARTICLE),), (), 1.0)
+    return Answer(
+        question="q", status=Status.ANSWER, evidence=evidence, citations=(Citation(1, ARTICLE),), confidence=1.0
+    )
 
 
 def test_answer_escapes_article_text_and_links_the_title() -> None:
@@ -78,7 +81,7 @@ def test_plain_text_has_no_markup_but_keeps_the_link() -> None:
 
 
 def test_not_found_points_to_sources_in_both_languages() -> None:
-    answer = Answer("q", False, (), (), (), 0.0, question_trimmed=True)
+    answer = Answer(question="q", status=Status.NOT_FOUND, question_trimmed=True)
     ru = to_plain(answer_blocks(answer, "ru"))
     en = to_plain(answer_blocks(answer, "en"))
     for part in ("/sources", "нет ответа", "тысяч"):

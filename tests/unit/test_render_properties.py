@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from bot.render import TELEGRAM_LIMIT, answer_blocks, note_block, passages_blocks, to_messages
 from bot.texts import Lang
+from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.ingest.chunking import Chunk
 from embeddings.ingest.corpus import Article, Span
@@ -85,7 +86,7 @@ def test_any_answer_renders_to_valid_messages_carrying_each_quote_once(
     cited = article(1, title, url)
     answer = Answer(
         question=question,
-        found=True,
+        status=Status.ANSWER,
         evidence=tuple(Evidence(q, cited.id, 0, len(q), 1) for q in marked),
         citations=(Citation(1, cited),),
         passages=(),

@@ -1,0 +1,70 @@
+"""The answer stage: rank the evidence, choose the quotes, decide, and build the `Answer`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from embeddings.answer.decision import Status, decide
+from embeddings.answer.evidence import EvidenceRanker, Quote
+from embeddings.answer.record import Answer, Citation, Evidence
+from embeddings.index.load import LoadedIndex
+from embeddings.params import Params
+from embeddings.retrieve.bridge import Bridged
+from embeddings.retrieve.reading import Reading
+from embeddings.retrieve.search import SearchResult
+
+
+class Answerer:
+    """Turns a reading and its retrieved passages into an `Answer`."""
+
+    def __init__(self, index: LoadedIndex, params: Params) -> None:
+        self.index = index
+        self.params = params
+        self.ranker = EvidenceRanker(
+            index, params.evidence, candidates=params.fusion.rerank + params.fusion.lexical_extra
+        )
+        self.decision = params.decision if index.sparse_chunks is not None else params.decision_dense
+
+    def answer(
+        self,
+        reading: Reading,
+        result: SearchResult,
+        bridged: Mapping[str, Bridged],
+        *,
+        limit: int | None = None,
+        question_trimmed: bool = False,
+    ) -> Answer:
+        """The grounded answer to `reading` from an already retrieved `result`.
+
+        The passages are reranked by their best evidence window and cut to `limit`.
+        """
+        ranked = self.ranker.rank(reading, result, bridged)
+        passages = self.ranker.rerank(result.passages, ranked)[:limit]
+        stems = frozenset(term.stem for term in reading.terms if term.stem)
+        quotes = self.ranker.choose(ranked, stems) if ranked else []
+        coverage = None
+        if result.query_sparse is not None and self.index.sparse_chunks is not None:
+            coverage = self.index.sparse_chunks.coverage(result.query_sparse)
+        verdict = decide(reading, ranked, " ".join(q.text for q in quotes), coverage, bridged, self.decision)
+        shown = quotes if verdict.status is not Status.NOT_FOUND else []
+        evidence, citations = self._cite(shown)
+        return Answer(
+            question=reading.question,
+            status=verdict.status,
+            evidence=evidence,
+            citations=citations,
+            passages=passages,
+            confidence=verdict.support,
+            missing=verdict.missing,
+            reason=verdict.reason,
+            question_trimmed=question_trimmed,
+        )
+
+    def _cite(self, quotes: list[Quote]) -> tuple[tuple[Evidence, ...], tuple[Citation, ...]]:
+        numbers: dict[str, int] = {}
+        evidence = []
+        for quote in quotes:
+            number = numbers.setdefault(quote.article_id, len(numbers) + 1)
+            evidence.append(Evidence(quote.text, quote.article_id, quote.start, quote.end, number))
+        citations = tuple(Citation(n, self.index.articles[a]) for a, n in numbers.items())
+        return tuple(evidence), citations

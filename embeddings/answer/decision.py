@@ -1,0 +1,142 @@
+"""Whether the articles answer, in three outcomes a reader can follow.
+
+1. **A term they never mention.** A key term of the question (a name, a
+   number, an acronym, a Latin term: `Reading.missing`) occurs nowhere in
+   the articles, even folded, corrected and transliterated: *not found*,
+   naming the term ("В статьях не упоминается «Зеленский»"). The same for
+   what the question asks about ("о хоккее", "about football"), when the
+   articles neither use that word nor, for a foreign word, have one the
+   encoder places close to it.
+2. **Support.** A logistic model (`params.Decision`, fitted by
+   `eval/fit.py`) weighs how much of the question the articles and the best
+   evidence cover: the share of the question's latent-term weight on
+   features the articles have, the best window's latent, dense and word
+   overlap, the share of the question's words the articles use (or the
+   encoder bridges to), the heaviest word they neither use nor bridge to,
+   and the kind of input. Below the threshold: *not found*. A lookup whose
+   words all occur in the articles is always answered.
+3. **The asked-for part.** A question that asks when, how many, how much,
+   how old, who, where or who X is, and whose quoted evidence holds no such
+   thing: *partial* when the names it asks about, or most of its words, are
+   in the articles (the subject is there but not what is asked: "В статьях не сказано, когда ...", with
+   what the articles do say), *not found* otherwise.
+
+Otherwise: *answer*.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from embeddings.answer.evidence import Candidate
+from embeddings.params import Decision
+from embeddings.retrieve.bridge import Bridged
+from embeddings.retrieve.question import AnswerType
+from embeddings.retrieve.reading import Form, Reading, Term
+from embeddings.retrieve.words import is_noun_like
+from embeddings.text import is_cyrillic, is_kazakh
+
+SUBJECT_FOUND = 0.5  # share of the question's word weight the articles use, from which its subject is there
+
+
+class Status(enum.Enum):
+    """The outcome of a question."""
+
+    ANSWER = "answer"
+    PARTIAL = "partial"  # the subject is in the articles, the asked-for part is not
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A decision with its reason: what is missing, and how strongly the articles support an answer."""
+
+    status: Status
+    reason: str  # answer, lookup, absent_term, absent_part, weak_support, empty
+    support: float
+    missing: str | None = None  # the absent term as the reply names it, or the absent part (`AnswerType` value)
+
+
+def support_features(
+    reading: Reading, best: Candidate | None, coverage: float | None, bridged: Mapping[str, Bridged]
+) -> dict[str, float]:
+    """The named features the support model weighs (see the module docstring)."""
+    terms = reading.terms
+    total = sum(t.weight for t in terms) or 1.0
+    found = 0.0
+    unexplained = 0.0
+    for term in terms:
+        strength = 1.0 if term.found else (bridged[term.word].strength if term.word in bridged else 0.0)
+        found += term.weight * strength
+        if not term.found and not term.key:
+            unexplained = max(unexplained, 1.0 - strength)
+    features = best.features if best is not None else {}
+    return {
+        "coverage": coverage or 0.0,
+        "latent": features.get("latent", 0.0),
+        "dense": features.get("dense", 0.0),
+        "terms": features.get("terms", 0.0),
+        "found": found / total,
+        "unexplained": unexplained,
+        "lookup": 1.0 if reading.form is Form.LOOKUP else 0.0,
+        "foreign": 1.0 if reading.foreign else 0.0,
+    }
+
+
+def absent_topic(reading: Reading, bridged: Mapping[str, Bridged]) -> Term | None:
+    """The first word of what the question asks about ("о хоккее") that the articles neither use nor bridge to.
+
+    Only things count, not actions: a Russian verb after "о" is left to the support model.
+    """
+    for term in reading.terms:
+        if not term.topic or term.found:
+            continue
+        hit = bridged.get(term.word)
+        if hit is not None and hit.strength > 0:
+            continue
+        if is_cyrillic(term.word) and not is_kazakh(term.word) and not is_noun_like(term.word):
+            continue
+        return term
+    return None
+
+
+def by_rule(reading: Reading, ranked: Sequence[Candidate], bridged: Mapping[str, Bridged]) -> Verdict | None:
+    """*Not found* when the question names what the articles never mention, or has nothing to search."""
+    missing = reading.missing
+    if missing is not None:
+        return Verdict(Status.NOT_FOUND, "absent_term", 0.0, missing.display())
+    topic = absent_topic(reading, bridged)
+    if topic is not None:
+        return Verdict(Status.NOT_FOUND, "absent_topic", 0.0, topic.display())
+    if not ranked or not reading.terms:
+        return Verdict(Status.NOT_FOUND, "empty", 0.0)
+    return None
+
+
+def decide(
+    reading: Reading,
+    ranked: Sequence[Candidate],
+    quoted: str,
+    coverage: float | None,
+    bridged: Mapping[str, Bridged],
+    params: Decision,
+) -> Verdict:
+    """The outcome for a reading, its ranked evidence, the text that would be quoted, and the corpus coverage."""
+    ruled = by_rule(reading, ranked, bridged)
+    if ruled is not None:
+        return ruled
+    features = support_features(reading, ranked[0], coverage, bridged)
+    support = params.support(features)
+    kind = reading.wanted.kind
+    if kind is not AnswerType.ANY and not reading.wanted.met_by(quoted):
+        # The subject is there when the names it asks about are, or most of its words: say what is missing.
+        keys = [term for term in reading.terms if term.key]
+        if (keys and all(term.found for term in keys)) or features["found"] >= SUBJECT_FOUND:
+            return Verdict(Status.PARTIAL, "absent_part", support, kind.value)
+        return Verdict(Status.NOT_FOUND, "weak_support", support)
+    lookup = reading.form is Form.LOOKUP and all(t.found for t in reading.terms)
+    if support < params.threshold and not lookup:
+        return Verdict(Status.NOT_FOUND, "weak_support", support)
+    return Verdict(Status.ANSWER, "lookup" if lookup and support < params.threshold else "answer", support)

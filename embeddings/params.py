@@ -1,0 +1,110 @@
+"""Every tuned number of retrieval and of the answer decision, in one frozen object.
+
+The weights of evidence ranking and of the decision's support model are
+fitted by `python eval/fit.py` on the tuning questions (`eval/tune.jsonl`)
+with cross-validation, never on the held-out ones; the script prints a
+`Params` to paste here, and `docs/quality.md` says how each part was chosen.
+The parameters are recorded in the index manifest, printed by `make eval`,
+and passed to the pipeline explicitly (tests pass their own).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """Hybrid retrieval: weighted reciprocal rank fusion of the three rankings."""
+
+    rrf_k: int = 10
+    dense: float = 1.0
+    lexical: float = 0.5
+    sparse: float = 1.0
+    depth: int = 30  # candidates each ranking contributes
+    rerank: int = 10  # passages the answer stage reads and reranks
+    lexical_extra: int = 3  # best lexical passages always read, wherever fusion puts them
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Linear scoring of evidence windows (a sentence or two adjacent ones), and how many are quoted."""
+
+    latent: float = 9.46  # latent-term cosine of window and question
+    dense: float = 3.1  # dense cosine of window and question
+    passage_latent: float = 6.41  # the window's passage, latent-term cosine
+    passage_dense: float = 0.39
+    passage_fused: float = 0.0  # the passage's fused retrieval score, relative to the best passage's
+    passage_lexical: float = 0.0  # its BM25 score, relative to the best
+    terms: float = 7.35  # idf-weighted share of the question's words the window holds
+    keys: float = -0.48  # share of the question's names the window holds
+    subject: float = 0.65  # share of the subject of a lookup or "who is" the window holds
+    trigrams: float = -1.42  # share of the question's character trigrams the window holds
+    part: float = 0.74  # +1 when the window holds the asked-for part, -1 when it does not
+    margin: float = 1.0  # runners-up within this score of the best are quoted too
+    max_sentences: int = 3
+    max_chars: int = 600
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The support model: logistic regression over features of the question and its best evidence."""
+
+    intercept: float = -2.91
+    coverage: float = 2.43  # share of the question's latent-term weight on features the articles have
+    latent: float = 1.54  # best window's latent-term cosine
+    dense: float = 0.8  # best window's dense cosine
+    terms: float = 1.63  # best window's share of the question's words
+    found: float = 2.05  # share of the question's words the articles use (or bridge to)
+    unexplained: float = -0.91  # the heaviest question word the articles neither use nor bridge to
+    lookup: float = 0.35  # the input is a lookup (a name, a few words)
+    foreign: float = 1.03  # written in another language than the articles
+    threshold: float = 0.7  # probability of support at which the bot answers
+
+    def support(self, features: dict[str, float]) -> float:
+        """The probability that the articles answer, from named features."""
+        z = self.intercept + sum(getattr(self, name) * value for name, value in features.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """Question words in another language mapped to the articles' words by the encoder."""
+
+    z_low: float = 4.5  # standard scores of the best article word below this: no match
+    z_high: float = 6.5  # ... at or above this: a full match
+    search: float = 0.5  # strength from which a bridged word is also searched by BM25
+
+
+DENSE_DECISION = Decision(
+    intercept=-0.99,
+    coverage=0.0,
+    latent=0.0,
+    dense=0.9,
+    terms=2.18,
+    found=1.96,
+    unexplained=-0.87,
+    lookup=0.05,
+    foreign=0.78,
+    threshold=0.75,
+)
+
+
+@dataclass(frozen=True)
+class Params:
+    """All of it."""
+
+    fusion: Fusion = field(default_factory=Fusion)
+    evidence: Evidence = field(default_factory=Evidence)
+    decision: Decision = field(default_factory=Decision)  # with the encoder's latent terms
+    decision_dense: Decision = field(default_factory=lambda: DENSE_DECISION)  # without them (dense vectors only)
+    bridge: Bridge = field(default_factory=Bridge)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values, for the manifest and `make eval`."""
+        return asdict(self)
+
+
+DEFAULT = Params()

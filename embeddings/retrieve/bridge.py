@@ -1,0 +1,98 @@
+"""Words of another language mapped onto the articles' words by the encoder itself.
+
+An English or Kazakh question about Russian articles shares few words with
+them: "trade", "flowers", "алғыс" never occur, "торговли", "цветы",
+"поблагодарил" do. The multilingual encoder places a word near its
+translation, so each content word of the articles (one written form per
+stem) is encoded once, when the index is built (`index/words.py`), and a
+foreign question word is encoded when it is asked and compared with all of
+them. Words already seen are remembered.
+
+Raw cosines of single words crowd together (0.85-0.95 for related and
+unrelated words alike), so a match is judged by how far its cosine stands
+out from the word's cosines to the whole vocabulary (a standard score):
+"flowers" -> "цветы" stands 8.4 deviations out, "погода" -> "временем" 5.2,
+"подарил" -> "дает" 3.8. The score maps to a strength between 0 and 1
+(`Bridge.z_low` .. `Bridge.z_high`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from embeddings.encode.encoders import Encoder, Vectors
+from embeddings.params import Bridge
+from embeddings.text import stem
+
+CACHE = 16_384
+
+
+@dataclass(frozen=True)
+class Bridged:
+    """Where a question word lands among the articles' words."""
+
+    word: str
+    stem: str  # the article stem of the closest word
+    score: float  # standard score of that cosine among all the word's cosines
+    strength: float  # 0 (no match) .. 1 (a sure match)
+
+
+class WordBridge:
+    """The articles' word vectors, loaded from the index, and the mapping of foreign words onto them."""
+
+    def __init__(self, forms: Sequence[str], vectors: Vectors, encoder: Encoder, params: Bridge) -> None:
+        self.forms = list(forms)
+        self.stems = [stem(f) or f for f in self.forms]
+        self.vectors = vectors
+        self.encoder = encoder
+        self.params = params
+        self._cache: OrderedDict[str, Bridged | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.forms)
+
+    def map(self, words: Sequence[str]) -> dict[str, Bridged]:
+        """The article word each of `words` (folded) stands for, when the encoder places it close enough."""
+        unseen = [w for w in dict.fromkeys(words) if self._cached(w) is _MISSING]
+        if unseen and len(self.forms) > 1:
+            vectors = self.encoder.encode_queries(unseen)
+            for word, row in zip(unseen, vectors @ np.asarray(self.vectors).T, strict=True):
+                self._remember(word, self._judge(word, row))
+        found = {}
+        for word in words:
+            hit = self._cached(word)
+            if isinstance(hit, Bridged) and hit.strength > 0:
+                found[word] = hit
+        return found
+
+    def _judge(self, word: str, cosines: Vectors) -> Bridged | None:
+        best = int(np.argmax(cosines))
+        spread = float(cosines.std())
+        if spread <= 0:
+            return None
+        score = (float(cosines[best]) - float(cosines.mean())) / spread
+        p = self.params
+        strength = min(1.0, max(0.0, (score - p.z_low) / (p.z_high - p.z_low)))
+        return Bridged(word, self.stems[best], score, strength)
+
+    def _cached(self, word: str) -> Bridged | object | None:
+        with self._lock:
+            if word not in self._cache:
+                return _MISSING
+            self._cache.move_to_end(word)
+            return self._cache[word]
+
+    def _remember(self, word: str, hit: Bridged | None) -> None:
+        with self._lock:
+            self._cache[word] = hit
+            while len(self._cache) > CACHE:
+                self._cache.popitem(last=False)
+
+
+_MISSING = object()

@@ -1,0 +1,350 @@
+"""How the pipeline reads a question: its language, its form, what it asks for, and its terms.
+
+- **Language.** Russian, Kazakh (its letters, or its function words), English,
+  or Russian typed in Latin letters (`skolko sovmestnyh proizvodstv`), told
+  apart by which dictionary more of the words belong to once spelled in
+  Cyrillic. Russian typed in Latin is searched in Cyrillic.
+- **Form.** A lookup (a name or a few words, `Хатынь`, `комбайны гектары`,
+  also `что такое X` and `расскажи про X`), "who is X" (`Кто такой X`,
+  `X кім?`, `who is X`), a yes/no question (`Встречался ли ...`,
+  `Did ...`, `... ма?`), or any other question.
+- **What it asks for** (`question.py`): a number, a date, an amount, an age,
+  a person, a place, a role; or anything.
+- **Terms.** Its content words, each mapped onto the articles' stems where
+  it can be (`vocabulary.py`). A term is *key* when it names something: a
+  number, an acronym, a Latin term in a Cyrillic question, a name (told by
+  capitals and by the dictionaries). A key term the articles never use is
+  what the question asks about and they do not mention.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from embeddings.retrieve.question import AnswerType, Wanted, wanted
+from embeddings.retrieve.spelling import Speller
+from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
+from embeddings.retrieve.words import (
+    cyrillic_spellings,
+    dictionary_form,
+    is_english_word,
+    is_russian_word,
+    looks_like_name,
+    name_form,
+    russian_name,
+)
+from embeddings.text import (
+    KAZAKH_WORDS,
+    STOPWORDS,
+    WORD,
+    fold,
+    is_cyrillic,
+    is_kazakh,
+    is_kazakh_text,
+    is_latin,
+    script_of,
+)
+
+Language = Literal["ru", "kk", "en", "ru-latn"]
+
+
+class Form(enum.Enum):
+    """What kind of input a message is."""
+
+    LOOKUP = "lookup"
+    WHO_IS = "who_is"
+    YES_NO = "yes_no"
+    QUESTION = "question"
+
+
+# Words that ask rather than name: never terms of a question.
+_QUESTION_WORD_TEXT = """
+    что чего чему чем чём кто кого кому кем ком где когда куда откуда почему зачем как какой какая какое какие
+    каков сколько чей ли разве
+    неужели правда верно известно говорится пишут сказано такое расскажи расскажите скажи скажите
+    what who whom whose where when why how which is are was were do does did has have had can could will
+    would should tell about known
+    не кім қашан қанша қай қандай қайда қайдан неге неше ма ме ба бе па пе туралы жайлы деген дегеніміз
+"""
+_QUESTION_WORDS = frozenset(_QUESTION_WORD_TEXT.split())
+_ENGLISH_AUXILIARIES = frozenset(
+    {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could", "will", "would",
+     "should", "shall", "may", "might"}
+)  # fmt: skip
+_WH_RUSSIAN = re.compile(
+    r"\b(что|чего|чему|чем|чём|кто|кого|кому|кем|где|когда|куда|откуда|почему|зачем|как|какой|какая|какое|какие|каких|каким|какую|"
+    r"каков\w*|скольк\w*|скока|чей|чья|чьи|чем|насколько|в каком|в какой|на каком)\b"
+)
+_WH_ENGLISH = re.compile(r"\b(what|who|whom|whose|where|when|why|how|which)\b")
+_WH_KAZAKH = re.compile(r"(^|\s)(не|кім\w*|қашан|қанша|қай\w*|неге|неше|неліктен)(\s|$|\?)")
+_YES_NO_RUSSIAN = re.compile(r"(^|\s)ли(\s|$)|^(правда|верно|неужели|разве)\b")
+_YES_NO_KAZAKH = re.compile(r"\s(ма|ме|ба|бе|па|пе)\s*\??$")
+_WHO_IS = (
+    re.compile(r"^(кто|кем)\s+(такой|такая|такие|таков|такова|это|был|была|является|есть)\s+(?P<x>.+)$"),
+    re.compile(r"^(?P<x>.+?)\s*(?:[-—–]\s*)?(?:это\s+)?кто\s+(?:он|она|такой|такая|это)?$"),
+    re.compile(r"^(?P<x>.+?)\s+кто\s+такой$|^(?P<y>.+?)\s+кто\s+такая$"),
+    re.compile(r"^who\s+(?:is|was|are|'s)\s+(?P<x>.+)$"),
+    re.compile(r"^who's\s+(?P<x>.+)$"),
+    re.compile(r"^(?P<x>.+?)\s+(?:деген\s+)?кім(?:\s+ол)?$"),
+    re.compile(r"^кім\s+(?P<x>.+)$"),
+    re.compile(r"^(кто|who)\s+(?P<x>\S+(?:\s+\S+)?)$"),
+)
+_DEFINITION = (
+    re.compile(r"^что\s+(?:такое|это\s+такое|значит|означает|за)\s+(?P<x>.+)$"),
+    re.compile(r"^what\s+(?:is|are|was|were|'s)\s+(?:the\s+|a\s+|an\s+)?(?P<x>\S+(?:\s+\S+){0,2})$"),
+    re.compile(r"^(?P<x>.+?)\s+(?:деген(?:іміз)?\s+)?(?:не|нені білдіреді)$"),
+    re.compile(
+        r"^(?:расскажи(?:те)?|скажи(?:те)?|что\s+известно|что\s+(?:говорится|пишут|сказано|говорят))"
+        r"(?:\s+мне)?\s+(?:про|о|об|обо)\s+(?P<x>.+)$"
+    ),
+    re.compile(r"^(?:tell\s+me|what\s+do\s+you\s+know|what\s+is\s+known)\s+about\s+(?P<x>.+)$"),
+    re.compile(r"^(?:what\s+about|and)\s+(?P<x>.+)$"),
+    re.compile(r"^(?P<x>.+?)\s+(?:туралы|жайлы)(?:\s+\S+)?$"),
+)
+LOOKUP_WORDS = 5
+YES_NO_WORDS = 3  # a statement of this many words with a question mark asks whether it holds
+TOPIC_WORDS = 3
+_TOPIC = re.compile(r"(?:^|\s)(?:о|об|обо|про|насчет|относительно|about|regarding|concerning)\s+(.+)$")
+_TOPIC_KAZAKH = re.compile(r"((?:\S+\s+){1,3})(?:туралы|жайлы)(?:\s|$)")
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+_PUNCTUATION = re.compile(r"[?!.,;:…\"«»“”„()]+")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One content word of a question and what the articles make of it."""
+
+    surface: str  # as the user wrote it
+    word: str  # folded (spelled in Cyrillic when Russian was typed in Latin)
+    stem: str | None  # the article stem it stands for; None when the articles never use it
+    weight: float  # how much it tells (inverse document frequency)
+    key: bool  # it names something: the articles must use it to answer
+    foreign: bool  # another language than the articles' and not found in them: its meaning is for the encoder
+    topic: bool = False  # what the question asks about ("о хоккее", "about football", "хоккей туралы")
+
+    @property
+    def found(self) -> bool:
+        """Whether the articles use this word."""
+        return self.stem is not None
+
+    def display(self) -> str:
+        """The term as a reply names it: a Russian name in its dictionary form, anything else as written.
+
+        A Russian name with Kazakh endings ("Путинмен") is named without them.
+        """
+        if not is_cyrillic(self.word) or self.surface.isupper():
+            return self.surface
+        if not self.surface[:1].isupper():
+            return dictionary_form(self.word) if is_russian_word(self.word) else self.surface
+        form = name_form(self.word)
+        if not is_russian_word(self.word) and russian_name(self.word) is None:
+            form = next((name_form(r) for r in kazakh_roots(self.word) if russian_name(r) is not None), form)
+        return form[:1].upper() + form[1:]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question as the pipeline understands it."""
+
+    question: str  # the cleaned text the user sent
+    searched: str  # what is searched: spelled in Cyrillic when typed in Latin, typos corrected
+    language: Language
+    form: Form
+    wanted: Wanted
+    terms: tuple[Term, ...]
+    subject: tuple[Term, ...] = ()  # what a lookup or "who is" names
+
+    @property
+    def missing(self) -> Term | None:
+        """The first key term the articles never use, if any."""
+        return next((t for t in self.terms if t.key and not t.found), None)
+
+    @property
+    def foreign(self) -> bool:
+        """Written in another language than the articles (English or Kazakh about Russian articles)."""
+        return self.language in ("en", "kk")
+
+
+class Reader:
+    """Reads questions against one index's vocabulary."""
+
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        speller: Speller,
+        weight: Callable[[str], float],
+        *,
+        corpus_cyrillic: bool = True,
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.speller = speller
+        self.weight = weight
+        self.corpus_cyrillic = corpus_cyrillic
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one reader per loaded index; the questions of a burst repeat
+    def read(self, question: str) -> Reading:
+        """The reading of a cleaned question."""
+        language = self.language(question)
+        text = self.cyrillic(question) if language == "ru-latn" else question
+        searched = self.speller.correct(text)
+        folded = " ".join(_PUNCTUATION.sub(" ", fold(searched)).split())
+        form, subject_text = _form(folded, language, asks=searched.rstrip().endswith("?"))
+        terms = self._terms(searched, language, _topic_words(folded, language))
+        subject = self._subject(terms, subject_text)
+        want = wanted(searched, self.vocabulary.__contains__)
+        if form is Form.WHO_IS:
+            want = Wanted(AnswerType.ROLE, tuple(t.stem for t in subject if t.stem))
+        elif form is Form.LOOKUP:
+            want = Wanted(AnswerType.ANY)
+        return Reading(question, searched, language, form, want, terms, subject)
+
+    def language(self, question: str) -> Language:
+        """The language a question is written in.
+
+        Cyrillic is Kazakh when it has Kazakh letters or function words, or
+        when most of its words are neither Russian nor the articles' own
+        (Kazakh written without its own letters: "Ресми сапар").
+        """
+        if script_of(question) != "latin":
+            if is_kazakh_text(question):
+                return "kk"
+            content = [w for w in WORD.findall(fold(question)) if w not in STOPWORDS and len(w) > 2 and w.isalpha()]
+            strange = [w for w in content if not is_russian_word(w) and self.vocabulary.match(w) is None]
+            return "kk" if len(strange) >= 2 and len(strange) > len(content) / 2 else "ru"
+        if not self.corpus_cyrillic:
+            return "en"
+        english = russian = 0
+        for word in WORD.findall(fold(question)):
+            if word.isdigit():
+                continue
+            if (word in STOPWORDS and word.isascii()) or is_english_word(word):
+                english += 1
+            elif any(s in STOPWORDS or is_russian_word(s) for s in cyrillic_spellings(word)[:8]):
+                russian += 1
+        return "ru-latn" if russian > english else "en"
+
+    def cyrillic(self, question: str) -> str:
+        """Russian typed in Latin letters, spelled in Cyrillic (each word its likeliest spelling)."""
+        return _LATIN_WORD.sub(lambda m: self._spell(m.group()), question)
+
+    def _spell(self, word: str) -> str:
+        folded = fold(word)
+        if not is_latin(folded) or folded.isdigit():
+            return word
+        spellings = cyrillic_spellings(folded)
+        chosen = next(
+            (s for s in spellings if s in STOPWORDS or is_russian_word(s) or self.vocabulary.match(s) is not None),
+            spellings[0] if spellings else folded,
+        )
+        return chosen[:1].upper() + chosen[1:] if word[:1].isupper() else chosen
+
+    def _terms(self, searched: str, language: Language, topic: frozenset[str]) -> tuple[Term, ...]:
+        terms = []
+        for position, match in enumerate(WORD.finditer(searched)):
+            surface = match.group()
+            word = fold(surface)
+            if word in STOPWORDS or word in _QUESTION_WORDS or word in KAZAKH_WORDS:
+                continue
+            if len(word) < 2 and not word.isdigit():
+                continue
+            stem = self.vocabulary.match(word)
+            key = self._is_key(surface, word, position == 0, language)
+            foreign = stem is None and not key and _foreign(word, language)
+            weight = self.weight(stem) if stem else self.weight("")
+            terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic))
+        return tuple(terms)
+
+    def _is_key(self, surface: str, word: str, first: bool, language: Language) -> bool:
+        """Whether a word names something (a number, an acronym, a name, a foreign term)."""
+        if any(c.isdigit() for c in word):
+            return True
+        if language in ("ru", "kk") and is_latin(word) and not is_cyrillic(word):
+            return True
+        letters = [c for c in surface if c.isalpha()]
+        if len(letters) >= 2 and all(c.isupper() for c in letters):
+            return True
+        capital = surface[:1].isupper()
+        if language == "en":
+            return not is_english_word(word) and (capital or not first)
+        if language == "kk":
+            if is_kazakh(word) or word in KAZAKH_WORDS:
+                return False
+            return capital and (not first or russian_name(word) is not None)
+        if russian_name(word) is not None:
+            return True
+        if is_russian_word(word):
+            return False
+        # A word no dictionary knows: a name when capitalised inside the question, or when it reads as one.
+        return (capital and not first) or looks_like_name(word)
+
+    def _subject(self, terms: tuple[Term, ...], subject_text: str | None) -> tuple[Term, ...]:
+        if subject_text is None:
+            return ()
+        wanted_words = set(WORD.findall(subject_text))
+        return tuple(t for t in terms if t.word in wanted_words or fold(t.surface) in wanted_words)
+
+
+def _foreign(word: str, language: Language) -> bool:
+    """Whether an unfound word belongs to another language than the articles', so only its meaning can match."""
+    if language == "en":
+        return True
+    if language == "kk":
+        return is_kazakh(word) or not is_russian_word(word)
+    return False
+
+
+def _topic_words(folded: str, language: Language) -> frozenset[str]:
+    """The content words of what a question asks about: after "о", "про", "about"; before "туралы"."""
+    found: list[str] = []
+    if language == "kk":
+        for match in _TOPIC_KAZAKH.finditer(folded):
+            found += match.group(1).split()[-TOPIC_WORDS:]
+        return frozenset(w for w in found if w not in STOPWORDS and w not in KAZAKH_WORDS)
+    for match in _TOPIC.finditer(folded):
+        following = match.group(1).split()
+        if following[0] in _QUESTION_WORDS or following[0] in STOPWORDS:
+            continue  # "о чём договорились": a question word, not a topic
+        found += [w for w in following if w not in STOPWORDS and w not in _QUESTION_WORDS][:TOPIC_WORDS]
+    return frozenset(found)
+
+
+def _form(folded: str, language: Language, *, asks: bool) -> tuple[Form, str | None]:
+    """The form of a folded question (`asks`: it ended with "?"), and the subject of a lookup or "who is"."""
+    text = folded.strip()
+    for pattern in _WHO_IS:
+        match = pattern.match(text)
+        if match:
+            subject = match.group("x") if match.groupdict().get("x") else match.groupdict().get("y")
+            if subject and len(subject.split()) <= 4:
+                return Form.WHO_IS, subject
+    for pattern in _DEFINITION:
+        match = pattern.match(text)
+        if match and len(match.group("x").split()) <= LOOKUP_WORDS:
+            return Form.LOOKUP, match.group("x")
+    has_wh = bool(
+        _WH_RUSSIAN.search(text)
+        if language in ("ru", "ru-latn")
+        else _WH_ENGLISH.search(text)
+        if language == "en"
+        else _WH_KAZAKH.search(text) or _WH_RUSSIAN.search(text)
+    )
+    first = text.split()[0] if text else ""
+    if language in ("ru", "ru-latn") and _YES_NO_RUSSIAN.search(text):
+        return Form.YES_NO, None
+    if language == "en" and first in _ENGLISH_AUXILIARIES:
+        return Form.YES_NO, None
+    if language == "kk" and _YES_NO_KAZAKH.search(f" {text}"):
+        return Form.YES_NO, None
+    if has_wh:
+        return Form.QUESTION, None
+    count = len(text.split())
+    if asks and count >= YES_NO_WORDS:
+        return Form.YES_NO, None
+    if count <= LOOKUP_WORDS:
+        return Form.LOOKUP, text
+    return Form.QUESTION, None

@@ -1,0 +1,145 @@
+"""The articles' vocabulary, and which of its stems a question word stands for.
+
+A question word matches a stem of the articles when, in this order:
+its own Snowball stem is one; it is a Kazakh form of an article word
+("Хатыньда", "Лукашенкомен": a root followed by Kazakh case endings); it
+shares most of its letters, from the start, with a word of the articles
+("Китай" and "Китая", "культура" and "культурного"); it is spelled with
+Kazakh letters ("Қазақстан"); it is one typo away from a stem (words of
+five letters and more). A Latin word is tried as written, then as Russian
+typed in Latin letters ("kombainy", "Koshanov"). Every rule looks at
+spelling only, so it holds for any corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Protocol
+
+from embeddings.retrieve.words import cyrillic_spellings, may_be_one_word
+from embeddings.text import is_cyrillic, is_kazakh, is_latin, stem
+
+# Kazakh endings (case, plural, possessive, and "of"/"-ish" forms), tried longest first.
+_KAZAKH_ENDING_TEXT = """
+        ның нің дың дің тың тің ға ге қа ке на не а е ны ні ды ді ты ті н да де та те нда нде ында інде
+        дан ден тан тен нан нен мен бен пен ша ше лар лер дар дер тар тер ы і сы сі ым ім ың ің ымыз
+        ларды лерді дарды дерді тарды терді лардың лердің лары лері дары дері тары тері дағы дегі тағы
+        тегі ндағы ндегі ныңда нің ға ге ке қа мен ны ні ларға лерге ларда лерде ларын лерін ынан інен
+        сын сін ын ін ой ей
+"""
+_KAZAKH_ENDINGS = sorted(set(_KAZAKH_ENDING_TEXT.split()), key=len, reverse=True)
+_KAZAKH_TO_RUSSIAN = {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и"}
+_KAZAKH_SPELLING = str.maketrans(_KAZAKH_TO_RUSSIAN)
+MIN_ROOT = 3
+ROOT_SHARE = 0.5
+MIN_PREFIX = 4
+PREFIX_SHARE = 0.6
+MIN_EDIT = 5
+_ALPHABET_CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+
+
+class WordList(Protocol):
+    """The articles' words as written (folded), searchable by their beginning."""
+
+    def prefixed(self, prefix: str, limit: int = 64) -> list[str]:
+        """Up to `limit` words that begin with `prefix`."""
+        ...
+
+
+class Vocabulary:
+    """The stems of the articles, with the rules that map a question word onto them."""
+
+    def __init__(self, stems: Iterable[str], words: WordList) -> None:
+        self.stems = frozenset(stems)
+        self.words = words
+
+    def __contains__(self, stem_: object) -> bool:
+        return stem_ in self.stems
+
+    def __len__(self) -> int:
+        return len(self.stems)
+
+    @lru_cache(maxsize=65_536)  # noqa: B019 - one vocabulary per loaded index; question words repeat
+    def match(self, word: str) -> str | None:
+        """The article stem a folded word stands for, or None when the articles never use it."""
+        if not word:
+            return None
+        if is_latin(word) and not is_cyrillic(word):
+            own = self._match_cyrillic(word, fuzzy=False)
+            if own is not None:
+                return own
+            for spelling in cyrillic_spellings(word):
+                found = self._match_cyrillic(spelling, fuzzy=False)
+                if found is not None:
+                    return found
+            return next((f for s in cyrillic_spellings(word)[:4] if (f := self._edit(stem(s) or s)) is not None), None)
+        return self._match_cyrillic(word, fuzzy=True)
+
+    def _match_cyrillic(self, word: str, *, fuzzy: bool) -> str | None:
+        own = stem(word) or word
+        if own in self.stems:
+            return own
+        if is_kazakh(word) or fuzzy:
+            root = self._kazakh_root(word)
+            if root is not None:
+                return root
+        found = self._prefix(word, own)
+        if found is not None or not fuzzy:
+            return found
+        if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қазақстанда": a name spelled with Kazakh letters
+            return self._match_cyrillic(word.translate(_KAZAKH_SPELLING), fuzzy=True)
+        return self._edit(own)
+
+    def _kazakh_root(self, word: str) -> str | None:
+        """The article stem of `word` with up to two Kazakh endings taken off."""
+        for root in kazakh_roots(word):
+            for candidate in (stem(root) or root, root):
+                if candidate in self.stems and len(candidate) >= max(MIN_PREFIX, ROOT_SHARE * len(word)):
+                    return candidate
+        return None
+
+    def _prefix(self, word: str, own: str) -> str | None:
+        """The stem of the article word sharing the longest beginning with `word`, most of both their lengths."""
+        for length in range(len(word), MIN_PREFIX - 1, -1):
+            head = word[:length]
+            if head in self.stems and length >= PREFIX_SHARE * len(word):
+                return head
+            for candidate in self.words.prefixed(head):
+                if length >= PREFIX_SHARE * max(len(word), len(candidate)) and may_be_one_word(word, candidate):
+                    return stem(candidate) or candidate
+        return None
+
+    def _edit(self, own: str) -> str | None:
+        """The most common article stem one typo away from `own` (first letter kept), if any."""
+        if len(own) < MIN_EDIT or not is_cyrillic(own):
+            return None
+        candidates = sorted(c for c in one_edit(own, _ALPHABET_CYRILLIC) if c in self.stems)
+        return candidates[0] if candidates else None
+
+
+def kazakh_roots(word: str) -> list[str]:
+    """What is left of a folded word with one, then two Kazakh endings taken off, longest first."""
+    roots: list[str] = []
+    frontier = [word]
+    for _ in range(2):
+        following = [
+            form[: -len(ending)]
+            for form in frontier
+            for ending in _KAZAKH_ENDINGS
+            if form.endswith(ending) and len(form) - len(ending) >= MIN_ROOT
+        ]
+        roots.extend(following)
+        frontier = following
+    return roots
+
+
+def one_edit(word: str, alphabet: str) -> set[str]:
+    """Every string one edit from `word` that keeps its first letter."""
+    head, tail = word[0], word[1:]
+    splits = [(tail[:i], tail[i:]) for i in range(len(tail) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    changes = {a + c + b[1:] for a, b in splits if b for c in alphabet}
+    inserts = {a + c + b for a, b in splits for c in alphabet}
+    return {head + rest for rest in deletes | swaps | changes | inserts} - {word}
