@@ -9,11 +9,15 @@ reports the users' votes from the journal (JOURNAL_PATH). Logs go to stderr.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 
+from bot.answering.service import AnsweringService
 from bot.config import Settings
 from bot.logs import setup_logging
+from bot.metrics import Metrics
+from bot.state.journal import Journal
 from bot.texts import lang_of_user, text
 from embeddings.errors import EmbeddingsError
 from embeddings.ingest.corpus import load_story
@@ -64,16 +68,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
-    from bot.console import ask, chat
-
-    if command == "ask":
-        questions = args.question or sys.stdin
-        ask(pipeline, questions, as_json=args.json)
-        return 0
     if command == "run":
         print(text("no_token", lang_of_user(None)), file=sys.stderr)
-    chat(pipeline, load_story(settings.seeds_dir))
+    asyncio.run(console(pipeline, settings, command, args))
     return 0
+
+
+async def console(pipeline: Pipeline, settings: Settings, command: str, args: argparse.Namespace) -> None:
+    """`ask` or the console chat, on the answering service the Telegram bot uses (journal and metrics too)."""
+    from bot.console import ask, chat
+
+    journal = Journal(settings.journal_path)
+    answering = AnsweringService(pipeline, load_story(settings.seeds_dir), journal=journal, metrics=Metrics())
+    try:
+        if command == "ask":
+            await ask(answering, args.question or sys.stdin, as_json=args.json)
+        else:
+            await chat(answering)
+    finally:
+        await answering.close()
+        journal.close()
 
 
 if __name__ == "__main__":

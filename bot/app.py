@@ -17,10 +17,9 @@ from aiogram.fsm.strategy import FSMStrategy
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from aiogram.utils.token import TokenValidationError
 
-from bot.answering.service import QAService
+from bot.answering.service import AnsweringService
 from bot.config import Settings
 from bot.handlers import build_router
-from bot.handlers.replies import Services
 from bot.logs import redact_secret
 from bot.middlewares.allowed_chats import AllowedChats
 from bot.middlewares.in_flight import InFlight
@@ -29,6 +28,7 @@ from bot.middlewares.observe import UpdateObserver
 from bot.middlewares.throttling import Throttle
 from bot.sending.pacer import Pacer
 from bot.sending.retry import RetryAfter
+from bot.sending.typing import ChatTyping
 from bot.state.backends import Backends, create_backends
 from bot.state.journal import Journal
 from bot.texts import Lang, text
@@ -66,35 +66,33 @@ def create_bot(settings: Settings, backends: Backends | None = None) -> Bot:
     )
 
 
-def create_dispatcher(
-    qa: QAService, settings: Settings, journal: Journal | None = None, backends: Backends | None = None
-) -> Dispatcher:
-    """The dispatcher with the QA service, settings and the bot's records passed to handlers as dependencies.
+def create_answering(pipeline: Pipeline, settings: Settings, backends: Backends) -> AnsweringService:
+    """The answering service of a bot: the pipeline, the story, the journal and the process's metrics."""
+    journal = Journal(settings.journal_path)
+    return AnsweringService(pipeline, load_story(settings.seeds_dir), journal=journal, metrics=backends.metrics)
 
+
+def create_dispatcher(answering: AnsweringService, settings: Settings, backends: Backends) -> Dispatcher:
+    """The dispatcher with the answering service, settings and the bot's state passed to handlers.
+
+    Handlers take what they need by name: `answering`, `registry` (the
+    answers shown, behind their buttons), `journal`, `typing`, `settings`.
     Conversation context lives in the FSM storage (Redis when configured),
     one per user and forum topic in groups, forgotten after `CONTEXT_TTL_SECONDS`.
     """
+    if answering.journal is None:
+        msg = "the answering service of a bot keeps a journal (see create_answering)"
+        raise ValueError(msg)
     in_flight = InFlight()
-    journal = journal or Journal(settings.journal_path)
-    backends = backends or create_backends(settings)
-    qa.batcher.on_batch = backends.metrics.batch_size.observe
-    services = Services(
-        qa=qa,
-        registry=backends.answers,
-        journal=journal,
-        metrics=backends.metrics,
-        more_page_size=settings.more_page_size,
-        more_max_passages=settings.more_max_passages,
-        context_ttl=settings.context_ttl_seconds,
-    )
     dispatcher = Dispatcher(
         storage=backends.storage,
         fsm_strategy=FSMStrategy.USER_IN_TOPIC,
-        qa=qa,
+        answering=answering,
+        registry=backends.answers,
+        journal=answering.journal,
+        typing=ChatTyping(),
         settings=settings,
         in_flight=in_flight,
-        services=services,
-        journal=journal,
         backends=backends,
     )
     dispatcher.update.outer_middleware(UpdateObserver(backends.metrics))
@@ -135,38 +133,39 @@ async def on_startup(bot: Bot) -> None:
     log.info("ready: @%s is answering", me.username)
 
 
-async def on_shutdown(in_flight: InFlight, qa: QAService, journal: Journal, backends: Backends) -> None:
+async def on_shutdown(in_flight: InFlight, answering: AnsweringService, journal: Journal, backends: Backends) -> None:
     """Let the answers in flight reach their chats before the session closes."""
     if in_flight.count:
         log.info("stopping: waiting for %d answers in flight", in_flight.count)
     if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):
         log.warning("stopping with %d answers unfinished", in_flight.count)
-    await qa.close()
+    await answering.close()
     journal.close()
     await backends.close_redis()
 
 
-async def reload_from_disk(qa: QAService, settings: Settings) -> None:
+async def reload_from_disk(answering: AnsweringService, settings: Settings) -> None:
     """SIGHUP: pick up an index built meanwhile (`python -m embeddings build`), or rebuild a stale one."""
-    if qa.reloading:
+    if answering.reloading:
         log.info("SIGHUP: a reload is already running")
         return
     try:
-        await qa.reload(settings, rebuild_index=False)
+        await answering.reload(settings, rebuild_index=False)
     except EmbeddingsError as exc:
         log.error("SIGHUP: could not load the index, keeping the current one: %s", exc)
 
 
-async def serve(settings: Settings, qa: QAService, *, handle_signals: bool = True) -> None:
+async def serve(settings: Settings, pipeline: Pipeline, *, handle_signals: bool = True) -> None:
     """Long polling, or the webhook server when `WEBHOOK_URL` is set, until SIGINT/SIGTERM."""
     backends = create_backends(settings)
     bot = create_bot(settings, backends)
-    dispatcher = create_dispatcher(qa, settings, backends=backends)
+    answering = create_answering(pipeline, settings, backends)
+    dispatcher = create_dispatcher(answering, settings, backends)
     reloads: set[asyncio.Task[None]] = set()
     if handle_signals:
 
         def on_sighup() -> None:
-            task = asyncio.create_task(reload_from_disk(qa, settings))
+            task = asyncio.create_task(reload_from_disk(answering, settings))
             reloads.add(task)
             task.add_done_callback(reloads.discard)
 
@@ -195,6 +194,5 @@ def run_bot(settings: Settings) -> int:
     except EmbeddingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    qa = QAService(pipeline, load_story(settings.seeds_dir))
-    asyncio.run(serve(settings, qa))
+    asyncio.run(serve(settings, pipeline))
     return 0

@@ -1,20 +1,30 @@
-"""The pipeline without Telegram: `ask` (the CLI contract) and the console chat."""
+"""The bot without Telegram: `ask` (the CLI contract) and the console chat, on the same answering service.
+
+The console chat keeps a conversation as a Telegram chat does: a follow-up
+is read with the previous question, "подробнее" / "more" pages through the
+last answer's passages, `/new` forgets the topic, `/sources` lists the
+articles.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.render import answer_blocks, to_plain
+from bot.answering.service import AnsweringService
+from bot.render import answer_blocks, passages_blocks, reply_blocks, sources_blocks, to_plain
 from bot.state.journal import JournalDB
 from bot.texts import Lang, lang_of_text, text
 from embeddings.answer.record import Answer
-from embeddings.ingest.corpus import Story
-from embeddings.pipeline import Pipeline
+
+MORE_PAGE = 3
+MORE_MAX = 12
 
 
 def answer_record(answer: Answer, lang: Lang, latency_ms: float) -> dict[str, Any]:
@@ -42,44 +52,79 @@ def answer_record(answer: Answer, lang: Lang, latency_ms: float) -> dict[str, An
     }
 
 
-def ask(pipeline: Pipeline, questions: Iterable[str], *, as_json: bool, out: TextIO = sys.stdout) -> int:
-    """Answer each question as it comes; returns how many were answered."""
+async def ask(answering: AnsweringService, questions: Iterable[str], *, as_json: bool, out: TextIO = sys.stdout) -> int:
+    """Answer each question on its own, as it comes; returns how many were answered."""
     count = 0
     for raw in questions:
         question = raw.rstrip("\n")
         if not question.strip():
             continue
         started = time.perf_counter()
-        answer = pipeline.ask(question)
+        reply = await answering.answer(question, chat_type="cli")
+        assert reply.answer is not None  # no conversation, so never "more"
         latency = (time.perf_counter() - started) * 1000
         lang = lang_of_text(question)
         if as_json:
-            out.write(json.dumps(answer_record(answer, lang, latency), ensure_ascii=False) + "\n")
+            out.write(json.dumps(answer_record(reply.answer, lang, latency), ensure_ascii=False) + "\n")
         else:
-            out.write(to_plain(answer_blocks(answer, lang)) + "\n\n")
+            out.write(to_plain(answer_blocks(reply.answer, lang)) + "\n\n")
         out.flush()
         count += 1
     return count
 
 
-def chat(pipeline: Pipeline, story: Story, *, inp: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+@dataclass
+class _Conversation:
+    lang: Lang = "ru"  # the language of the last question: commands answer in it
+    topic: str | None = None
+    query: str | None = None  # what the last answer searched
+    shown: int = 0  # passages of it shown by "more"
+
+
+async def chat(answering: AnsweringService, *, inp: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
     """An interactive loop that shows answers as the bot would, without markup."""
     lang: Lang = "ru"
+    story = answering.story
     out.write(text("console_intro", lang) + "\n")
     name = story.name_in(lang)
     if name:
         out.write(f"{name}\n")
     for example in story.examples_in(lang):
         out.write(f"  • {example}\n")
+    conversation = _Conversation()
+    loop = asyncio.get_running_loop()
     while True:
         out.write("\n> ")
         out.flush()
-        line = inp.readline()
+        line = await loop.run_in_executor(None, inp.readline)
         if not line or not line.strip():
             out.write("\n")
             return
-        answer = pipeline.ask(line)
-        out.write(to_plain(answer_blocks(answer, lang_of_text(line))) + "\n")
+        out.write(await _respond(answering, conversation, line.strip()) + "\n")
+
+
+async def _respond(answering: AnsweringService, conversation: _Conversation, line: str) -> str:
+    """The console's reply to one line: a command, a page of passages, or an answer."""
+    command = line.split()[0].lower()
+    if not command.startswith("/"):
+        conversation.lang = lang_of_text(line)
+    lang = conversation.lang
+    if command == "/new":
+        conversation.topic = conversation.query = None
+        return text("forgotten", lang)
+    if command == "/sources":
+        return to_plain(sources_blocks(answering.sources(), lang))
+    reply = await answering.answer(line, topic=conversation.topic, chat_type="console")
+    if reply.answer is None:  # "more": the next page of the last answer's passages
+        query = conversation.query or reply.plan.query
+        passages = await answering.passages(query, MORE_MAX)
+        page = passages[conversation.shown : conversation.shown + MORE_PAGE]
+        blocks = passages_blocks(page, conversation.shown + 1, len(passages), lang)
+        conversation.shown += len(page)
+        return to_plain(blocks)
+    conversation.topic = reply.plan.topic or reply.plan.query
+    conversation.query, conversation.shown = reply.plan.query, 0
+    return to_plain(reply_blocks(reply.plan, reply.answer, lang))
 
 
 def feedback_report(path: Path, limit: int, out: TextIO = sys.stdout) -> None:

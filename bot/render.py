@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answering.conversation import Plan
 from bot.texts import Lang, text
 from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer
@@ -23,6 +24,7 @@ from embeddings.retrieve.search import Passage
 from embeddings.text import cyrillic_share
 
 TELEGRAM_LIMIT = 4096
+TOPIC_NOTE_CHARS = 80
 _MONTHS: dict[Lang, tuple[str, ...]] = {
     "ru": (
         "января",
@@ -135,6 +137,21 @@ def partial_note(answer: Answer, lang: Lang) -> str:
     else:
         clause = text(f"part_{part}", lang)
     return text("partial", lang, clause=clause)
+
+
+def shorten(value: str, limit: int) -> str:
+    """`value` cut to `limit` characters at a word boundary, with an ellipsis."""
+    if len(value) <= limit:
+        return value
+    return value[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def reply_blocks(planned: Plan, answer: Answer, lang: Lang) -> list[Block]:
+    """The blocks of an answer, with a note above a follow-up naming the question it continues."""
+    blocks = answer_blocks(answer, lang)
+    if planned.kind == "follow_up" and planned.topic:
+        blocks.insert(0, note_block(text("follow_up_note", lang, topic=shorten(planned.topic, TOPIC_NOTE_CHARS))))
+    return blocks
 
 
 def note_block(note: str) -> Block:

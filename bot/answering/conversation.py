@@ -96,7 +96,7 @@ Kind = Literal["new", "follow_up", "more"]
 
 
 @dataclass(frozen=True)
-class Reading:
+class Plan:
     """How to answer a message: the query to search and whether it continues a topic."""
 
     kind: Kind
@@ -113,7 +113,7 @@ def _normal(text: str) -> str:
     return " ".join(words(text))
 
 
-def read(question: str, topic: str | None, *, names_subject: bool = False) -> Reading:
+def plan(question: str, topic: str | None, *, names_subject: bool = False) -> Plan:
     """Read `question` given the conversation's `topic` (None when there is none or it expired).
 
     It continues the topic when it points back (a pronoun: "он", "там",
@@ -123,18 +123,18 @@ def read(question: str, topic: str | None, *, names_subject: bool = False) -> Re
     ("А что Лукашенко сказал про БЕЛАЗ?" starts a new topic).
     """
     if topic is None:
-        return Reading("new", question, None)
+        return Plan("new", question, None)
     normal = _normal(question)
     if normal in {_normal(m) for m in _MORE}:
-        return Reading("more", topic, topic)
+        return Plan("more", topic, topic)
     tokens = normal.split()
-    follow_up = Reading("follow_up", f"{question} {topic}", topic)
+    follow_up = Plan("follow_up", f"{question} {topic}", topic)
     if any(t in _ANAPHORA for t in tokens) or _WHAT_ABOUT.match(normal) or len(tokens) <= SHORT_WORDS:
         return follow_up
     opens = any(normal == c or normal.startswith(c + " ") for c in (_normal(c) for c in _CONTINUATIONS))
     if opens and not names_subject:
         return follow_up
-    return Reading("new", question, None)
+    return Plan("new", question, None)
 
 
 @dataclass(frozen=True)

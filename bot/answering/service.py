@@ -1,15 +1,37 @@
-"""Async facade over the retrieval core: CPU-bound work runs off the event loop."""
+"""The one answering path every front end takes: private chats, groups, inline mode, the console.
+
+`AnsweringService.answer` runs, for one message:
+
+1. plan: a new question, a follow-up of the conversation's topic, or "more"
+   (`conversation.plan`, from the text and the topic alone);
+2. cache: an equal question answered before under this index;
+3. in-flight: an equal question being answered right now is waited for;
+4. prepare: the question is read once (cleaned, spelled, typos corrected);
+5. encode: its vector comes from the micro-batcher, one encoder call for
+   every chat asking at that moment;
+6. search and answer, on a small thread pool, off the event loop;
+7. record: the journal row and the metrics, here and nowhere else.
+
+It returns a `Reply`: what was planned, the answer, whether it was
+remembered, and how long it took.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import time
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 
 from bot.answering.batcher import MicroBatcher
+from bot.answering.conversation import Plan, plan
+from bot.metrics import Metrics
+from bot.state.journal import Journal
 from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
 from embeddings.ingest.corpus import Story, load_story
@@ -18,6 +40,18 @@ from embeddings.retrieve.search import Passage
 from embeddings.text import normalise
 
 log = logging.getLogger(__name__)
+
+Waiting = Callable[[], AbstractAsyncContextManager[None]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What answering one message came to. `answer` is None for "more" (the front end pages passages)."""
+
+    plan: Plan
+    answer: Answer | None
+    cached: bool = False
+    latency_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -30,38 +64,72 @@ class Reloaded:
     version: str
 
 
-class QAService:
-    """What the handlers need from the pipeline, awaitable.
+@contextlib.asynccontextmanager
+async def _nothing() -> AsyncIterator[None]:
+    yield
 
-    A repeated question is answered from the cache without leaving the event
-    loop, and a question equal to one being answered right now waits for that
-    answer instead of computing it again. Otherwise its query vector comes from
-    the micro-batcher (one encoder call for all the chats asking at that
-    moment), and search and answer selection run on a small thread pool.
-    """
 
-    def __init__(self, pipeline: Pipeline, story: Story, *, workers: int | None = None, max_batch: int = 32) -> None:
+class AnsweringService:
+    """The pipeline, awaitable, for every front end; it records each question once."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        story: Story,
+        *,
+        journal: Journal | None = None,
+        metrics: Metrics | None = None,
+        workers: int | None = None,
+        max_batch: int = 32,
+    ) -> None:
         self.pipeline = pipeline
         self.story = story
+        self.journal = journal
+        self.metrics = metrics
         self.batcher = MicroBatcher(lambda texts: self.pipeline.encode_questions(texts), max_batch=max_batch)
+        if metrics is not None:
+            self.batcher.on_batch = metrics.batch_size.observe
         self._executor = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2, thread_name_prefix="qa")
         self._in_flight: dict[str, asyncio.Future[Answer]] = {}
         self._reload_lock = asyncio.Lock()
 
-    def names_subject(self, question: str) -> bool:
-        """Whether `question` names something the articles use (a name, an acronym): no search, no encoding."""
+    def plan(self, question: str, topic: str | None) -> Plan:
+        """How to answer `question` after `topic`: new, follow-up or "more" (no search, no encoding)."""
         reading, _ = self.pipeline.read(question)
-        return reading is not None and any(t.key and t.found for t in reading.terms)
+        names_subject = reading is not None and any(t.key and t.found for t in reading.terms)
+        return plan(question, topic, names_subject=names_subject)
 
-    def cached(self, question: str) -> Answer | None:
-        """The remembered answer to an equal question, without any work."""
+    async def answer(
+        self, question: str, *, topic: str | None = None, chat_type: str, waiting: Waiting | None = None
+    ) -> Reply:
+        """Plan and answer one message; `waiting()` wraps the work when the answer is not remembered."""
+        planned = self.plan(question, topic)
+        if planned.kind == "more":
+            return Reply(planned, None)
+        return await self.answer_planned(planned, chat_type=chat_type, waiting=waiting)
+
+    async def answer_planned(self, planned: Plan, *, chat_type: str, waiting: Waiting | None = None) -> Reply:
+        """Answer a planned question (a front end that keeps state plans first, then moves its state on)."""
+        started = time.perf_counter()
+        answer = self.remembered(planned.query)
+        cached = answer is not None
+        if answer is None:
+            async with (waiting or _nothing)():
+                answer = await self._ask(planned.query)
+        latency_ms = (time.perf_counter() - started) * 1000
+        await self._record(answer, chat_type, latency_ms, cached)
+        return Reply(planned, answer, cached, latency_ms)
+
+    def remembered(self, question: str) -> Answer | None:
+        """The answer to an equal question asked before under this index, without any work."""
         return self.pipeline.cached(question)
 
-    async def ask(self, question: str) -> Answer:
-        """The grounded answer to `question`."""
-        cached = self.cached(question)
-        if cached is not None:
-            return cached
+    async def example(self, question: str) -> Answer:
+        """The answer to one of the story's example questions, offered to a reader: not recorded as asked."""
+        return self.remembered(question) or await self._ask(question)
+
+    async def _ask(self, question: str) -> Answer:
+        """The answer to `question`, waiting for an equal one in flight rather than computing it twice."""
         key = normalise(question)
         running = self._in_flight.get(key)
         if running is not None:
@@ -82,10 +150,20 @@ class QAService:
             del self._in_flight[key]
 
     async def _compute(self, question: str) -> Answer:
-        cleaned, _ = self.pipeline.prepare(question)
-        vector = await self.batcher.encode(cleaned) if cleaned else None
+        pipeline = self.pipeline  # a reload swaps it; this question finishes on the one it started with
+        prepared, _ = pipeline.prepare(question)
+        vector = await self.batcher.encode(prepared) if prepared else None
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.pipeline.ask_encoded, question, vector)
+        return await loop.run_in_executor(self._executor, pipeline.ask_encoded, question, vector)
+
+    async def _record(self, answer: Answer, chat_type: str, latency_ms: float, cached: bool) -> None:
+        if self.metrics is not None:
+            self.metrics.answers.labels(found=str(answer.found).lower()).inc()
+            self.metrics.answer_latency.observe(latency_ms / 1000)
+            if cached:
+                self.metrics.cache_hits.inc()
+        if self.journal is not None:
+            await self.journal.record_question(chat_type, answer.found, latency_ms, cached)
 
     async def passages(self, question: str, limit: int) -> list[Passage]:
         """The `limit` passages closest to `question`, best first."""
@@ -106,12 +184,12 @@ class QAService:
         """
         async with self._reload_lock:
             started = time.perf_counter()
-            encoder = self.pipeline.encoder
+            encoder, params = self.pipeline.encoder, self.pipeline.params
 
             def load() -> tuple[Pipeline, Story]:
                 if rebuild_index:
-                    rebuild(settings, encoder)
-                return Pipeline.open(settings, encoder=encoder), load_story(settings.seeds_dir)
+                    rebuild(settings, encoder, params=params)
+                return Pipeline.open(settings, encoder=encoder, params=params), load_story(settings.seeds_dir)
 
             pipeline, story = await asyncio.get_running_loop().run_in_executor(None, load)
             self.pipeline, self.story = pipeline, story

@@ -9,7 +9,7 @@ from aiogram import Router
 from aiogram.filters import BaseFilter, Command
 from aiogram.types import Message
 
-from bot.answering.service import QAService
+from bot.answering.service import AnsweringService
 from bot.config import Settings
 from bot.filters import FromPerson, InChat
 from bot.render import escape
@@ -37,15 +37,15 @@ def create_router() -> Router:
     return router
 
 
-async def reindex(message: Message, qa: QAService, settings: Settings, lang: Lang) -> None:
+async def reindex(message: Message, answering: AnsweringService, settings: Settings, lang: Lang) -> None:
     """Rebuild the index from the seeds folder in the background and swap it in."""
-    if qa.reloading:
+    if answering.reloading:
         await message.reply(escape(text("reindex_running", lang)))
         return
     await message.reply(escape(text("reindex_started", lang)))
     log.info("reindex requested by admin %s", message.from_user.id if message.from_user else "?")
     try:
-        done = await qa.reload(settings, rebuild_index=True)
+        done = await answering.reload(settings, rebuild_index=True)
     except EmbeddingsError as exc:
         log.error("reindex failed: %s", exc)
         await message.reply(escape(text("reindex_failed", lang, error=exc)))

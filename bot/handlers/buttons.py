@@ -8,9 +8,12 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
-from bot.handlers.replies import Services, send_more
+from bot.answering.service import AnsweringService
+from bot.config import Settings
+from bot.handlers.replies import send_more
 from bot.keyboards import AnswerAction, answer_keyboard
-from bot.state.journal import Vote
+from bot.state.journal import Journal, Vote
+from bot.state.shown import Answers
 from bot.texts import Lang, text
 
 log = logging.getLogger(__name__)
@@ -25,13 +28,15 @@ def create_router() -> Router:
     return router
 
 
-async def vote(query: CallbackQuery, callback_data: AnswerAction, services: Services, lang: Lang) -> None:
+async def vote(
+    query: CallbackQuery, callback_data: AnswerAction, registry: Answers, journal: Journal, lang: Lang
+) -> None:
     """Record the vote (a second one replaces the first) and show the answer's totals on its buttons."""
-    shown = await services.registry.get(callback_data.id)
+    shown = await registry.get(callback_data.id)
     if shown is None:
         await query.answer(text("answer_expired", lang), show_alert=True)
         return
-    outcome, up, down = await services.journal.vote(
+    outcome, up, down = await journal.vote(
         Vote(
             answer_id=shown.id,
             user_id=query.from_user.id,
@@ -52,17 +57,24 @@ async def vote(query: CallbackQuery, callback_data: AnswerAction, services: Serv
             log.warning("could not update the vote buttons: %s", exc)
 
 
-async def more(query: CallbackQuery, callback_data: AnswerAction, services: Services, lang: Lang) -> None:
+async def more(
+    query: CallbackQuery,
+    callback_data: AnswerAction,
+    answering: AnsweringService,
+    registry: Answers,
+    settings: Settings,
+    lang: Lang,
+) -> None:
     """Send the next page of passages for the answer."""
-    shown = await services.registry.get(callback_data.id)
+    shown = await registry.get(callback_data.id)
     if shown is None or not isinstance(query.message, Message):
         await query.answer(text("answer_expired", lang), show_alert=True)
         return
     await query.answer()
     page = max(0, callback_data.page)
-    shown.passages_shown = max(shown.passages_shown, (page + 1) * services.more_page_size)  # "подробнее" goes on
-    await services.registry.add(shown)
-    await send_more(query.message, services, shown, page, reply=True)
+    shown.passages_shown = max(shown.passages_shown, (page + 1) * settings.more_page_size)  # "подробнее" goes on
+    await registry.add(shown)
+    await send_more(query.message, answering, registry, settings, shown, page, reply=True)
 
 
 async def stale_button(query: CallbackQuery, lang: Lang) -> None:

@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
-from bot.answering.service import QAService
+from bot.answering.service import AnsweringService
 from bot.filters import FromPerson, InChat
 from bot.handlers.replies import send_blocks
 from bot.render import escape, sources_blocks
@@ -25,9 +25,9 @@ def create_router() -> Router:
     return router
 
 
-async def start(message: Message, qa: QAService, lang: Lang) -> None:
+async def start(message: Message, answering: AnsweringService, lang: Lang) -> None:
     """Greet, say what the bot knows, and offer example questions."""
-    story = qa.story
+    story = answering.story
     greeting = text("greeting", lang, story=story.name_in(lang) or "/sources")
     examples = story.examples_in(lang)
     if message.chat.type == "private" and examples:
@@ -52,9 +52,9 @@ async def help_(message: Message, bot: Bot, lang: Lang) -> None:
     await message.reply(text("help", lang, mention=escape(f"@{username}"), username=escape(username)))
 
 
-async def sources(message: Message, qa: QAService, lang: Lang) -> None:
+async def sources(message: Message, answering: AnsweringService, lang: Lang) -> None:
     """Every article the bot knows, with its passage count."""
-    await send_blocks(message, sources_blocks(qa.sources(), lang), reply=message.chat.type != "private")
+    await send_blocks(message, sources_blocks(answering.sources(), lang), reply=message.chat.type != "private")
 
 
 async def new_topic(message: Message, state: FSMContext, lang: Lang) -> None:

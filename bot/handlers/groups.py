@@ -6,9 +6,13 @@ from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.answering.service import AnsweringService, Reply
+from bot.config import Settings
 from bot.filters import AddressedToBot, FromPerson, InChat
-from bot.handlers.replies import Services, converse
+from bot.handlers.replies import converse
 from bot.render import escape
+from bot.sending.typing import ChatTyping
+from bot.state.shown import Answers
 from bot.texts import Lang, text
 
 
@@ -21,8 +25,16 @@ def create_router() -> Router:
 
 
 async def addressed(
-    message: Message, bot: Bot, services: Services, state: FSMContext, lang: Lang, question: str
-) -> None:
+    message: Message,
+    bot: Bot,
+    answering: AnsweringService,
+    registry: Answers,
+    typing: ChatTyping,
+    settings: Settings,
+    state: FSMContext,
+    lang: Lang,
+    question: str,
+) -> Reply | None:
     """A mention or a reply to the bot: answer it, or hint when the question is missing.
 
     Context is per user (and forum topic) in the group; a reply to one of the
@@ -31,8 +43,8 @@ async def addressed(
     if not question.strip():
         me = await bot.me()
         await message.reply(text("mention_hint", lang, mention=escape(f"@{me.username}")))
-        return
+        return None
     replied = None
     if message.reply_to_message is not None:
-        replied = await services.registry.by_message(message.chat.id, message.reply_to_message.message_id)
-    await converse(message, bot, services, state, question, lang, reply=True, replied=replied)
+        replied = await registry.by_message(message.chat.id, message.reply_to_message.message_id)
+    return await converse(message, bot, answering, registry, typing, settings, state, question, lang, replied=replied)

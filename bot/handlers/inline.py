@@ -14,10 +14,9 @@ import logging
 from aiogram import Router
 from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResultUnion, InputTextMessageContent
 
-from bot.answering.service import QAService
+from bot.answering.service import AnsweringService, Reply
 from bot.config import Settings
-from bot.handlers.replies import shorten
-from bot.render import Block, answer_blocks, escape, source_line, to_messages
+from bot.render import Block, answer_blocks, escape, shorten, source_line, to_messages
 from bot.texts import Lang, text
 from embeddings.answer.record import Answer
 from embeddings.pipeline import clean_question
@@ -78,16 +77,20 @@ def answer_results(answer: Answer, lang: Lang) -> list[InlineQueryResultUnion]:
     return results
 
 
-async def inline_query(query: InlineQuery, qa: QAService, settings: Settings, lang: Lang) -> None:
+async def inline_query(query: InlineQuery, answering: AnsweringService, settings: Settings, lang: Lang) -> Reply | None:
     """Answer an inline query (cached by Telegram for `INLINE_CACHE_SECONDS`)."""
     question, _ = clean_question(query.query)
     results: list[InlineQueryResultUnion] = []
+    reply = None
     if question:
-        results = answer_results(await qa.ask(question), lang)
+        reply = await answering.answer(question, chat_type="inline")
+        assert reply.answer is not None  # no conversation here, so never "more"
+        results = answer_results(reply.answer, lang)
     else:
-        for example in qa.story.examples_in(lang)[:MAX_RESULTS]:
-            answer = await qa.ask(example)
+        for example in answering.story.examples_in(lang)[:MAX_RESULTS]:
+            answer = await answering.example(example)
             html = answer_message(answer, lang)
             results.append(_article(_result_id("example", example), example, text("inline_example", lang), html))
     log.info("inline query answered: %d results", len(results))
     await query.answer(results, cache_time=settings.inline_cache_seconds, is_personal=False)
+    return reply

@@ -6,8 +6,12 @@ from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
+from bot.answering.service import AnsweringService, Reply
+from bot.config import Settings
 from bot.filters import InChat, IsCommand, PrivateQuestion
-from bot.handlers.replies import Services, converse
+from bot.handlers.replies import converse
+from bot.sending.typing import ChatTyping
+from bot.state.shown import Answers
 from bot.texts import Lang, text
 
 
@@ -22,14 +26,22 @@ def create_router() -> Router:
 
 
 async def question(
-    message: Message, bot: Bot, services: Services, state: FSMContext, lang: Lang, question: str
-) -> None:
+    message: Message,
+    bot: Bot,
+    answering: AnsweringService,
+    registry: Answers,
+    typing: ChatTyping,
+    settings: Settings,
+    state: FSMContext,
+    lang: Lang,
+    question: str,
+) -> Reply:
     """Answer the question from the articles, as a follow-up of the previous one where it reads so."""
     replied = None
     if message.reply_to_message is not None:
-        replied = await services.registry.by_message(message.chat.id, message.reply_to_message.message_id)
+        replied = await registry.by_message(message.chat.id, message.reply_to_message.message_id)
     # Replies quote the question: answers to quick successive questions can arrive out of order.
-    await converse(message, bot, services, state, question, lang, reply=True, replied=replied)
+    return await converse(message, bot, answering, registry, typing, settings, state, question, lang, replied=replied)
 
 
 async def unknown_command(message: Message, lang: Lang) -> None:

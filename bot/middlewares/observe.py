@@ -1,44 +1,40 @@
 """One log line and the metrics for every update: its type, chat type, latency, and what came of it.
 
-Handlers note what happened (answer found? from the cache?) on the current
-update's `Outcome`, reached through a context variable, so the line is
-written once, by the middleware that timed the whole update. Texts of
-messages are never logged: only ids, types and figures.
+A handler that answered a question returns the service's `Reply`, and the
+middleware that timed the whole update reads it from there: whether the
+answer was found, remembered, a follow-up. The line is written once. Texts
+of messages are never logged: only ids, types and figures.
 """
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import time
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import Chat, TelegramObject, Update
 
+from bot.answering.service import Reply
 from bot.metrics import Metrics
 from bot.middlewares.base import NextHandler
 
 log = logging.getLogger("bot.updates")
 
 
-@dataclass
-class Outcome:
-    """What handling one update came to; None where it does not apply."""
-
-    found: bool | None = None
-    cached: bool | None = None
-    kind: str | None = None  # new, follow_up, more
-    answer_ms: float | None = None
-
-
-_CURRENT: contextvars.ContextVar[Outcome | None] = contextvars.ContextVar("outcome", default=None)
-
-
-def current_outcome() -> Outcome:
-    """The outcome of the update being handled (a throwaway one outside an update)."""
-    return _CURRENT.get() or Outcome()
+def reply_fields(result: object) -> dict[str, Any]:
+    """The log fields of an update whose handler answered a question (none for any other result)."""
+    if not isinstance(result, Reply):
+        return {}
+    fields: dict[str, Any] = {"kind": result.plan.kind}
+    if result.answer is not None:
+        fields.update(
+            found=result.answer.found,
+            outcome=result.answer.status.value,
+            cached=result.cached,
+            answer_ms=round(result.latency_ms, 1),
+        )
+    return fields
 
 
 def update_type(update: Update) -> str:
@@ -61,23 +57,22 @@ class UpdateObserver(BaseMiddleware):
         assert isinstance(event, Update)
         kind = update_type(event)
         self.metrics.updates.labels(type=kind).inc()
-        outcome = Outcome()
-        token = _CURRENT.set(outcome)
         started = time.perf_counter()
         status = "ok"
+        fields: dict[str, Any] = {}
         self.metrics.in_flight.inc()
         try:
-            return await handler(event, data)
+            result = await handler(event, data)
+            fields = reply_fields(result)
+            return None if isinstance(result, Reply) else result
         except Exception:
             status = "error"
             raise
         finally:
             self.metrics.in_flight.dec()
-            _CURRENT.reset(token)
             latency = time.perf_counter() - started
             self.metrics.update_latency.observe(latency)
             chat: Chat | None = data.get("event_chat")
-            fields = {k: v for k, v in asdict(outcome).items() if v is not None}
             log.info(
                 "update",
                 extra={

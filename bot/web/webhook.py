@@ -21,7 +21,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.answering.service import QAService
+from bot.answering.service import AnsweringService
 from bot.config import Settings
 from bot.middlewares.in_flight import InFlight
 from bot.state.backends import Backends
@@ -45,11 +45,11 @@ class SecretRequestHandler(SimpleRequestHandler):
         return await super().handle(request)
 
 
-async def health(qa: QAService, backends: Backends) -> tuple[bool, dict[str, Any]]:
+async def health(answering: AnsweringService, backends: Backends) -> tuple[bool, dict[str, Any]]:
     """Whether this replica can answer: index loaded, encoder answering, Redis reachable (when configured)."""
-    chunks = int(qa.pipeline.index.chunk_index.ntotal)
+    chunks = int(answering.pipeline.index.chunk_index.ntotal)
     try:
-        vector = await asyncio.wait_for(qa.batcher.encode("healthz"), HEALTH_ENCODE_TIMEOUT)
+        vector = await asyncio.wait_for(answering.batcher.encode("healthz"), HEALTH_ENCODE_TIMEOUT)
         encoder = bool(vector.size)
     except Exception as exc:  # any failure means "not ready"
         log.warning("healthz: the encoder did not answer: %s", exc)
@@ -62,7 +62,7 @@ async def health(qa: QAService, backends: Backends) -> tuple[bool, dict[str, Any
 
 def create_web_app(dispatcher: Dispatcher, bot: Bot, settings: Settings, *, webhook: bool = True) -> web.Application:
     """The aiohttp application: `/healthz`, `/metrics`, and with `webhook` the webhook route and start/stop."""
-    qa: QAService = dispatcher["qa"]
+    answering: AnsweringService = dispatcher["answering"]
     backends: Backends = dispatcher["backends"]
     app = web.Application()
     if webhook:
@@ -79,7 +79,7 @@ def create_web_app(dispatcher: Dispatcher, bot: Bot, settings: Settings, *, webh
         app.on_cleanup.append(close_session)
 
     async def healthz(_: web.Request) -> web.Response:
-        healthy, body = await health(qa, backends)
+        healthy, body = await health(answering, backends)
         return web.json_response(body, status=200 if healthy else 503)
 
     async def metrics(_: web.Request) -> web.Response:

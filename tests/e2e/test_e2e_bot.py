@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.service import QAService
+from bot.answering.service import AnsweringService
 from bot.config import Settings
 from embeddings.answer.record import Answer
-from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
 from tests.support.botapi_stub import BOT_USER, TOKEN, BotAPIStub
 from tests.support.running import RunningBot, bot_settings, running_bot
@@ -258,19 +257,18 @@ async def test_polling_survives_502s(stub: BotAPIStub, real_pipeline: Pipeline, 
     assert stub.methods().count("getUpdates") >= 3
 
 
-class _BreaksOnBoom(QAService):
-    async def ask(self, question: str) -> Answer:
+class _BreaksOnBoom(AnsweringService):
+    async def _ask(self, question: str) -> Answer:
         if "boom" in question:
             raise RuntimeError("the pipeline broke")
-        return await super().ask(question)
+        return await super()._ask(question)
 
 
 async def test_a_failing_handler_apologises_and_the_bot_keeps_serving(
     stub: BotAPIStub, real_pipeline: Pipeline, settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    qa = _BreaksOnBoom(real_pipeline, load_story(settings.seeds_dir))
     with caplog.at_level(logging.INFO):
-        async with running_bot(stub, real_pipeline, settings, qa):
+        async with running_bot(stub, real_pipeline, settings, _BreaksOnBoom):
             stub.message("boom", user_id=31)
             failing = stub.updates[-1]["update_id"]
             stub.message(JOINT_VENTURES, user_id=32)

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.service import QAService
 from embeddings.config import EngineSettings
-from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
 from tests.conftest import ROOT
 from tests.e2e.test_e2e_process import bot_process, env_for
@@ -35,8 +33,7 @@ async def test_admin_reindex_swaps_in_a_new_article_without_dropping_questions(
     settings = bot_settings(
         stub, tiny_settings.seeds_dir, tiny_settings.index_dir, admin_ids=frozenset({ADMIN}), answer_threshold=-1.0
     )
-    qa = QAService(pipeline, load_story(settings.seeds_dir), workers=1)
-    async with running_bot(stub, pipeline, settings, qa):
+    async with running_bot(stub, pipeline, settings, workers=1) as running:
         refused = stub.message("/reindex", user_id=5)
         (reply,) = await stub.wait_sent(1)
         assert reply.reply_to == refused["message_id"]
@@ -57,7 +54,7 @@ async def test_admin_reindex_swaps_in_a_new_article_without_dropping_questions(
         answer = (await stub.wait_sent(len(stub.sent) + 1))[-1]
         assert "Победила сборная Караганды" in answer.text
         assert "В Караганде прошёл хоккейный турнир" in answer.text
-        assert qa.pipeline is not pipeline
+        assert running.answering.pipeline is not pipeline
         assert stub.rejected == []
 
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 
-from bot.answering.service import QAService
+from bot.answering.service import AnsweringService
 from bot.app import create_bot, create_dispatcher
 from bot.config import Settings
 from bot.state.backends import create_backends
+from bot.state.journal import Journal
 from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
 from tests.support.botapi_stub import TOKEN, BotAPIStub
@@ -29,6 +30,7 @@ class RunningBot:
     bot: Bot
     dispatcher: Dispatcher
     task: asyncio.Task[None]
+    answering: AnsweringService
 
 
 def bot_settings(stub: BotAPIStub, seeds: Path, index: Path, **overrides: Any) -> Settings:
@@ -46,17 +48,26 @@ def bot_settings(stub: BotAPIStub, seeds: Path, index: Path, **overrides: Any) -
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    stub: BotAPIStub, pipeline: Pipeline, settings: Settings, qa: QAService | None = None
+    stub: BotAPIStub,
+    pipeline: Pipeline,
+    settings: Settings,
+    service: type[AnsweringService] = AnsweringService,
+    **service_options: Any,
 ) -> AsyncIterator[RunningBot]:
     """Start polling against `stub`, yield once the first getUpdates arrived, stop gracefully.
 
-    The shared pipeline's answer cache is emptied first: each test starts as a freshly started bot.
+    The answering service is a `service` (a test may pass a subclass) with the
+    bot's journal and metrics. The shared pipeline's answer cache is emptied
+    first: each test starts as a freshly started bot.
     """
     pipeline.cache.clear()
-    qa = qa or QAService(pipeline, load_story(settings.seeds_dir))
     backends = create_backends(settings)
+    journal = Journal(settings.journal_path)
+    answering = service(
+        pipeline, load_story(settings.seeds_dir), journal=journal, metrics=backends.metrics, **service_options
+    )
     bot = create_bot(settings, backends)
-    dispatcher = create_dispatcher(qa, settings, backends=backends)
+    dispatcher = create_dispatcher(answering, settings, backends)
     task = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False, polling_timeout=2))
     for _ in range(200):
         if "getUpdates" in stub.methods():
@@ -65,7 +76,7 @@ async def running_bot(
             await task  # start-up failed: show why
         await asyncio.sleep(0.02)
     try:
-        yield RunningBot(stub, bot, dispatcher, task)
+        yield RunningBot(stub, bot, dispatcher, task, answering)
     finally:
         with contextlib.suppress(RuntimeError):
             await dispatcher.stop_polling()

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.answering.conversation import Topic, read
+from bot.answering.conversation import Topic, plan
 from bot.state.fsm import BoundedMemoryStorage
 from bot.state.shown import AnswerRegistry, ShownAnswer
 
@@ -19,16 +19,16 @@ TOPIC = "С кем встречался Кошанов в Минске?"
     ["А кто ещё там был?", "And what about trade?", "Что он сказал?", "БЕЛАЗ?", "Ал сауда туралы ше?", "И когда?"],
 )
 def test_short_or_anaphoric_questions_follow_the_topic(question: str) -> None:
-    reading = read(question, TOPIC)
-    assert reading.kind == "follow_up"
-    assert reading.query == f"{question} {TOPIC}"
-    assert reading.topic == TOPIC
+    planned = plan(question, TOPIC)
+    assert planned.kind == "follow_up"
+    assert planned.query == f"{question} {TOPIC}"
+    assert planned.topic == TOPIC
 
 
 @pytest.mark.parametrize("question", ["подробнее", "Подробнее!", "tell me more", "Ещё", "толығырақ"])
 def test_asking_for_more_pages_the_topic(question: str) -> None:
-    reading = read(question, TOPIC)
-    assert (reading.kind, reading.query) == ("more", TOPIC)
+    planned = plan(question, TOPIC)
+    assert (planned.kind, planned.query) == ("more", TOPIC)
 
 
 @pytest.mark.parametrize(
@@ -36,7 +36,7 @@ def test_asking_for_more_pages_the_topic(question: str) -> None:
     ["Какие законы о цифровизации приняли в Казахстане?", "How many joint ventures operate in Kazakhstan today?"],
 )
 def test_a_question_with_its_own_subject_starts_a_new_topic(question: str) -> None:
-    assert read(question, TOPIC).kind == "new"
+    assert plan(question, TOPIC).kind == "new"
 
 
 @pytest.mark.parametrize(
@@ -52,12 +52,12 @@ def test_a_question_with_its_own_subject_starts_a_new_topic(question: str) -> No
     ],
 )
 def test_a_pronoun_points_back_and_a_named_subject_starts_anew(question: str, names_subject: bool, kind: str) -> None:
-    assert read(question, TOPIC, names_subject=names_subject).kind == kind
+    assert plan(question, TOPIC, names_subject=names_subject).kind == kind
 
 
 def test_without_a_topic_everything_is_new() -> None:
-    assert read("А кто ещё там был?", None).kind == "new"
-    assert read("подробнее", None).kind == "new"
+    assert plan("А кто ещё там был?", None).kind == "new"
+    assert plan("подробнее", None).kind == "new"
 
 
 def test_a_topic_expires_after_the_silence() -> None:

@@ -10,9 +10,11 @@ import pytest
 from aiogram import Dispatcher
 from aiogram.types import Update
 
-from bot.answering.service import QAService
+from bot.answering.service import AnsweringService
 from bot.app import create_dispatcher
 from bot.config import Settings
+from bot.state.backends import create_backends
+from bot.state.journal import Journal
 from embeddings.config import EngineSettings
 from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
@@ -24,8 +26,13 @@ from tests.support.fake_session import FakeSession, fake_bot
 @pytest.fixture
 def dispatcher(tiny_pipeline: Pipeline, tiny_settings: EngineSettings, tmp_path: Path) -> Dispatcher:
     pipeline = Pipeline(tiny_pipeline.index, tiny_pipeline.encoder, params=ANSWER_ALL)
-    qa = QAService(pipeline, load_story(tiny_settings.seeds_dir), workers=1)
-    return create_dispatcher(qa, Settings(bot_token=TOKEN, journal_path=tmp_path / "bot.sqlite3", _env_file=None))
+    settings = Settings(bot_token=TOKEN, journal_path=tmp_path / "bot.sqlite3", _env_file=None)
+    backends = create_backends(settings)
+    journal = Journal(settings.journal_path)
+    answering = AnsweringService(
+        pipeline, load_story(tiny_settings.seeds_dir), journal=journal, metrics=backends.metrics, workers=1
+    )
+    return create_dispatcher(answering, settings, backends)
 
 
 def update(
