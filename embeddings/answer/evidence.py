@@ -48,6 +48,8 @@ FEATURES = (
     "trigrams",
     "part",
 )
+SHARED_PREFIX = 5  # letters two stems must share from the start to count as one word in a window
+PREFIX_SHARE = 0.8  # ... and this share of the question's stem
 MAX_EXTENSION = 3  # sentences a quote may take in to close a quotation
 _PAIRS = (("«", "»"), ("“", "”"), ("„", "“"))
 _STRAIGHT = '"'
@@ -144,7 +146,7 @@ class EvidenceRanker:
                     "passage_dense": passage.dense,
                     "passage_fused": passage.score / top_fused,
                     "passage_lexical": passage.lexical / top_lexical,
-                    "terms": sum(t.weight * s for t, (stem, s) in strengths if stem in stems) / total,
+                    "terms": sum(t.weight * s for t, (stem, s) in strengths if _holds(stems, stem)) / total,
                     "keys": sum(t.stem in stems for t in keys) / len(keys) if keys else 1.0,
                     "subject": sum(t.stem in stems for t in subject) / len(subject) if subject else 1.0,
                     "trigrams": len(question_grams & grams) / len(question_grams) if question_grams else 0.0,
@@ -243,6 +245,16 @@ def _strengths(reading: Reading, bridged: Mapping[str, Bridged]) -> list[tuple[T
             hit = bridged[term.word]
             found.append((term, (hit.stem, hit.strength)))
     return found
+
+
+def _holds(stems: frozenset[str], stem: str | None) -> bool:
+    """Whether a window's stems hold `stem`, or a stem sharing most of its beginning ("встреч", "встрет")."""
+    if stem is None:
+        return False
+    if stem in stems:
+        return True
+    need = max(SHARED_PREFIX, int(PREFIX_SHARE * len(stem) + 0.5))
+    return len(stem) >= SHARED_PREFIX and any(s[:need] == stem[:need] and len(s) >= need for s in stems)
 
 
 def _runs(rank_of: dict[int, int], index: LoadedIndex) -> list[list[int]]:

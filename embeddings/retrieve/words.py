@@ -98,6 +98,12 @@ def is_numeral(word: str) -> bool:
 
 
 @lru_cache(maxsize=65_536)
+def is_locative(word: str) -> bool:
+    """True when a folded Russian word reads as a noun in the locative case ("на участке", "в промышленности")."""
+    return any(p.tag.POS == "NOUN" and p.tag.case in ("loct", "loc2") for p in _morph().parse(word)[:2])
+
+
+@lru_cache(maxsize=65_536)
 def is_place(word: str) -> bool:
     """True when some likely reading of a folded Russian word is a place name."""
     return any("Geox" in p.tag.grammemes for p in _morph().parse(word)[:2])
@@ -247,7 +253,7 @@ def cyrillic_spellings(word: str) -> tuple[str, ...]:
             choices = _LETTERS.get(char, (char,))
             previous = word[i - 1] if i else ""
             following = word[i + 1] if i + 1 < len(word) else ""
-            if char == "l" and following and following not in _VOWELS:
+            if char == "l" and following not in _VOWELS:  # before a consonant or at the end: often soft
                 choices = ("ль", "л")
             elif char == "y" and (previous in _VOWELS):
                 choices = ("й", "ы")
