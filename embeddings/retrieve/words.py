@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 # pymorphy3 tags of proper names: first names, surnames, patronymics, places, organisations, trademarks.
-_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 _LOWERCASE_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _ANIMATE_TAG = "anim"
