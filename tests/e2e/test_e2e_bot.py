@@ -231,7 +231,7 @@ async def test_awkward_text_is_answered_safely(running: RunningBot, question: st
 async def test_edited_messages_are_not_answered_twice(running: RunningBot) -> None:
     stub = running.stub
     original = stub.message("Где депутаты возложили цветы?")
-    stub.message("Где депутаты возложили цветы??", edited=True, extra={"message_id": original["message_id"]})
+    stub.edit(original, "Где депутаты возложили цветы??")
     await stub.wait_sent(1)
     sent = await stub.settle()
     assert len(sent) == 1

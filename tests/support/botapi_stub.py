@@ -4,10 +4,12 @@ It speaks enough of the Bot API for the bot's end-to-end tests and rejects
 what Telegram rejects: HTML it cannot parse, text longer than 4096
 characters after entity parsing, empty text, an unknown token or method,
 `callback_data` over 64 bytes, a callback query answered twice, inline
-results with duplicate or over-long ids, an edit that changes nothing.
-Tests can make it answer 429 with `retry_after` and 502 on `getUpdates`,
-press inline buttons (callback queries), type inline queries, and deliver
-updates to webhooks with the registered secret token, as Telegram does.
+results with duplicate or over-long ids, an edit that changes nothing or
+whose message is not the bot's. Tests can make it answer 429 with
+`retry_after` and 502 on `getUpdates`, press inline buttons (callback
+queries), type inline queries, edit questions, post to channels (see
+`botapi_manners.py`), and deliver updates to webhooks with the registered
+secret token, as Telegram does.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from tests.support.botapi_checks import BadRequestError, check_markup, check_text
+from tests.support.botapi_manners import EditsAndChannels
 
 TOKEN = "123456789:AAStandInTokenForTestsOnly_abcdefghij"
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "News QA", "username": "NewsQaTestBot"}
@@ -49,8 +52,8 @@ class Sent:
 
 
 @dataclass
-class BotAPIStub:
-    """The stand-in server and the state tests look at."""
+class BotAPIStub(EditsAndChannels):
+    """The stand-in server and the state tests look at (edits and channel posts: `EditsAndChannels`)."""
 
     token: str = TOKEN
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -119,7 +122,6 @@ class BotAPIStub:
         thread_id: int | None = None,
         is_bot: bool = False,
         extra: dict[str, Any] | None = None,
-        edited: bool = False,
     ) -> dict[str, Any]:
         """Queue a message update as Telegram would deliver it; returns the message."""
         chat: dict[str, Any] = {"id": chat_id if chat_id is not None else user_id, "type": chat_type}
@@ -148,7 +150,7 @@ class BotAPIStub:
             message["message_thread_id"] = thread_id
             message["is_topic_message"] = True
         message.update(extra or {})
-        self.push(**{"edited_message" if edited else "message": message})
+        self.push(message=message)
         return message
 
     def press(self, sent: Sent, button: str, *, user_id: int = 1001, language_code: str | None = "ru") -> str:
@@ -365,7 +367,7 @@ class BotAPIStub:
 
     async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> Any:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
-        target = next((m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None)
+        target = self.own_message(chat_id, message_id)
         if target is None:
             msg = "message to edit not found"
             raise BadRequestError(msg)
