@@ -105,3 +105,20 @@ async def test_sticker_gets_a_text_only_hint(dispatcher: Dispatcher) -> None:
     session = await feed(dispatcher, update(None, sticker=sticker))
     (sent,) = session.sent()
     assert "текстовые" in sent.text
+
+
+async def test_automatic_forwards_from_a_channel_are_not_questions(dispatcher: Dispatcher) -> None:
+    text = f"@{BOT_USER['username']} фестиваль оркестры"
+    channel = {"id": -1009, "type": "channel", "title": "News"}
+    forward = update(
+        text,
+        chat_type="supergroup",
+        chat_id=-1,
+        entities=[{"type": "mention", "offset": 0, "length": 14}],
+        sender_chat=channel,
+        is_automatic_forward=True,
+        forward_origin={"type": "channel", "chat": channel, "message_id": 3, "date": 0},
+        **{"from": {"id": 777000, "is_bot": False, "first_name": "Telegram"}},
+    )
+    session = await feed(dispatcher, forward)
+    assert session.sent() == []
