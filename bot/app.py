@@ -106,6 +106,7 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
         metrics=backends.metrics,
     )
     dispatcher.message.middleware(throttle)
+    dispatcher.edited_message.middleware(throttle)  # an edited question is a question: it counts too
     dispatcher.include_router(build_router())
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)

@@ -30,6 +30,9 @@ class Settings(EngineSettings):
     more_page_size: int = Field(default=3, ge=1, le=10, description="Passages per 'more' page")
     more_max_passages: int = Field(default=12, ge=1, le=50, description="Passages the 'more' button pages through")
     inline_cache_seconds: int = Field(default=30, ge=0, description="How long Telegram may reuse inline results")
+    edit_window_seconds: float = Field(
+        default=600.0, ge=0, description="An edited question is answered again up to this long after it was sent"
+    )
     log_format: Literal["auto", "json", "text"] = Field(
         default="auto", description="json: one JSON object per line; auto: json for the Telegram bot, text otherwise"
     )
