@@ -20,7 +20,6 @@ that would be too long, is cut at the quotation's bounds.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -92,20 +91,45 @@ def trigrams(text: str) -> frozenset[str]:
     return frozenset(grams)
 
 
+def _marks(text: str) -> list[tuple[int, str, bool]]:
+    """The quotation marks of `text`: position, kind, and whether each opens (True) or closes a quotation.
+
+    A straight quote opens when it follows the start, a space, a colon or a
+    bracket, and closes otherwise.
+    """
+    # "“" opens an English quotation and closes a „Russian“ one: the text's own marks tell which.
+    pairs = [pair for pair in _PAIRS if pair[0] != ("“" if "„" in text else "„")]
+    marks = []
+    for position, char in enumerate(text):
+        for opening, closing in pairs:
+            if char == opening:
+                marks.append((position, opening, True))
+            elif char == closing:
+                marks.append((position, opening, False))
+        if char == _STRAIGHT:
+            before = text[position - 1] if position else " "
+            marks.append((position, _STRAIGHT, before.isspace() or before in ":([—–-"))
+    return marks
+
+
+def _unmatched(text: str) -> list[tuple[int, bool]]:
+    """The marks no other mark of their kind matches: position, and whether it opens."""
+    open_marks: dict[str, list[int]] = {}
+    stray: list[tuple[int, bool]] = []
+    for position, kind, opens in _marks(text):
+        if opens:
+            open_marks.setdefault(kind, []).append(position)
+        elif open_marks.get(kind):
+            open_marks[kind].pop()
+        else:
+            stray.append((position, False))
+    stray += [(position, True) for positions in open_marks.values() for position in positions]
+    return sorted(stray)
+
+
 def balanced(text: str) -> bool:
     """True when every quotation opened in `text` is closed in it, and no closing mark is unmatched."""
-    for opening, closing in _PAIRS:
-        depth = 0
-        for char in text:
-            if char == opening:
-                depth += 1
-            elif char == closing:
-                depth -= 1
-                if depth < 0:
-                    return False
-        if depth:
-            return False
-    return text.count(_STRAIGHT) % 2 == 0
+    return not _unmatched(text)
 
 
 class EvidenceRanker:
@@ -281,19 +305,13 @@ def _continues(sentence: str) -> bool:
 
 def _unclosed(text: str) -> bool:
     """True when `text` opens a quotation it does not close (rather than closing one it did not open)."""
-    for opening, closing in _PAIRS:
-        if text.count(opening) > text.count(closing):
-            return True
-        if text.count(closing) > text.count(opening):
-            return False
-    # Straight quotes: an odd one at the start opens, elsewhere it most likely closes.
-    return text.lstrip().startswith(_STRAIGHT)
+    stray = _unmatched(text)
+    return bool(stray) and all(opens for _, opens in stray)
 
 
 def _cut_at_quotation(text: str, start: int, stems: frozenset[str]) -> tuple[int, int, str]:
     """The part of `text` on one side of its first unmatched quotation mark (offsets kept)."""
-    marks = [i for i, c in enumerate(text) if c in _STRAIGHT + "".join(itertools.chain(*_PAIRS))]
-    for position in marks:
+    for position, _ in _unmatched(text):
         before, after = text[:position], text[position + 1 :]
         if balanced(before) and balanced(after):
             words_before, words_after = len(stems & set(tokenize(before))), len(stems & set(tokenize(after)))

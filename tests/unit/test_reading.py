@@ -117,6 +117,9 @@ def test_a_subject_without_the_asked_part_is_partial(tiny_pipeline: Pipeline) ->
         ("«Мы откроем заводы.» И ещё «один»", True),
         ("«Мы откроем заводы.", False),
         ("Он сказал: «да».»", False),
+        ('Лукашенко отметил: "Мы знаем, взоры кого устремлены.', False),  # a straight quote after a colon opens
+        ("„да“ и «нет»", True),
+        ("“yes” and «no»", True),
     ],
 )
 def test_quotation_marks_balance(text: str, ok: bool) -> None:
