@@ -31,7 +31,7 @@ async def test_admin_reindex_swaps_in_a_new_article_without_dropping_questions(
 ) -> None:
     pipeline = Pipeline.open(tiny_settings, encoder=FakeEncoder())
     settings = bot_settings(
-        stub, tiny_settings.seeds_dir, tiny_settings.index_dir, admin_ids=frozenset({ADMIN}), answer_threshold=-1.0
+        stub, tiny_settings.seeds_dir, tiny_settings.index_dir, admin_ids=frozenset({ADMIN}), answer_threshold=0.0
     )
     async with running_bot(stub, pipeline, settings, workers=1) as running:
         refused = stub.message("/reindex", user_id=5)
