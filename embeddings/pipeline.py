@@ -16,9 +16,10 @@ from embeddings.config import EngineSettings
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors, create_encoder
 from embeddings.encode.latent import QUERY_TOP_K, SparseVector
 from embeddings.errors import IndexFolderError, StaleIndexError
-from embeddings.index.build import Progress, build_index
+from embeddings.index.build import build_index
 from embeddings.index.load import LoadedIndex, load_index
 from embeddings.index.manifest import IndexParams, check_fresh, expected_identity, sparse_identity
+from embeddings.index.progress import Progress
 from embeddings.ingest.chunking import ChunkingParams
 from embeddings.ingest.corpus import Article, load_corpus
 from embeddings.params import DEFAULT, Params
