@@ -32,7 +32,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -48,6 +47,7 @@ from embeddings.index.bm25 import BM25
 from embeddings.index.load import MANIFEST, window_text
 from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, chunks_hash, expected_identity, sparse_identity
 from embeddings.index.postings import MatrixWriter
+from embeddings.index.progress import Progress, auto_progress
 from embeddings.index.sparse import SparseIndex
 from embeddings.index.store import StoreWriter
 from embeddings.index.words import article_forms, build_word_vectors
@@ -55,9 +55,6 @@ from embeddings.ingest.chunking import ChunkingParams, chunk_article
 from embeddings.ingest.corpus import Corpus
 
 log = logging.getLogger(__name__)
-
-
-Progress = Callable[[int, int, float], None]
 
 
 def train_sample_size(params: IndexParams, count: int) -> int:
@@ -85,25 +82,22 @@ def build_index(
     is trained on a sample of them, and the FAISS index is filled batch by
     batch; BM25 and the sparse inverted files are written the same way. The
     folder replaces `out_dir` only when complete; an interrupted build leaves
-    the old index in place.
+    the old index in place. `progress` hears of each stage and batch (by
+    default a bar on a terminal, one log line per stage elsewhere).
     """
     chunking = chunking or ChunkingParams()
     started = time.perf_counter()
     dim = encoder.spec.dim
     sparse_spec = sparse_identity(encoder, sparse)
-    report = progress or (_terminal_progress if sys.stderr.isatty() else None)
-    done = total = 0
+    report = progress or auto_progress()
 
     def batches(count: int, text_of: Callable[[int], str]) -> Iterator[tuple[int, list[str]]]:
-        nonlocal done
         for row in range(0, count, batch_size):
             batch = [text_of(i) for i in range(row, min(row + batch_size, count))]
             yield row, batch
-            done += len(batch)
-            if report:
-                report(done, total, time.perf_counter() - started)
+            report.advance(len(batch))
 
-    with _building_folder(out_dir) as tmp:
+    with _building_folder(out_dir) as tmp, _finishing(report):
         writer = StoreWriter(tmp / "passages")
         for article in corpus.articles:
             writer.add_article(article)
@@ -115,7 +109,13 @@ def build_index(
             msg = "there is nothing to index: no article loaded from the seeds"
             raise IndexFolderError(msg)
         resolved = (params or IndexParams()).resolve(len(chunks))
-        total = (len(chunks) + len(windows)) * (2 if sparse_spec else 1)
+        # BM25 first: its vocabulary gives the words to encode, so the total is known before encoding starts.
+        bm25 = BM25.build((c.text for c in chunks), tmp / "bm25")
+        forms = article_forms(bm25.words.items())
+        del bm25
+        passes = 2 if sparse_spec else 1
+        passages = (len(chunks) + len(windows)) * passes
+        report.start(passages + len(forms), stages=2 * passes + 1)
 
         def chunk_text(i: int) -> str:
             return chunks[i].text
@@ -123,6 +123,7 @@ def build_index(
         def windows_text(i: int) -> str:
             return window_text(chunks, windows[i], sentences)
 
+        report.stage(f"encoding {len(chunks)} passages")
         chunk_file = tmp / "chunk_vectors.tmp.npy"
         chunk_vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
         for row, batch in batches(len(chunks), chunk_text):
@@ -131,6 +132,7 @@ def build_index(
         centroid = _mean(chunk_vectors)
         del chunk_vectors
         chunk_file.unlink()
+        report.stage(f"encoding {len(windows)} evidence windows")
         window_vectors = np.lib.format.open_memmap(
             tmp / "windows.npy", mode="w+", dtype=np.float32, shape=(len(windows), dim)
         )
@@ -140,10 +142,11 @@ def build_index(
         del window_vectors
         if sparse_spec is not None:
             assert isinstance(encoder, SparseEncoder)
-            for name, count, text_of in (
-                ("sparse_chunks", len(chunks), chunk_text),
-                ("sparse_windows", len(windows), windows_text),
+            for name, count, text_of, what in (
+                ("sparse_chunks", len(chunks), chunk_text, "passages"),
+                ("sparse_windows", len(windows), windows_text, "evidence windows"),
             ):
+                report.stage(f"latent terms of {count} {what}")
                 rows = MatrixWriter(sparse_spec["dim"], tmp / name)
                 for _, batch in batches(count, text_of):
                     for ids, values in encoder.encode_sparse(batch, PASSAGE_TOP_K):
@@ -152,9 +155,8 @@ def build_index(
                 if name == "sparse_chunks":
                     SparseIndex.build(matrix, tmp / name / "postings")
                 del matrix
-        bm25 = BM25.build((c.text for c in chunks), tmp / "bm25")
-        build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words")
-        del bm25
+        report.stage(f"encoding {len(forms)} words of the articles")
+        build_word_vectors(forms, encoder, tmp / "words", report.advance)
         seconds = time.perf_counter() - started
         manifest = {
             **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
@@ -162,7 +164,7 @@ def build_index(
             "chunks_hash": chunks_hash(chunks),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "build_seconds": round(seconds, 3),
-            "passages_per_second": round(total / seconds, 1) if seconds else None,
+            "passages_per_second": round(passages / seconds, 1) if seconds else None,
             **(record or {}),
             "counts": {
                 "articles": len(corpus.articles),
@@ -181,7 +183,7 @@ def build_index(
         len(chunks),
         len(sentences),
         seconds,
-        total / seconds if seconds else 0.0,
+        passages / seconds if seconds else 0.0,
         out_dir,
     )
     return manifest
@@ -223,6 +225,15 @@ def new_faiss_index(params: IndexParams, dim: int) -> faiss.Index:
 
 
 @contextlib.contextmanager
+def _finishing(report: Progress) -> Iterator[None]:
+    """`report.finish()` when the block ends, however it ends."""
+    try:
+        yield
+    finally:
+        report.finish()
+
+
+@contextlib.contextmanager
 def _building_folder(out_dir: Path) -> Iterator[Path]:
     """A temporary folder beside `out_dir` that replaces it when the block completes, else vanishes."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -239,9 +250,3 @@ def _building_folder(out_dir: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-def _terminal_progress(done: int, total: int, seconds: float) -> None:
-    rate = done / seconds if seconds else 0.0
-    end = "\n" if done >= total else ""
-    print(f"\rindexing: {done}/{total} passages, {rate:.1f} passages/s", end=end, file=sys.stderr, flush=True)

@@ -91,9 +91,14 @@ class Corpus:
         """A hash of everything the index depends on: texts and cited metadata."""
         h = hashlib.sha256()
         for article in sorted(self.articles, key=lambda a: a.id):
-            h.update(json.dumps(article.metadata(), ensure_ascii=False, sort_keys=True).encode())
-            h.update(article.text.encode())
+            h.update(_article_bytes(article))
         return h.hexdigest()
+
+    def article_hashes(self) -> dict[str, str]:
+        """A hash of each article's text and cited metadata, by id: tells which articles changed."""
+        return {
+            a.id: hashlib.sha256(_article_bytes(a)).hexdigest()[:16] for a in sorted(self.articles, key=lambda a: a.id)
+        }
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,11 @@ class Story:
     def examples_in(self, lang: str) -> tuple[str, ...]:
         """Example questions in `lang`, else none."""
         return self.examples.get(lang, ())
+
+
+def _article_bytes(article: Article) -> bytes:
+    meta = json.dumps(article.metadata(), ensure_ascii=False, sort_keys=True)
+    return meta.encode() + article.text.encode()
 
 
 def load_story(seeds_dir: Path) -> Story:
