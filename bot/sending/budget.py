@@ -4,7 +4,9 @@ Three limits, checked together and taken together (a message refused by
 one limit spends nothing of the others):
 
 - overall, a token bucket: `per_second` messages a second, evenly spread,
-  with a burst of a tenth of a second's worth to catch up after a stall;
+  with a burst of a fifth of a second's worth to catch up after a stall,
+  and never more than `per_second` in any sliding second, so that a
+  catch-up cannot crowd a second (Telegram counts by the second);
 - per chat, a token bucket: `chat_per_second`, with a burst of `chat_burst`;
 - per group, a budget: at most `group_per_minute` messages in any sliding
   window of `GROUP_WINDOW_SECONDS`. A bucket cannot both let a group's
@@ -29,9 +31,9 @@ from typing import Protocol
 from redis.asyncio import Redis
 
 # The overall bucket holds this many seconds of sends: enough to catch up
-# after the event loop was busy for a moment, few enough that no second
-# carries more than the rate plus a handful.
-OVERALL_BURST_SECONDS = 0.1
+# after the event loop was busy for a moment (the one-second window keeps
+# the catch-up within the rate).
+OVERALL_BURST_SECONDS = 0.2
 # Telegram counts 20 a minute into a group; the extra second covers
 # messages still in flight when the bot's own minute ends.
 GROUP_WINDOW_SECONDS = 61.0
@@ -70,6 +72,11 @@ class SendLimits:
     def burst(self) -> int:
         """Messages the overall bucket lets go back to back."""
         return max(1, math.ceil(self.per_second * OVERALL_BURST_SECONDS))
+
+    @property
+    def per_any_second(self) -> int:
+        """Messages allowed in any sliding second, overall."""
+        return max(1, math.floor(self.per_second))
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,7 @@ class MemorySendBudget:
     def __init__(self, limits: SendLimits) -> None:
         self.limits = limits
         self._overall = _bucket(limits.per_second, limits.burst)
+        self._second: deque[float] = deque()
         self._chats: dict[str, _Bucket] = {}
         self._groups: dict[str, deque[float]] = {}
         self._paused: dict[str | None, float] = {}
@@ -133,6 +141,10 @@ class MemorySendBudget:
             self._sweep(now)
         chat = self._chats.get(target.key) or _bucket(self.limits.chat_per_second, self.limits.chat_burst)
         overall_wait = max(self._overall.wait(now), self._paused.get(None, now) - now)
+        while self._second and self._second[0] <= now - 1.0:
+            self._second.popleft()
+        if len(self._second) >= self.limits.per_any_second:
+            overall_wait = max(overall_wait, self._second[0] + 1.0 - now)
         chat_wait = max(chat.wait(now), self._paused.get(target.key, now) - now)
         sent = self._groups.get(target.key, deque()) if target.group else None
         if sent is not None:
@@ -143,6 +155,7 @@ class MemorySendBudget:
         if overall_wait > 0 or chat_wait > 0:
             return Grant(False, max(overall_wait, 0.0), max(chat_wait, 0.0))
         self._overall.spend(now)
+        self._second.append(now)
         chat.spend(now)
         self._chats[target.key] = chat
         if sent is not None:
@@ -163,26 +176,28 @@ class MemorySendBudget:
         self._paused = {k: t for k, t in self._paused.items() if t > now}
 
 
-# KEYS: overall bucket, chat bucket, group window, overall pause, chat pause.
+# KEYS: overall bucket, chat bucket, group window, overall pause, chat pause, overall second.
 # ARGV: overall interval and tolerance (ms), chat interval and tolerance (ms),
-#       group limit (0: not a group), group window (ms), a unique member.
-# A bucket stores the time (ms, Redis clock) at which it is full again.
+#       group limit (0: not a group), group window (ms), a unique member, overall per second.
+# A bucket stores the time (ms, Redis clock) at which it is full again; a window, its messages' times.
 _TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local function window_wait(key, limit, window)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) < limit then return 0 end
+  return tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]) + window - now
+end
 local overall_wait = math.max(redis.call('PTTL', KEYS[4]), 0)
 local chat_wait = math.max(redis.call('PTTL', KEYS[5]), 0)
 local overall_full = math.max(tonumber(redis.call('GET', KEYS[1])) or now, now)
 local chat_full = math.max(tonumber(redis.call('GET', KEYS[2])) or now, now)
 overall_wait = math.max(overall_wait, overall_full - tonumber(ARGV[2]) - now)
+overall_wait = math.max(overall_wait, window_wait(KEYS[6], tonumber(ARGV[8]), 1000))
 chat_wait = math.max(chat_wait, chat_full - tonumber(ARGV[4]) - now)
 local group_limit, window = tonumber(ARGV[5]), tonumber(ARGV[6])
 if group_limit > 0 then
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - window)
-  if redis.call('ZCARD', KEYS[3]) >= group_limit then
-    local oldest = tonumber(redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')[2])
-    chat_wait = math.max(chat_wait, oldest + window - now)
-  end
+  chat_wait = math.max(chat_wait, window_wait(KEYS[3], group_limit, window))
 end
 if overall_wait > 0 or chat_wait > 0 then
   return {0, string.format('%.3f', overall_wait), string.format('%.3f', chat_wait)}
@@ -191,6 +206,8 @@ overall_full = overall_full + tonumber(ARGV[1])
 chat_full = chat_full + tonumber(ARGV[3])
 redis.call('SET', KEYS[1], string.format('%.3f', overall_full), 'PX', math.ceil(overall_full - now) + 1)
 redis.call('SET', KEYS[2], string.format('%.3f', chat_full), 'PX', math.ceil(chat_full - now) + 1)
+redis.call('ZADD', KEYS[6], now, ARGV[7])
+redis.call('PEXPIRE', KEYS[6], 1000)
 if group_limit > 0 then
   redis.call('ZADD', KEYS[3], now, ARGV[7])
   redis.call('PEXPIRE', KEYS[3], math.ceil(window))
@@ -226,9 +243,15 @@ class RedisSendBudget:
         p, key = self.prefix, target.key
         group_limit = self.limits.group_per_minute if target.group else 0
         allowed, overall_ms, chat_ms = await self._take(
-            keys=[f"{p}:overall", f"{p}:chat:{key}", f"{p}:group:{key}", f"{p}:pause", f"{p}:pause:{key}"],
-            args=[*self._args, group_limit, GROUP_WINDOW_SECONDS * 1000, f"{self._origin}:{self._serial}"],
-        )
+            keys=[
+                f"{p}:overall", f"{p}:chat:{key}", f"{p}:group:{key}", f"{p}:pause", f"{p}:pause:{key}",
+                f"{p}:second",
+            ],
+            args=[
+                *self._args, group_limit, GROUP_WINDOW_SECONDS * 1000, f"{self._origin}:{self._serial}",
+                self.limits.per_any_second,
+            ],
+        )  # fmt: skip
         return Grant(bool(allowed), float(overall_ms) / 1000, float(chat_ms) / 1000)
 
     async def pause(self, target: Target | None, seconds: float) -> None:

@@ -37,16 +37,33 @@ def budget_for(request: pytest.FixtureRequest, clients: Callable[[], Redis]) -> 
 async def test_the_overall_bucket_lets_a_small_burst_go_then_spaces_messages_evenly(
     budget_for: Callable[[SendLimits], SendBudget],
 ) -> None:
-    budget = budget_for(SendLimits(per_second=20, chat_per_second=1000, chat_burst=1000))
-    assert budget.limits.burst == 2  # a tenth of a second's worth
+    budget = budget_for(SendLimits(per_second=10, chat_per_second=1000, chat_burst=1000))
+    assert budget.limits.burst == 2  # a fifth of a second's worth
     assert [(await budget.take(USER)).allowed for _ in range(2)] == [True, True]
     refused = await budget.take(OTHER_USER)
     assert not refused.allowed
-    assert 0.02 < refused.overall_wait <= 0.05
+    assert 0.05 < refused.overall_wait <= 0.1
     assert refused.chat_wait == 0
     await asyncio.sleep(refused.overall_wait + 0.005)
     assert (await budget.take(OTHER_USER)).allowed
     assert not (await budget.take(OTHER_USER)).allowed  # one at a time now, not another burst
+
+
+async def test_no_second_carries_more_than_the_rate_even_with_the_burst(
+    budget_for: Callable[[SendLimits], SendBudget],
+) -> None:
+    budget = budget_for(SendLimits(per_second=10, chat_per_second=1000, chat_burst=1000))
+    loop = asyncio.get_running_loop()
+    started, granted = loop.time(), []
+    while loop.time() - started < 1.3:
+        grant = await budget.take(Target(len(granted) + 1))
+        if grant.allowed:
+            granted.append(loop.time() - started)
+        else:
+            await asyncio.sleep(grant.overall_wait)
+    # The bucket alone would let its burst of 2 go on top of the 10 a second.
+    assert max(sum(1 for at in granted if start <= at < start + 1.0) for start in granted) == 10
+    assert len(granted) >= 12
 
 
 async def test_a_chat_gets_its_burst_then_one_a_second_and_a_refusal_spends_nothing(
@@ -91,7 +108,7 @@ async def test_a_pause_holds_one_chat_or_the_whole_bot(budget_for: Callable[[Sen
 
 
 async def test_replicas_share_one_budget_through_redis(clients: Callable[[], Redis]) -> None:
-    limits = SendLimits(per_second=20, chat_per_second=1, chat_burst=2, group_per_minute=2)
+    limits = SendLimits(per_second=10, chat_per_second=1, chat_burst=2, group_per_minute=2)
     first, second = RedisSendBudget(clients(), limits), RedisSendBudget(clients(), limits)
     assert (await first.take(USER)).allowed
     assert (await second.take(OTHER_USER)).allowed
@@ -99,10 +116,9 @@ async def test_replicas_share_one_budget_through_redis(clients: Callable[[], Red
     await asyncio.sleep(0.11)
     assert (await second.take(USER)).allowed
     assert (await first.take(USER)).chat_wait > 0.5  # the chat's burst of two as well
-    await asyncio.sleep(0.05)
     for budget in (first, second):
+        await asyncio.sleep(0.11)
         assert (await budget.take(GROUP)).allowed
-        await asyncio.sleep(0.05)
     assert (await first.take(GROUP)).chat_wait > GROUP_WINDOW_SECONDS - 1  # the group's budget too
     await first.pause(None, 0.5)
     assert (await second.take(Target(9))).overall_wait > 0.3
