@@ -13,6 +13,11 @@ one limit spends nothing of the others):
   first answers go at once and promise "never more than 20 in a minute";
   the window can, and the chat bucket already spreads a group's messages.
 
+The windows count a message until a second (a minute) after its request
+was answered, not after it was granted: a message delayed on its way
+arrives within the window that counts it, however long the delay, so
+Telegram's own count can never be ahead of the bot's.
+
 A 429 pauses a scope (the whole bot, or one chat) for its `retry_after`;
 the pauses are part of the budget, so that every replica waits them out.
 In memory the budget is one process's; in Redis one Lua script decides for
@@ -21,11 +26,11 @@ every replica at once, on the Redis server's clock.
 
 from __future__ import annotations
 
+import itertools
 import math
 import secrets
 import time
-from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from redis.asyncio import Redis
@@ -34,9 +39,13 @@ from redis.asyncio import Redis
 # after the event loop was busy for a moment (the one-second window keeps
 # the catch-up within the rate).
 OVERALL_BURST_SECONDS = 0.2
-# Telegram counts 20 a minute into a group; the extra second covers
-# messages still in flight when the bot's own minute ends.
+# Telegram counts 20 a minute into a group; the bot counts over a second more, a margin.
 GROUP_WINDOW_SECONDS = 61.0
+# A message in flight counts as arriving at the latest this long after it was granted (a replica
+# that dies mid-request must not hold a window's place for ever).
+IN_FLIGHT_SECONDS = 10.0
+# A window full of messages still in flight frees a place when one is answered: look again this soon.
+IN_FLIGHT_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -81,11 +90,15 @@ class SendLimits:
 
 @dataclass(frozen=True)
 class Grant:
-    """Whether the message may go now; if not, how long the whole bot and this chat must still wait."""
+    """Whether the message may go now; if not, how long the whole bot and this chat must still wait.
+
+    A granted message's `receipt` goes back to `SendBudget.done` when its request is answered.
+    """
 
     allowed: bool
     overall_wait: float = 0.0
     chat_wait: float = 0.0
+    receipt: str = ""
 
 
 class SendBudget(Protocol):
@@ -95,6 +108,10 @@ class SendBudget(Protocol):
 
     async def take(self, target: Target) -> Grant:
         """Spend one message of each limit that applies to `target` if all allow it."""
+        ...
+
+    async def done(self, target: Target, receipt: str) -> None:
+        """The granted message's request was answered: the windows count it from now on."""
         ...
 
     async def pause(self, target: Target | None, seconds: float) -> None:
@@ -122,16 +139,33 @@ def _bucket(rate: float, burst: int) -> _Bucket:
     return _Bucket(interval, (burst - 1) * interval)
 
 
+@dataclass
+class _Window:
+    """At most `limit` messages in any `seconds`: each message's time (a future one while in flight)."""
+
+    seconds: float
+    limit: int
+    times: dict[str, float] = field(default_factory=dict)
+
+    def wait(self, now: float) -> float:
+        self.times = {receipt: at for receipt, at in self.times.items() if at > now - self.seconds}
+        if len(self.times) < self.limit:
+            return 0.0
+        oldest = min(self.times.values())
+        return IN_FLIGHT_POLL_SECONDS if oldest > now else oldest + self.seconds - now
+
+
 class MemorySendBudget:
     """The budget of one process."""
 
     def __init__(self, limits: SendLimits) -> None:
         self.limits = limits
         self._overall = _bucket(limits.per_second, limits.burst)
-        self._second: deque[float] = deque()
+        self._second = _Window(1.0, limits.per_any_second)
         self._chats: dict[str, _Bucket] = {}
-        self._groups: dict[str, deque[float]] = {}
+        self._groups: dict[str, _Window] = {}
         self._paused: dict[str | None, float] = {}
+        self._receipts = itertools.count()
         self._sweep_at = 0.0
 
     async def take(self, target: Target) -> Grant:
@@ -140,28 +174,30 @@ class MemorySendBudget:
         if now >= self._sweep_at:
             self._sweep(now)
         chat = self._chats.get(target.key) or _bucket(self.limits.chat_per_second, self.limits.chat_burst)
-        overall_wait = max(self._overall.wait(now), self._paused.get(None, now) - now)
-        while self._second and self._second[0] <= now - 1.0:
-            self._second.popleft()
-        if len(self._second) >= self.limits.per_any_second:
-            overall_wait = max(overall_wait, self._second[0] + 1.0 - now)
+        overall_wait = max(self._overall.wait(now), self._second.wait(now), self._paused.get(None, now) - now)
         chat_wait = max(chat.wait(now), self._paused.get(target.key, now) - now)
-        sent = self._groups.get(target.key, deque()) if target.group else None
-        if sent is not None:
-            while sent and sent[0] <= now - GROUP_WINDOW_SECONDS:
-                sent.popleft()
-            if len(sent) >= self.limits.group_per_minute:
-                chat_wait = max(chat_wait, sent[0] + GROUP_WINDOW_SECONDS - now)
+        group = None
+        if target.group:
+            group = self._groups.get(target.key) or _Window(GROUP_WINDOW_SECONDS, self.limits.group_per_minute)
+            chat_wait = max(chat_wait, group.wait(now))
         if overall_wait > 0 or chat_wait > 0:
             return Grant(False, max(overall_wait, 0.0), max(chat_wait, 0.0))
+        receipt = str(next(self._receipts))
         self._overall.spend(now)
-        self._second.append(now)
+        self._second.times[receipt] = now + IN_FLIGHT_SECONDS
         chat.spend(now)
         self._chats[target.key] = chat
-        if sent is not None:
-            sent.append(now)
-            self._groups[target.key] = sent
-        return Grant(True)
+        if group is not None:
+            group.times[receipt] = now + IN_FLIGHT_SECONDS
+            self._groups[target.key] = group
+        return Grant(True, receipt=receipt)
+
+    async def done(self, target: Target, receipt: str) -> None:
+        """The granted message's request was answered: the windows count it from now on."""
+        now = time.monotonic()
+        for window in (self._second, self._groups.get(target.key)):
+            if window is not None and receipt in window.times:
+                window.times[receipt] = now
 
     async def pause(self, target: Target | None, seconds: float) -> None:
         """After a 429: nothing goes to `target` (None: to any chat) for `seconds`."""
@@ -172,21 +208,24 @@ class MemorySendBudget:
         """Forget chats whose limits are back to full, so memory stays bounded."""
         self._sweep_at = now + 60.0
         self._chats = {k: b for k, b in self._chats.items() if b.full_at > now}
-        self._groups = {k: s for k, s in self._groups.items() if s and s[-1] > now - GROUP_WINDOW_SECONDS}
+        self._groups = {k: w for k, w in self._groups.items() if any(at > now - w.seconds for at in w.times.values())}
         self._paused = {k: t for k, t in self._paused.items() if t > now}
 
 
 # KEYS: overall bucket, chat bucket, group window, overall pause, chat pause, overall second.
-# ARGV: overall interval and tolerance (ms), chat interval and tolerance (ms),
-#       group limit (0: not a group), group window (ms), a unique member, overall per second.
-# A bucket stores the time (ms, Redis clock) at which it is full again; a window, its messages' times.
+# ARGV: overall interval and tolerance (ms), chat interval and tolerance (ms), group limit
+#       (0: not a group), group window (ms), a unique receipt, overall per second, in flight (ms), poll (ms).
+# A bucket stores the time (ms, Redis clock) at which it is full again; a window, its messages' times,
+# a time still to come while a message is in flight.
 _TAKE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local function window_wait(key, limit, window)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   if redis.call('ZCARD', key) < limit then return 0 end
-  return tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]) + window - now
+  local oldest = tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+  if oldest > now then return tonumber(ARGV[10]) end
+  return oldest + window - now
 end
 local overall_wait = math.max(redis.call('PTTL', KEYS[4]), 0)
 local chat_wait = math.max(redis.call('PTTL', KEYS[5]), 0)
@@ -202,17 +241,27 @@ end
 if overall_wait > 0 or chat_wait > 0 then
   return {0, string.format('%.3f', overall_wait), string.format('%.3f', chat_wait)}
 end
+local arrives = now + tonumber(ARGV[9])
 overall_full = overall_full + tonumber(ARGV[1])
 chat_full = chat_full + tonumber(ARGV[3])
 redis.call('SET', KEYS[1], string.format('%.3f', overall_full), 'PX', math.ceil(overall_full - now) + 1)
 redis.call('SET', KEYS[2], string.format('%.3f', chat_full), 'PX', math.ceil(chat_full - now) + 1)
-redis.call('ZADD', KEYS[6], now, ARGV[7])
-redis.call('PEXPIRE', KEYS[6], 1000)
+redis.call('ZADD', KEYS[6], arrives, ARGV[7])
+redis.call('PEXPIRE', KEYS[6], math.ceil(arrives - now + 1000))
 if group_limit > 0 then
-  redis.call('ZADD', KEYS[3], now, ARGV[7])
-  redis.call('PEXPIRE', KEYS[3], math.ceil(window))
+  redis.call('ZADD', KEYS[3], arrives, ARGV[7])
+  redis.call('PEXPIRE', KEYS[3], math.ceil(arrives - now + window))
 end
 return {1, '0', '0'}
+"""
+
+# KEYS: the windows that counted a message; ARGV[1]: its receipt. It counts from now on.
+_DONE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, 'XX', now, ARGV[1])
+end
 """
 
 # KEYS[1]: the pause; ARGV[1]: its length (ms). A shorter pause never cuts a longer one.
@@ -230,6 +279,7 @@ class RedisSendBudget:
         self.limits = limits
         self.prefix = f"{prefix}:send"
         self._take = redis.register_script(_TAKE)
+        self._done = redis.register_script(_DONE)
         self._pause = redis.register_script(_PAUSE)
         self._origin = secrets.token_hex(6)  # group window members stay unique across replicas
         self._serial = 0
@@ -241,6 +291,7 @@ class RedisSendBudget:
         """Spend one message of each limit that applies to `target` if all allow it."""
         self._serial += 1
         p, key = self.prefix, target.key
+        receipt = f"{self._origin}:{self._serial}"
         group_limit = self.limits.group_per_minute if target.group else 0
         allowed, overall_ms, chat_ms = await self._take(
             keys=[
@@ -248,11 +299,16 @@ class RedisSendBudget:
                 f"{p}:second",
             ],
             args=[
-                *self._args, group_limit, GROUP_WINDOW_SECONDS * 1000, f"{self._origin}:{self._serial}",
-                self.limits.per_any_second,
+                *self._args, group_limit, GROUP_WINDOW_SECONDS * 1000, receipt, self.limits.per_any_second,
+                IN_FLIGHT_SECONDS * 1000, IN_FLIGHT_POLL_SECONDS * 1000,
             ],
         )  # fmt: skip
-        return Grant(bool(allowed), float(overall_ms) / 1000, float(chat_ms) / 1000)
+        return Grant(bool(allowed), float(overall_ms) / 1000, float(chat_ms) / 1000, receipt if allowed else "")
+
+    async def done(self, target: Target, receipt: str) -> None:
+        """The granted message's request was answered: the windows count it from now on."""
+        keys = [f"{self.prefix}:second"] + ([f"{self.prefix}:group:{target.key}"] if target.group else [])
+        await self._done(keys=keys, args=[receipt])
 
     async def pause(self, target: Target | None, seconds: float) -> None:
         """After a 429: nothing goes to `target` (None: to any chat) for `seconds`."""

@@ -53,6 +53,7 @@ class Ticket:
     queued_at: float
     turn: asyncio.Future[None]
     granted: bool = False
+    receipt: str = ""
     refusals: int = 0
     waited: float = field(default=0.0)
 
@@ -107,8 +108,13 @@ class Outbox:
                 try:
                     result = await request()
                 except TelegramRetryAfter as exc:
+                    await self._answered(ticket)
                     await self._refused(ticket, exc)
                     continue
+                except BaseException:
+                    await self._answered(ticket)
+                    raise
+                await self._answered(ticket)
                 self._delivered(ticket)
                 return result
         finally:
@@ -177,6 +183,16 @@ class Outbox:
         self._waiting += 1
         self._in_flight.discard(key)
         self._schedule(key, now)
+
+    async def _answered(self, ticket: Ticket) -> None:
+        """Tell the budget the request is answered (the message counts from now); never fails the send."""
+        receipt, ticket.receipt = ticket.receipt, ""
+        if not receipt:
+            return
+        try:
+            await self.budget.done(ticket.target, receipt)
+        except Exception as exc:  # the budget (Redis) failed: it counts the message as in flight a while longer
+            log.warning("send budget: could not record a message as answered: %s", exc)
 
     def _delivered(self, ticket: Ticket) -> None:
         self.metrics.sent.inc()
@@ -251,9 +267,13 @@ class Outbox:
                     ticket.turn.set_exception(exc)
                 continue
             if self._first(key) is not ticket:  # its sender left meanwhile (and rescheduled the chat)
+                if grant.allowed:
+                    with contextlib.suppress(Exception):
+                        await self.budget.done(ticket.target, grant.receipt)
                 continue
             if grant.allowed:
                 self._grant(ticket)
+                ticket.receipt = grant.receipt
                 ticket.turn.set_result(None)
                 continue
             if grant.chat_wait > 0:
