@@ -38,6 +38,8 @@ T = TypeVar("T")
 
 # A message that waits longer than this for its turn shows its chat the typing status.
 TYPING_AFTER_SECONDS = 0.5
+# The send rate a process has had over this many seconds estimates how long its queue will take.
+RATE_WINDOW_SECONDS = 2.0
 
 
 def _now() -> float:
@@ -79,6 +81,8 @@ class Outbox:
         self._last_sent: dict[str, float] = {}
         self._paused_by_429: dict[str, float] = {}  # chat -> until when a 429 paused it
         self._waiting = 0
+        self._queued_since: float | None = None  # since when messages have been waiting without a break
+        self._granted: deque[float] = deque()  # when the last RATE_WINDOW_SECONDS' messages got their turns
         metrics.send_queue.set_function(lambda: float(self._waiting))
 
     # -- what senders use ------------------------------------------------------
@@ -88,7 +92,7 @@ class Outbox:
         ticket = Ticket(target, urgent, _now(), asyncio.get_running_loop().create_future())
         line = self._lines.setdefault(target.key, deque())
         line.append(ticket)
-        self._waiting += 1
+        self._more_waiting()
         if len(line) == 1 and target.key not in self._in_flight:
             self._schedule(target.key, ticket.queued_at)
         if self._scheduler is None or self._scheduler.done():
@@ -131,10 +135,20 @@ class Outbox:
         from the bot within the last `quiet` seconds: it knows the bot is busy
         with it. Each chat ahead sends one message before this chat's turn.
         """
-        key = target.key
-        if self._lines.get(key) or _now() - self._last_sent.get(key, float("-inf")) < quiet:
+        key, now = target.key, _now()
+        if self._lines.get(key) or now - self._last_sent.get(key, float("-inf")) < quiet:
             return None
-        return len(self._scheduled) / self.budget.limits.per_second
+        return len(self._scheduled) / self._rate(now)
+
+    def _rate(self, now: float) -> float:
+        """Messages a second this process sends: the budget's rate, or, when its queue has been long
+        for a while, what it has been sending (replicas share the budget)."""
+        while self._granted and self._granted[0] <= now - RATE_WINDOW_SECONDS:
+            self._granted.popleft()
+        rate = self.budget.limits.per_second
+        if self._queued_since is not None and now - self._queued_since >= RATE_WINDOW_SECONDS:
+            rate = min(rate, max(len(self._granted) / RATE_WINDOW_SECONDS, 1.0))
+        return rate
 
     @property
     def waiting(self) -> int:
@@ -180,7 +194,7 @@ class Outbox:
         log.warning("429 for chat %s (%s scope): pausing %s s, then sending again", key, scope, exc.retry_after)
         ticket.granted = False
         ticket.turn = asyncio.get_running_loop().create_future()
-        self._waiting += 1
+        self._more_waiting()
         self._in_flight.discard(key)
         self._schedule(key, now)
 
@@ -211,7 +225,7 @@ class Outbox:
         if ticket.granted:
             self._in_flight.discard(key)
         else:
-            self._waiting -= 1
+            self._fewer_waiting()
         if line and key not in self._in_flight and key not in self._scheduled:
             self._schedule(key, _now())
         if not line:
@@ -295,5 +309,18 @@ class Outbox:
     def _grant(self, ticket: Ticket) -> None:
         ticket.granted = True
         ticket.waited = _now() - ticket.queued_at
-        self._waiting -= 1
+        self._granted.append(ticket.queued_at + ticket.waited)
+        while self._granted[0] <= self._granted[-1] - RATE_WINDOW_SECONDS:
+            self._granted.popleft()
+        self._fewer_waiting()
         self._in_flight.add(ticket.target.key)
+
+    def _more_waiting(self) -> None:
+        if self._waiting == 0:
+            self._queued_since = _now()
+        self._waiting += 1
+
+    def _fewer_waiting(self) -> None:
+        self._waiting -= 1
+        if self._waiting == 0:
+            self._queued_since = None

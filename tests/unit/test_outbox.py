@@ -166,3 +166,21 @@ async def test_the_waiting_time_and_the_queue_length_are_measured(caplog: pytest
     assert sample(box, "newsqa_send_queue_length") == 0
     assert sample(box, "newsqa_send_wait_seconds_count") == 5
     assert sample(box, "newsqa_send_wait_seconds_sum") >= 0.2  # 0 + 0 + 0.1 + 0.2 + 0.3 at 10 a second, burst 1
+
+
+async def test_a_replica_sharing_the_budget_estimates_waits_from_what_it_has_been_sending() -> None:
+    shared = MemorySendBudget(SendLimits(per_second=10, chat_per_second=1000, chat_burst=1000))
+    first, second = Outbox(shared, metrics=Metrics()), Outbox(shared, metrics=Metrics())
+    telegram = FakeTelegram()
+    sends = [
+        asyncio.create_task(box.send(Target(n * 2 + side), telegram.request(str(n))))
+        for n in range(30)
+        for side, box in enumerate((first, second))
+    ]
+    await asyncio.sleep(2.3)
+    wait = first.expected_wait(Target(999), quiet=10)
+    assert wait is not None
+    assert wait >= 1.6 * first.waiting / 10  # about half the budget's rate is this replica's
+    await first.close()
+    await second.close()
+    await asyncio.gather(*sends, return_exceptions=True)
