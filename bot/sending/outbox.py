@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# A message that waits longer than this for its turn shows its chat the typing status.
+# A message that waits in a crowded queue longer than this for its turn shows its chat the typing status.
 TYPING_AFTER_SECONDS = 0.5
 # The send rate a process has had over this many seconds estimates how long its queue will take.
 RATE_WINDOW_SECONDS = 2.0
@@ -139,6 +139,13 @@ class Outbox:
         if self._lines.get(key) or now - self._last_sent.get(key, float("-inf")) < quiet:
             return None
         return len(self._scheduled) / self._rate(now)
+
+    def crowded(self, target: Target) -> bool:
+        """Whether a message enqueued now for `target` is likely to wait for its turn: its chat has
+        messages ahead of it, or the chats ahead take longer than `TYPING_AFTER_SECONDS` to send."""
+        if self._lines.get(target.key):
+            return True
+        return len(self._scheduled) / self._rate(_now()) >= TYPING_AFTER_SECONDS
 
     def _rate(self, now: float) -> float:
         """Messages a second this process sends: the budget's rate, or, when its queue has been long

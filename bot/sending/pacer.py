@@ -4,7 +4,8 @@ Every message into a chat (a send, an edit) goes through the `Outbox`, in
 its chat's line and within the send budget shared by the replicas; the
 messages sent while a question is handled also keep the order of the
 chat's questions. Two things keep a waiting asker informed: the typing
-status while a message waits for its turn, and, when the queue is long
+status while a message waits for its turn in a crowded queue (a slow
+moment of the event loop is no reason for one), and, when the queue is long
 and the chat has heard nothing for `busy_notice_after` seconds, one notice
 that the answer is coming. Other calls (callback answers, chat actions,
 getUpdates) are not queued; they are resent after a 429, bounded. Failed
@@ -123,12 +124,12 @@ class Pacer(BaseRequestMiddleware):
         if question is not None and question.chat_id == target.chat_id:
             await self.order.wait_turn(question)
             self._tell_if_busy(make_request, bot, target, question)
+        waiting = None
+        if name == "sendMessage" and isinstance(target.chat_id, int) and self.outbox.crowded(target):
+            waiting = partial(self.typing.pending, bot, target.chat_id, target.thread_id)
         ticket = self.outbox.enqueue(target)
         if question is not None and question.chat_id == target.chat_id:
             self.order.release(question)  # the chat's line keeps the order from here
-        waiting = None
-        if name == "sendMessage" and isinstance(target.chat_id, int):
-            waiting = partial(self.typing.pending, bot, target.chat_id, target.thread_id)
         return await self.outbox.deliver(ticket, request, waiting)
 
     def _tell_if_busy(
