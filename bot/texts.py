@@ -100,6 +100,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "ru": "В этом чате сейчас слишком много вопросов. Я снова отвечу через {seconds} с.",
         "en": "This chat is asking more than I can answer right now. I will answer again in {seconds} s.",
     },
+    "busy": {
+        "ru": "Сейчас много вопросов. Ваш ответ уже в очереди — пришлю его примерно через {seconds} с.",
+        "en": "Many questions right now. Your answer is coming — in about {seconds} s.",
+    },
     "cmd_new": {"ru": "Новая тема: забыть предыдущий вопрос", "en": "New topic: forget the previous question"},
     "follow_up_note": {
         "ru": "Отвечаю с учётом предыдущего вопроса: «{topic}». Новая тема — /new",

@@ -5,7 +5,8 @@ what Telegram rejects: HTML it cannot parse, text longer than 4096
 characters after entity parsing, empty text, an unknown token or method,
 `callback_data` over 64 bytes, a callback query answered twice, inline
 results with duplicate or over-long ids, an edit that changes nothing or
-whose message is not the bot's. Tests can make it answer 429 with
+whose message is not the bot's. With `flood` set it enforces Telegram's
+flood limits (tests/support/flood.py). Tests can make it answer 429 with
 `retry_after` and 502 on `getUpdates`, press inline buttons (callback
 queries), type inline queries, edit questions, post to channels (see
 `botapi_manners.py`), and deliver updates to webhooks with the registered
@@ -27,6 +28,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from tests.support.botapi_checks import BadRequestError, check_markup, check_text
 from tests.support.botapi_manners import EditsAndChannels
+from tests.support.flood import COUNTED_METHODS, FloodControl
 
 TOKEN = "123456789:AAStandInTokenForTestsOnly_abcdefghij"
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "News QA", "username": "NewsQaTestBot"}
@@ -70,6 +72,7 @@ class BotAPIStub(EditsAndChannels):
     webhook: dict[str, Any] = field(default_factory=dict)  # the last setWebhook's parameters
     left_chats: list[int] = field(default_factory=list)
     delivery_failures: list[tuple[str, str]] = field(default_factory=list)  # webhook URL, status or error
+    flood: FloodControl | None = None  # Telegram's flood limits, enforced when set
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -276,6 +279,12 @@ class BotAPIStub(EditsAndChannels):
             retry_after = self.rate_limit.pop(0)
             self.rejected.append((method, "429"))
             return _error(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+        if self.flood is not None and method in COUNTED_METHODS:
+            refusal = self.flood.admit(int(params.get("chat_id", 0)), time.monotonic())
+            if refusal is not None:
+                self.rejected.append((method, "429"))
+                retry_after = refusal.retry_after
+                return _error(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
         try:
             result = await handler(params)
         except BadRequestError as exc:
