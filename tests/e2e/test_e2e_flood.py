@@ -23,11 +23,12 @@ import pytest
 from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 
-from bot.answering.service import QAService
+from bot.answering.service import AnsweringService
 from bot.app import create_bot, create_dispatcher
 from bot.config import Settings
 from bot.sending.outbox import Outbox
 from bot.state.backends import Backends, create_backends
+from bot.state.journal import Journal
 from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
 from tests.e2e.test_e2e_bot import mention
@@ -187,11 +188,11 @@ async def test_a_burst_of_1000_questions_from_250_users_is_answered_within_the_l
 
 
 @contextlib.asynccontextmanager
-async def replica(settings: Settings, qa: QAService) -> AsyncIterator[tuple[Bot, Dispatcher]]:
+async def replica(settings: Settings, answering: AnsweringService) -> AsyncIterator[tuple[Bot, Dispatcher]]:
     """A bot process's parts, fed updates directly, as its webhook would (tests/e2e/test_e2e_webhook.py)."""
     backends: Backends = create_backends(settings)
     bot = create_bot(settings, backends)
-    dispatcher = create_dispatcher(qa, settings, backends=backends)
+    dispatcher = create_dispatcher(answering, settings, backends)
     try:
         yield bot, dispatcher
     finally:
@@ -220,17 +221,19 @@ async def test_two_replicas_sharing_redis_stay_together_within_the_limits(
     real_pipeline.cache.clear()
     # Each replica has its own bot, dispatcher, queue and Redis clients; in one test process they share
     # the answering service, so that computing the answers costs what it costs one bot.
-    qa = QAService(real_pipeline, load_story(real_seeds))
     settings = [bot_settings(flood_stub, real_seeds, real_index_dir, redis_url=redis_url) for _ in range(2)]
+    answering = AnsweringService(real_pipeline, load_story(real_seeds), journal=Journal(settings[0].journal_path))
     async with (
-        replica(settings[0], qa) as first,
-        replica(settings[1], qa) as second,
+        replica(settings[0], answering) as first,
+        replica(settings[1], answering) as second,
         watching([dispatcher["backends"].outbox for _, dispatcher in (first, second)]) as waiting,
     ):
         asked = ask_burst(flood_stub)
         await feed([first, second], flood_stub.take_updates())
         await flood_stub.settle(quiet=1.5)
-    await qa.close()
+    await answering.close()
+    assert answering.journal is not None
+    answering.journal.close()
     rate = settings[0].send_per_second
     figures = measure(flood_stub, asked, waiting, rate)
     report(f"{QUESTIONS} questions from {USERS} users at once, two replicas sharing Redis", figures, capsys)

@@ -109,12 +109,13 @@ async def test_sticker_gets_a_text_only_hint(dispatcher: Dispatcher) -> None:
 
 
 def edit_of(
-    original: Update, text: str, *, after: float = 30.0, update_id: int = 2, entities: list[Any] | None = None
+    original: Update, text: str, *, after: int = 30, update_id: int = 2, entities: list[Any] | None = None
 ) -> Update:
     """The `edited_message` update Telegram sends when the sender of `original` edits it `after` seconds later."""
     assert original.message is not None
     message = original.message.model_dump(mode="json", exclude_none=True, by_alias=True)
-    message.update(text=text, edit_date=int(original.message.date.timestamp() + after))
+    # From the date as Telegram sends it (whole seconds), so that the edit is exactly `after` seconds later.
+    message.update(text=text, edit_date=int(message["date"]) + after)
     message.pop("entities", None)
     if entities:
         message["entities"] = entities
