@@ -32,17 +32,17 @@ class Fusion:
 class Evidence:
     """Linear scoring of evidence windows (a sentence or two adjacent ones), and how many are quoted."""
 
-    latent: float = 25.2  # latent-term cosine of window and question
-    dense: float = 4.9  # dense cosine of window and question
-    passage_latent: float = 21.88  # the window's passage, latent-term cosine
-    passage_dense: float = -6.7
-    passage_fused: float = -1.59  # the passage's fused retrieval score, relative to the best passage's
-    passage_lexical: float = 2.49  # its BM25 score, relative to the best
-    terms: float = 3.63  # idf-weighted share of the question's words the window holds
-    keys: float = -1.76  # share of the question's names the window holds
-    subject: float = 2.41  # share of the subject of a lookup or "who is" the window holds
-    trigrams: float = 0.59  # share of the question's character trigrams the window holds
-    part: float = 1.78  # +1 when the window holds the asked-for part, -1 when it does not
+    latent: float = 21.74  # latent-term cosine of window and question
+    dense: float = 0.0  # dense cosine of window and question
+    passage_latent: float = 16.27  # the window's passage, latent-term cosine
+    passage_dense: float = 0.0
+    passage_fused: float = 0.0  # the passage's fused retrieval score, relative to the best passage's
+    passage_lexical: float = 1.92  # its BM25 score, relative to the best
+    terms: float = 3.95  # idf-weighted share of the question's words the window holds
+    keys: float = 0.0  # share of the question's names the window holds
+    subject: float = 2.01  # share of the subject of a lookup or "who is" the window holds
+    trigrams: float = 0.0  # share of the question's character trigrams the window holds
+    part: float = 1.81  # +1 when the window holds the asked-for part, -1 when it does not
     margin: float = 1.0  # runners-up within this score of the best are quoted too
     max_sentences: int = 3
     max_chars: int = 600
@@ -52,16 +52,16 @@ class Evidence:
 class Decision:
     """The support model: logistic regression over features of the question and its best evidence."""
 
-    intercept: float = -3.12
-    coverage: float = 2.45  # share of the question's latent-term weight on features the articles have
-    latent: float = 1.76  # best window's latent-term cosine
-    dense: float = 1.04  # best window's dense cosine
-    terms: float = 1.71  # best window's share of the question's words
-    found: float = 1.62  # share of the question's words the articles use (or bridge to)
-    unexplained: float = -0.87  # the heaviest question word the articles neither use nor bridge to
-    lookup: float = 0.52  # the input is a lookup (a name, a few words)
-    english: float = 0.68  # written in English (the articles' words are matched through the encoder)
-    kazakh: float = 0.86  # written in Kazakh
+    intercept: float = -3.05
+    coverage: float = 2.41  # share of the question's latent-term weight on features the articles have
+    latent: float = 1.69  # best window's latent-term cosine
+    dense: float = 0.95  # best window's dense cosine
+    terms: float = 1.74  # best window's share of the question's words
+    found: float = 1.65  # share of the question's words the articles use (or bridge to)
+    unexplained: float = -0.85  # the heaviest question word the articles neither use nor bridge to
+    lookup: float = 0.51  # the input is a lookup (a name, a few words)
+    english: float = 0.66  # written in English (the articles' words are matched through the encoder)
+    kazakh: float = 0.95  # written in Kazakh
     threshold: float = 0.65  # probability of support at which the bot answers
 
     def support(self, features: dict[str, float]) -> float:
@@ -79,18 +79,35 @@ class Bridge:
     search: float = 0.5  # strength from which a bridged word is also searched by BM25
 
 
+DENSE_EVIDENCE = Evidence(
+    latent=0.0,
+    dense=35.4,
+    passage_latent=0.0,
+    passage_dense=13.32,
+    passage_fused=0.0,
+    passage_lexical=2.13,
+    terms=5.56,
+    keys=0.0,
+    subject=1.42,
+    trigrams=0.21,
+    part=2.43,
+    margin=1.0,
+    max_sentences=3,
+    max_chars=600,
+)
+
 DENSE_DECISION = Decision(
-    intercept=-0.82,
+    intercept=-1.18,
     coverage=0.0,
     latent=0.0,
-    dense=0.89,
-    terms=2.21,
-    found=1.57,
-    unexplained=-0.9,
-    lookup=0.15,
-    english=0.54,
-    kazakh=0.93,
-    threshold=0.7,
+    dense=1.12,
+    terms=2.26,
+    found=1.67,
+    unexplained=-0.82,
+    lookup=0.18,
+    english=0.5,
+    kazakh=0.89,
+    threshold=0.75,
 )
 
 
@@ -99,7 +116,8 @@ class Params:
     """All of it."""
 
     fusion: Fusion = field(default_factory=Fusion)
-    evidence: Evidence = field(default_factory=Evidence)
+    evidence: Evidence = field(default_factory=Evidence)  # with the encoder's latent terms
+    evidence_dense: Evidence = field(default_factory=lambda: DENSE_EVIDENCE)  # without them
     decision: Decision = field(default_factory=Decision)  # with the encoder's latent terms
     decision_dense: Decision = field(default_factory=lambda: DENSE_DECISION)  # without them (dense vectors only)
     bridge: Bridge = field(default_factory=Bridge)

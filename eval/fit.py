@@ -12,8 +12,11 @@ Only `eval/tune.jsonl` is read; `eval/heldout.jsonl` is never looked at here.
    Reported: answer and refusal rates over all the questions, with the
    support model's predictions taken on held-out folds, at each threshold;
    the threshold chosen is the one with the highest sum of the two.
-3. The same support model without latent terms, for indexes built without
-   them (`SPARSE_TERMS=false` or an encoder without a sparse head).
+3. The same two models without latent terms, for indexes built without
+   them (`SPARSE_TERMS=false` or an encoder without a sparse head, such as a
+   sentence-transformers model).
+
+The window weights are kept non-negative (see `fit_ranker`).
 
 It prints the `Params` to put in `embeddings/params.py`.
 """
@@ -99,7 +102,11 @@ def fit_ranker(data: list[tuple[Matrix, Matrix]], l2: float = 0.01, steps: int =
 
     A listwise objective (each question's windows compete with each other),
     fitted by gradient ascent with Adam; the last weight is a zero intercept,
-    for the same shape as the other models.
+    for the same shape as the other models. Every feature is built so that
+    more means better evidence, so the weights are kept non-negative (each
+    step is projected back): a negative weight would only play one feature
+    off against a correlated one on the tuning questions, and such a
+    balance breaks with an encoder whose cosines spread differently.
     """
     usable = [(x, y) for x, y in data if 0 < y.sum() < len(y)]
     scale = np.vstack([x for x, _ in usable]).std(axis=0) + 1e-9
@@ -116,6 +123,7 @@ def fit_ranker(data: list[tuple[Matrix, Matrix]], l2: float = 0.01, steps: int =
         m = 0.9 * m + 0.1 * gradient
         v = 0.999 * v + 0.001 * gradient**2
         w += 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+        np.maximum(w, 0.0, out=w)
     return np.r_[w / scale, 0.0]
 
 
@@ -124,18 +132,19 @@ def top_right(data: list[tuple[Matrix, Matrix]], w: Matrix) -> float:
     return float(np.mean([y[int(np.argmax(x @ w[:-1]))] > 0 if len(y) else False for x, y in data]))
 
 
-def ranker_params(pipeline: Pipeline, items: list[dict[str, object]]) -> Evidence:
-    """Fit the window weights; print the fold figures."""
+def ranker_params(pipeline: Pipeline, items: list[dict[str, object]], label: str) -> Evidence:
+    """Fit the window weights of `pipeline`'s index; print the fold figures."""
     data = windows_of(pipeline, items)
-    hand = np.array([getattr(pipeline.params.evidence, n) for n in FEATURES] + [0.0])
+    current = pipeline.answerer.ranker.params
+    hand = np.array([getattr(current, n) for n in FEATURES] + [0.0])
     scores = []
     for part in folds(len(data)):
         held = set(part)
         w = fit_ranker([d for i, d in enumerate(data) if i not in held])
         scores.append(top_right([data[i] for i in part], w))
     w = fit_ranker(data)
-    print(f"evidence: best window right, fold mean {np.mean(scores):.3f}; current weights {top_right(data, hand):.3f}")
-    return replace(pipeline.params.evidence, **{n: round(float(v), 2) for n, v in zip(FEATURES, w[:-1], strict=True)})
+    print(f"{label}: best window right, fold mean {np.mean(scores):.3f}; current weights {top_right(data, hand):.3f}")
+    return replace(current, **{n: round(float(v), 2) for n, v in zip(FEATURES, w[:-1], strict=True)})
 
 
 def decision_rows(
@@ -208,16 +217,21 @@ def main(argv: list[str] | None = None) -> int:
     items = load(TUNE)
     settings = EngineSettings(answer_cache_size=0)
     pipeline = Pipeline.open(settings, params=DEFAULT)
-    evidence = ranker_params(pipeline, items)
+    evidence = ranker_params(pipeline, items, "evidence (latent terms)")
     fitted = Pipeline(pipeline.index, pipeline.encoder, params=replace(DEFAULT, evidence=evidence), cache_size=0)
     decision = decision_params(fitted, items, DEFAULT.decision, "support (latent terms)")
     with tempfile.TemporaryDirectory() as folder:
         dense_settings = settings.model_copy(update={"sparse_terms": False, "index_dir": Path(folder) / "index"})
-        dense = Pipeline.open(dense_settings, encoder=pipeline.encoder, params=replace(DEFAULT, evidence=evidence))
+        dense = Pipeline.open(dense_settings, encoder=pipeline.encoder, params=DEFAULT)
+        evidence_dense = ranker_params(dense, items, "evidence (dense only)")
+        dense_params = replace(DEFAULT, evidence_dense=evidence_dense)
+        dense = Pipeline(dense.index, dense.encoder, params=dense_params, cache_size=0)
         decision_dense = decision_params(dense, items, DEFAULT.decision_dense, "support (dense only)")
-    params = replace(DEFAULT, evidence=evidence, decision=decision, decision_dense=decision_dense)
+    params = replace(
+        DEFAULT, evidence=evidence, evidence_dense=evidence_dense, decision=decision, decision_dense=decision_dense
+    )
     print("\nembeddings/params.py, fitted on eval/tune.jsonl:")
-    for part in (params.evidence, params.decision, params.decision_dense):
+    for part in (params.evidence, params.evidence_dense, params.decision, params.decision_dense):
         print(f"  {type(part).__name__}: " + json.dumps({f.name: getattr(part, f.name) for f in fields(part)}))
     return 0
 

@@ -20,10 +20,10 @@ class Answerer:
     def __init__(self, index: LoadedIndex, params: Params) -> None:
         self.index = index
         self.params = params
-        self.ranker = EvidenceRanker(
-            index, params.evidence, candidates=params.fusion.rerank + params.fusion.lexical_extra
-        )
-        self.decision = params.decision if index.sparse_chunks is not None else params.decision_dense
+        latent = index.sparse_chunks is not None
+        evidence = params.evidence if latent else params.evidence_dense
+        self.ranker = EvidenceRanker(index, evidence, candidates=params.fusion.rerank + params.fusion.lexical_extra)
+        self.decision = params.decision if latent else params.decision_dense
 
     def answer(
         self,
