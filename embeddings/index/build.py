@@ -49,7 +49,7 @@ from embeddings.index.load import MANIFEST, window_text
 from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, chunks_hash, expected_identity, sparse_identity
 from embeddings.index.postings import MatrixWriter
 from embeddings.index.sparse import SparseIndex
-from embeddings.index.store import StoreWriter
+from embeddings.index.store import PassageStore, StoreWriter
 from embeddings.index.words import article_forms, build_word_vectors
 from embeddings.ingest.chunking import ChunkingParams, chunk_article
 from embeddings.ingest.corpus import Corpus
@@ -88,87 +88,31 @@ def build_index(
     the old index in place.
     """
     chunking = chunking or ChunkingParams()
-    started = time.perf_counter()
-    dim = encoder.spec.dim
     sparse_spec = sparse_identity(encoder, sparse)
-    report = progress or (_terminal_progress if sys.stderr.isatty() else None)
-    done = total = 0
-
-    def batches(count: int, text_of: Callable[[int], str]) -> Iterator[tuple[int, list[str]]]:
-        nonlocal done
-        for row in range(0, count, batch_size):
-            batch = [text_of(i) for i in range(row, min(row + batch_size, count))]
-            yield row, batch
-            done += len(batch)
-            if report:
-                report(done, total, time.perf_counter() - started)
-
     with _building_folder(out_dir) as tmp:
-        writer = StoreWriter(tmp / "passages")
-        for article in corpus.articles:
-            writer.add_article(article)
-            for chunk in chunk_article(article, chunking):
-                writer.add_chunk(chunk)
-        store = writer.close()
-        chunks, sentences, windows = store.chunks, store.sentences, store.windows
-        if not chunks:
-            msg = "there is nothing to index: no article loaded from the seeds"
-            raise IndexFolderError(msg)
-        resolved = (params or IndexParams()).resolve(len(chunks))
-        total = (len(chunks) + len(windows)) * (2 if sparse_spec else 1)
-
-        def chunk_text(i: int) -> str:
-            return chunks[i].text
-
-        def windows_text(i: int) -> str:
-            return window_text(chunks, windows[i], sentences)
-
-        chunk_file = tmp / "chunk_vectors.tmp.npy"
-        chunk_vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
-        for row, batch in batches(len(chunks), chunk_text):
-            chunk_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
-        index = _fill_index(resolved, chunk_vectors)
-        centroid = _mean(chunk_vectors)
-        del chunk_vectors
-        chunk_file.unlink()
-        window_vectors = np.lib.format.open_memmap(
-            tmp / "windows.npy", mode="w+", dtype=np.float32, shape=(len(windows), dim)
-        )
-        for row, batch in batches(len(windows), windows_text):
-            window_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
-        window_vectors.flush()
-        del window_vectors
+        store = _store_passages(corpus, chunking, tmp / "passages")
+        resolved = (params or IndexParams()).resolve(len(store.chunks))
+        passages = (len(store.chunks) + len(store.windows)) * (2 if sparse_spec else 1)
+        batches = _Batches(batch_size, passages, progress or (_terminal_progress if sys.stderr.isatty() else None))
+        index, centroid = _encode_chunks(store, encoder, resolved, tmp, batches)
+        _encode_windows(store, encoder, tmp, batches)
         if sparse_spec is not None:
-            assert isinstance(encoder, SparseEncoder)
-            for name, count, text_of in (
-                ("sparse_chunks", len(chunks), chunk_text),
-                ("sparse_windows", len(windows), windows_text),
-            ):
-                rows = MatrixWriter(sparse_spec["dim"], tmp / name)
-                for _, batch in batches(count, text_of):
-                    for ids, values in encoder.encode_sparse(batch, PASSAGE_TOP_K):
-                        rows.add(ids, values)
-                matrix = rows.close()
-                if name == "sparse_chunks":
-                    SparseIndex.build(matrix, tmp / name / "postings")
-                del matrix
-        bm25 = BM25.build((c.text for c in chunks), tmp / "bm25")
-        build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words")
-        del bm25
-        seconds = time.perf_counter() - started
+            _encode_sparse(store, encoder, sparse_spec["dim"], tmp, batches)
+        _index_words(store, encoder, tmp)
+        seconds = batches.seconds()
         manifest = {
             **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
             "index": resolved.as_dict(),
-            "chunks_hash": chunks_hash(chunks),
+            "chunks_hash": chunks_hash(store.chunks),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "build_seconds": round(seconds, 3),
-            "passages_per_second": round(total / seconds, 1) if seconds else None,
+            "passages_per_second": round(passages / seconds, 1) if seconds else None,
             **(record or {}),
             "counts": {
                 "articles": len(corpus.articles),
-                "chunks": len(chunks),
-                "sentences": len(sentences),
-                "windows": len(windows),
+                "chunks": len(store.chunks),
+                "sentences": len(store.sentences),
+                "windows": len(store.windows),
             },
         }
         faiss.write_index(index, str(tmp / "chunks.faiss"))
@@ -178,13 +122,101 @@ def build_index(
     log.info(
         "index built: %d articles, %d chunks, %d sentences in %.1f s (%.1f passages/s) -> %s",
         len(corpus.articles),
-        len(chunks),
-        len(sentences),
+        len(store.chunks),
+        len(store.sentences),
         seconds,
-        total / seconds if seconds else 0.0,
+        passages / seconds if seconds else 0.0,
         out_dir,
     )
     return manifest
+
+
+class _Batches:
+    """Texts in batches for the encoder, reporting how many passages of the build are encoded."""
+
+    def __init__(self, size: int, total: int, report: Progress | None) -> None:
+        self.size, self.total, self.report = size, total, report
+        self.done = 0
+        self.started = time.perf_counter()
+
+    def of(self, count: int, text_of: Callable[[int], str]) -> Iterator[tuple[int, list[str]]]:
+        """(first row, texts) for rows 0..count-1, `size` at a time."""
+        for row in range(0, count, self.size):
+            batch = [text_of(i) for i in range(row, min(row + self.size, count))]
+            yield row, batch
+            self.done += len(batch)
+            if self.report:
+                self.report(self.done, self.total, self.seconds())
+
+    def seconds(self) -> float:
+        """Seconds since the build started."""
+        return time.perf_counter() - self.started
+
+
+def _store_passages(corpus: Corpus, chunking: ChunkingParams, folder: Path) -> PassageStore:
+    """Stage 1: the articles, cut into chunks of whole sentences, written to `passages/`."""
+    writer = StoreWriter(folder)
+    for article in corpus.articles:
+        writer.add_article(article)
+        for chunk in chunk_article(article, chunking):
+            writer.add_chunk(chunk)
+    store = writer.close()
+    if not store.chunks:
+        msg = "there is nothing to index: no article loaded from the seeds"
+        raise IndexFolderError(msg)
+    return store
+
+
+def _encode_chunks(
+    store: PassageStore, encoder: Encoder, params: IndexParams, tmp: Path, batches: _Batches
+) -> tuple[faiss.Index, Vectors]:
+    """Stage 2: chunk vectors, into the FAISS index and their mean (the centroid)."""
+    chunks, dim = store.chunks, encoder.spec.dim
+    chunk_file = tmp / "chunk_vectors.tmp.npy"
+    vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
+    for row, batch in batches.of(len(chunks), lambda i: chunks[i].text):
+        vectors[row : row + len(batch)] = encoder.encode_passages(batch)
+    index = _fill_index(params, vectors)
+    centroid = _mean(vectors)
+    del vectors
+    chunk_file.unlink()
+    return index, centroid
+
+
+def _encode_windows(store: PassageStore, encoder: Encoder, tmp: Path, batches: _Batches) -> None:
+    """Stage 3: a vector per evidence window (one sentence, or two adjacent ones), in `windows.npy`."""
+    windows = store.windows
+    vectors = np.lib.format.open_memmap(
+        tmp / "windows.npy", mode="w+", dtype=np.float32, shape=(len(windows), encoder.spec.dim)
+    )
+    for row, batch in batches.of(len(windows), lambda i: window_text(store.chunks, windows[i], store.sentences)):
+        vectors[row : row + len(batch)] = encoder.encode_passages(batch)
+    vectors.flush()
+    del vectors
+
+
+def _encode_sparse(store: PassageStore, encoder: Encoder, dim: int, tmp: Path, batches: _Batches) -> None:
+    """Stage 4: latent-term vectors of chunks (with their inverted file) and of windows."""
+    assert isinstance(encoder, SparseEncoder)
+    chunks, windows, sentences = store.chunks, store.windows, store.sentences
+    for name, count, text_of in (
+        ("sparse_chunks", len(chunks), lambda i: chunks[i].text),
+        ("sparse_windows", len(windows), lambda i: window_text(chunks, windows[i], sentences)),
+    ):
+        rows = MatrixWriter(dim, tmp / name)
+        for _, batch in batches.of(count, text_of):
+            for ids, values in encoder.encode_sparse(batch, PASSAGE_TOP_K):
+                rows.add(ids, values)
+        matrix = rows.close()
+        if name == "sparse_chunks":
+            SparseIndex.build(matrix, tmp / name / "postings")
+        del matrix
+
+
+def _index_words(store: PassageStore, encoder: Encoder, tmp: Path) -> None:
+    """Stage 5: BM25 over the chunks, and a vector per article word (for questions in other languages)."""
+    bm25 = BM25.build((c.text for c in store.chunks), tmp / "bm25")
+    build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words")
 
 
 def _fill_index(params: IndexParams, vectors: Vectors, batch: int = 65_536) -> faiss.Index:
