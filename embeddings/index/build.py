@@ -16,6 +16,8 @@ seeds again:
     sparse_chunks/   learned sparse vectors of the chunks and their inverted
                      file, when the encoder has a sparse head (see `sparse.py`)
     sparse_windows/  the same vectors of the evidence windows
+    brief.json       the story in brief: the ids of at most six sentences
+                     (see `brief.py`); the method is in the manifest
 
 The arrays are `.npy` files, memory-mapped on load: a query reads the pages
 it touches, and start-up does not rebuild any statistics.
@@ -45,6 +47,7 @@ from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
 from embeddings.encode.latent import PASSAGE_TOP_K
 from embeddings.errors import IndexFolderError
 from embeddings.index.bm25 import BM25
+from embeddings.index.brief import BriefParams, choose_brief, save_brief
 from embeddings.index.load import MANIFEST, window_text
 from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, chunks_hash, expected_identity, sparse_identity
 from embeddings.index.postings import MatrixWriter
@@ -99,6 +102,7 @@ def build_index(
         if sparse_spec is not None:
             _encode_sparse(store, encoder, sparse_spec["dim"], tmp, batches)
         _index_words(store, encoder, tmp)
+        brief = _choose_brief(store, tmp)
         seconds = batches.seconds()
         manifest = {
             **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
@@ -108,6 +112,7 @@ def build_index(
             "build_seconds": round(seconds, 3),
             "passages_per_second": round(passages / seconds, 1) if seconds else None,
             **(record or {}),
+            "brief": brief,
             "counts": {
                 "articles": len(corpus.articles),
                 "chunks": len(store.chunks),
@@ -217,6 +222,15 @@ def _index_words(store: PassageStore, encoder: Encoder, tmp: Path) -> None:
     """Stage 5: BM25 over the chunks, and a vector per article word (for questions in other languages)."""
     bm25 = BM25.build((c.text for c in store.chunks), tmp / "bm25")
     build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words")
+
+
+def _choose_brief(store: PassageStore, tmp: Path) -> dict[str, Any]:
+    """Stage 6: the story in brief (the window vectors find the same fact in other articles); its manifest record."""
+    params = BriefParams()
+    window_vectors = np.load(tmp / "windows.npy", mmap_mode="r", allow_pickle=False)
+    items = choose_brief(store, window_vectors, params)
+    del window_vectors
+    return save_brief(tmp, items, params)
 
 
 def _fill_index(params: IndexParams, vectors: Vectors, batch: int = 65_536) -> faiss.Index:
