@@ -115,8 +115,8 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
 
 
 async def set_commands(bot: Bot) -> None:
-    """The command menu for private chats and groups, in Russian (default) and English."""
-    languages: tuple[tuple[Lang, str | None], ...] = (("ru", None), ("ru", "ru"), ("en", "en"))
+    """The command menu for private chats and groups, in Russian (default), English and Kazakh."""
+    languages: tuple[tuple[Lang, str | None], ...] = (("ru", None), ("ru", "ru"), ("en", "en"), ("kk", "kk"))
     for lang, code in languages:
         commands = [BotCommand(command=c, description=text(f"cmd_{c}", lang)) for c in COMMANDS]
         for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
