@@ -1,10 +1,12 @@
 """A local Bot API stand-in: aiohttp on 127.0.0.1, route `/bot{token}/{method}`.
 
 It speaks enough of the Bot API for the bot's end-to-end tests and rejects
-what Telegram rejects: HTML it cannot parse, text longer than 4096
+what Telegram rejects: HTML it cannot parse (a blockquote takes no attribute
+but `expandable` and holds no other blockquote), text longer than 4096
 characters after entity parsing, empty text, an unknown token or method,
 `callback_data` over 64 bytes, a callback query answered twice, inline
-results with duplicate or over-long ids, an edit that changes nothing.
+results with duplicate or over-long ids, an edit that changes nothing
+(text and buttons alike).
 Tests can make it answer 429 with `retry_after` and 502 on `getUpdates`,
 press inline buttons (callback queries), type inline queries, and deliver
 updates to webhooks with the registered secret token, as Telegram does.
@@ -60,6 +62,12 @@ def parse_html(text: str) -> str:
             else:
                 if tag == "a" and not re.search(r'href="[^"<>]*"', attrs):
                     msg = "can't parse entities: a tag without href"
+                    raise BadRequestError(msg)
+                if tag == "blockquote" and attrs.strip() not in ("", "expandable"):
+                    msg = f"can't parse entities: unsupported blockquote attribute {attrs.strip()!r}"
+                    raise BadRequestError(msg)
+                if tag == "blockquote" and "blockquote" in stack:
+                    msg = "can't parse entities: blockquote entities can't be nested"
                     raise BadRequestError(msg)
                 stack.append(tag)
         elif entity is not None:
@@ -204,7 +212,12 @@ class BotAPIStub:
         return message
 
     def press(self, sent: Sent, button: str, *, user_id: int = 1001, language_code: str | None = "ru") -> str:
-        """Press the inline button of `sent` whose text starts with `button`; returns the query id."""
+        """Press the inline button of `sent` whose text starts with `button`; returns the query id.
+
+        The button is the one on `sent` as the test holds it (an older copy is
+        a button the user still sees); the message in the query is the message
+        as it is now, edits included, as Telegram sends it.
+        """
         data = next((d for t, d in buttons(sent) if t.startswith(button)), None)
         if data is None:
             msg = f"no button {button!r} under message {sent.message_id}: {buttons(sent)}"
@@ -214,13 +227,16 @@ class BotAPIStub:
         if language_code:
             user["language_code"] = language_code
         chat_type = "private" if sent.chat_id > 0 else "supergroup"
-        message = {
+        now = next((m for m in self.sent if (m.chat_id, m.message_id) == (sent.chat_id, sent.message_id)), sent)
+        message: dict[str, Any] = {
             "message_id": sent.message_id,
             "date": int(time.time()),
             "chat": {"id": sent.chat_id, "type": chat_type},
             "from": BOT_USER,
-            "text": sent.text,
+            "text": now.text,
         }
+        if now.params.get("reply_markup"):
+            message["reply_markup"] = now.params["reply_markup"]
         self.push(
             callback_query={
                 "id": query_id,
@@ -429,6 +445,30 @@ class BotAPIStub:
         target.params["reply_markup"] = markup
         self.edits.append((chat_id, message_id, markup))
         return {"message_id": message_id, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}}
+
+    async def _m_editmessagetext(self, params: dict[str, Any]) -> Any:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        target = next((m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None)
+        if target is None:
+            msg = "message to edit not found"
+            raise BadRequestError(msg)
+        html = str(params.get("text") or "")
+        plain = _check_text(html, params.get("parse_mode"))
+        markup = params.get("reply_markup")
+        _check_markup(markup)
+        if html == target.html and markup == target.params.get("reply_markup"):
+            msg = "message is not modified: specified new message content and reply markup are exactly the same"
+            raise BadRequestError(msg)
+        target.text, target.html = plain, html
+        target.params = {**target.params, "text": html, "reply_markup": markup}
+        self.edits.append((chat_id, message_id, markup))
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": BOT_USER,
+            "text": plain,
+        }
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> Any:
         html = str(params.get("text") or "")
