@@ -39,7 +39,7 @@ from embeddings.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "sources", "new")
+COMMANDS = ("start", "brief", "help", "sources", "new")
 SHUTDOWN_GRACE_SECONDS = 30.0
 
 

@@ -18,6 +18,7 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from bot.answering.conversation import Plan, Topic
 from bot.answering.service import AnsweringService, Reply
 from bot.config import Settings
+from bot.handlers.context import context_button
 from bot.keyboards import answer_keyboard, more_button
 from bot.render import Block, passages_blocks, reply_blocks, to_messages
 from bot.sending.typing import ChatTyping
@@ -42,9 +43,19 @@ async def send_blocks(
 
 
 async def send_answer(
-    message: Message, planned: Plan, answer: Answer, registry: Answers, lang: Lang, *, answer_id: str
+    message: Message,
+    planned: Plan,
+    answer: Answer,
+    registry: Answers,
+    lang: Lang,
+    *,
+    answer_id: str,
+    context: str | None = None,
 ) -> ShownAnswer:
-    """Send an answer as a reply to `message`, with its buttons, and remember it under `answer_id`."""
+    """Send an answer as a reply to `message`, with its buttons, and remember it under `answer_id`.
+
+    `context` is the `callback_data` of its "Context" button, when it quotes.
+    """
     shown = ShownAnswer(
         id=answer_id,
         query=planned.query,
@@ -54,9 +65,10 @@ async def send_answer(
         chat_id=message.chat.id,
         chat_type=message.chat.type,
         lang=lang,
+        context=context,
     )
     await registry.add(shown)  # before sending: a button can be pressed at once
-    markup = answer_keyboard(shown.id, lang, more=answer.found)
+    markup = answer_keyboard(shown.id, lang, more=answer.found, context=context)
     sent = await send_blocks(message, reply_blocks(planned, answer, lang), reply=True, markup=markup)
     shown.message_ids.extend(part.message_id for part in sent)
     await registry.add(shown)
@@ -136,5 +148,6 @@ async def converse(
         planned, chat_type=message.chat.type, waiting=lambda: typing.pending(bot, message.chat.id, thread)
     )
     assert done.answer is not None
-    await send_answer(message, planned, done.answer, registry, lang, answer_id=answer_id)
+    context = context_button(answering, done.answer)
+    await send_answer(message, planned, done.answer, registry, lang, answer_id=answer_id, context=context)
     return done

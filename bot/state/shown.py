@@ -33,6 +33,7 @@ class ShownAnswer:
     chat_id: int
     chat_type: str
     lang: Lang
+    context: str | None = None  # the `callback_data` of its "Context" button, when it quotes
     passages_shown: int = 0
     message_ids: list[int] = field(default_factory=list)
     at: float = field(default_factory=time.time)

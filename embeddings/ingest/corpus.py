@@ -102,6 +102,7 @@ class Story:
 
     name: dict[str, str]
     examples: dict[str, tuple[str, ...]]
+    brief: dict[str, str] = field(default_factory=dict)  # what /brief is called for this story, per language
 
     def name_in(self, lang: str) -> str:
         """The story's name in `lang`, else in any language given, else empty."""
@@ -110,6 +111,10 @@ class Story:
     def examples_in(self, lang: str) -> tuple[str, ...]:
         """Example questions in `lang`, else none."""
         return self.examples.get(lang, ())
+
+    def brief_in(self, lang: str) -> str:
+        """The title of the story in brief in `lang`, else empty (the bot then says "the story in brief")."""
+        return self.brief.get(lang, "")
 
 
 def load_story(seeds_dir: Path) -> Story:
@@ -122,11 +127,13 @@ def load_story(seeds_dir: Path) -> Story:
         data = {}
     names = data.get("name", {})
     examples = data.get("examples", {})
+    brief = data.get("brief", {})
     return Story(
         name={str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {},
         examples={str(k): tuple(str(q) for q in v) for k, v in examples.items() if isinstance(v, list)}
         if isinstance(examples, dict)
         else {},
+        brief={str(k): str(v) for k, v in brief.items()} if isinstance(brief, dict) else {},
     )
 
 
