@@ -1,50 +1,64 @@
-# Every target people and CI run. `make install` is the only one that needs the network.
+# Every target people and CI run. The install steps are the only ones that need the network.
+#
+# Two sets, each installed once and only added to (docs/install.md):
+#   runtime  what the bot needs (`pip install -e .`): run, chat, index, eval, fit, bench
+#   dev      what the tests need on top (`pip install --group dev`): test, lint
 PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
+RUNTIME := $(VENV)/.runtime-installed
+DEV     := $(VENV)/.dev-installed
 
-.PHONY: install run chat test lint eval fit bench bench-scale index clean
+.PHONY: install runtime run chat test lint eval fit bench bench-scale index clean
 
-$(VENV)/.installed: pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	# pip >= 25.1 reads dependency groups (`--group`).
 	$(PIP) install --quiet --upgrade pip
-	# torch first and pinned: a CPU wheel; an open range would pull a multi-GB CUDA build.
-	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -e '.[sentence-transformers,dev]'
+	$(PIP) install --quiet -e .
 	touch $@
 
-install: $(VENV)/.installed
+# The group installs without the project, so nothing of the runtime is reinstalled.
+$(DEV): $(RUNTIME)
+	# torch first and pinned: a CPU wheel; an open range would pull a multi-GB CUDA build.
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet --group dev
+	touch $@
 
-run: install
+runtime: $(RUNTIME)
+
+install: $(DEV)
+
+run: $(RUNTIME)
 	$(PY) -m bot
 
-chat: install
+chat: $(RUNTIME)
 	$(PY) -m bot chat
 
-index: install
+index: $(RUNTIME)
 	$(PY) -m embeddings build
 
-test: install
+test: $(DEV)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
 
-lint: install
+lint: $(DEV)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
-eval: install
+eval: $(RUNTIME)
 	$(PY) eval/score.py
 
-fit: install
+fit: $(RUNTIME)
 	$(PY) eval/fit.py
 
-bench: install
+bench: $(RUNTIME)
 	$(PY) bench/bench.py
 
-bench-scale: install
+bench-scale: $(RUNTIME)
 	$(PY) bench/scale.py
 
 clean:

@@ -26,9 +26,8 @@ from bot.middlewares.in_flight import InFlight
 from bot.middlewares.language import LanguageMiddleware
 from bot.middlewares.observe import UpdateObserver
 from bot.middlewares.throttling import Throttle
+from bot.sending.order import KeepOrder
 from bot.sending.pacer import Pacer
-from bot.sending.retry import RetryAfter
-from bot.sending.typing import ChatTyping
 from bot.state.backends import Backends, create_backends
 from bot.state.journal import Journal
 from bot.texts import Lang, text
@@ -44,19 +43,20 @@ SHUTDOWN_GRACE_SECONDS = 30.0
 
 
 def create_bot(settings: Settings, backends: Backends | None = None) -> Bot:
-    """A `Bot` talking HTML to the configured Bot API server, paced to Telegram's limits, resending after 429s."""
+    """A `Bot` talking HTML to the configured Bot API server, its messages queued within Telegram's limits."""
     if settings.bot_token is None:
         msg = "BOT_TOKEN is not set"
         raise ValueError(msg)
     backends = backends or create_backends(settings)
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(RetryAfter(max_retries=settings.max_send_retries))
     session.middleware(
         Pacer(
-            backends.limiter,
-            per_second=settings.send_per_second,
-            group_per_minute=settings.group_sends_per_minute,
+            backends.outbox,
+            backends.order,
+            backends.typing,
             metrics=backends.metrics,
+            max_retries=settings.max_send_retries,
+            busy_notice_after=settings.busy_notice_seconds,
         )
     )
     return Bot(
@@ -90,7 +90,7 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
         answering=answering,
         registry=backends.answers,
         journal=answering.journal,
-        typing=ChatTyping(),
+        typing=backends.typing,
         settings=settings,
         in_flight=in_flight,
         backends=backends,
@@ -99,13 +99,15 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
     dispatcher.update.outer_middleware(AllowedChats(settings.allowed_chats))
     dispatcher.update.outer_middleware(LanguageMiddleware())
     dispatcher.update.outer_middleware(in_flight)
+    dispatcher.message.outer_middleware(KeepOrder(backends.order))
     throttle = Throttle(
         backends.limiter,
         per_user=settings.user_questions_per_minute,
-        per_group=settings.group_questions_per_minute,
+        per_group=settings.group_question_limit,
         metrics=backends.metrics,
     )
     dispatcher.message.middleware(throttle)
+    dispatcher.edited_message.middleware(throttle)  # an edited question is a question: it counts too
     dispatcher.include_router(build_router())
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)

@@ -30,6 +30,9 @@ class Settings(EngineSettings):
     more_page_size: int = Field(default=3, ge=1, le=10, description="Passages per 'more' page")
     more_max_passages: int = Field(default=12, ge=1, le=50, description="Passages the 'more' button pages through")
     inline_cache_seconds: int = Field(default=30, ge=0, description="How long Telegram may reuse inline results")
+    edit_window_seconds: float = Field(
+        default=600.0, ge=0, description="An edited question is answered again up to this long after it was sent"
+    )
     log_format: Literal["auto", "json", "text"] = Field(
         default="auto", description="json: one JSON object per line; auto: json for the Telegram bot, text otherwise"
     )
@@ -41,9 +44,17 @@ class Settings(EngineSettings):
     redis_url: str | None = Field(default=None, description="redis://host:port/db for state shared by replicas")
     # Protection
     user_questions_per_minute: int = Field(default=20, ge=0, description="Per user; 0 turns the limit off")
-    group_questions_per_minute: int = Field(default=30, ge=0, description="Per group chat; 0 turns it off")
-    send_per_second: int = Field(default=30, ge=1, description="Messages sent per second, all chats together")
-    group_sends_per_minute: int = Field(default=20, ge=1, description="Messages sent per minute into one group")
+    group_questions_per_minute: int = Field(
+        default=19, ge=0, description="Per group chat, at most GROUP_SENDS_PER_MINUTE - 1; 0: that bound only"
+    )
+    # Sending, below Telegram's limits (about 30 a second overall, 1 a second per chat, 20 a minute per group)
+    send_per_second: float = Field(default=25.0, gt=0, description="Messages sent per second, all chats together")
+    chat_sends_per_second: float = Field(default=1.0, gt=0, description="Messages per second into one chat")
+    chat_send_burst: int = Field(default=3, ge=1, description="Messages one chat may get back to back")
+    group_sends_per_minute: int = Field(default=20, ge=2, description="Messages sent per minute into one group")
+    busy_notice_seconds: float = Field(
+        default=10.0, ge=0, description="Wait after which an asker is told the answer is coming (0: never)"
+    )
     allowed_chats: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), description="Group ids the bot serves (empty: any); it leaves the others"
     )
@@ -74,6 +85,17 @@ class Settings(EngineSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @property
+    def group_question_limit(self) -> int:
+        """Questions answered per minute in one group: what the group's send budget leaves room for.
+
+        One message of the budget stays free for the notice that the group
+        asks more than the bot may answer. 0 in `GROUP_QUESTIONS_PER_MINUTE`
+        leaves only this bound.
+        """
+        room = self.group_sends_per_minute - 1
+        return min(self.group_questions_per_minute, room) if self.group_questions_per_minute else room
 
     @property
     def webhook_path(self) -> str:

@@ -24,14 +24,31 @@ class InChat(BaseFilter):
 
 
 class FromPerson(BaseFilter):
-    """A person wrote it, not another bot.
+    """A person wrote it here: not another bot, and not a channel's post.
 
-    Anonymous group admins and posts on behalf of a channel come from
+    Anonymous group admins and people posting as their channel come from
     Telegram's placeholder bots with `sender_chat` set: people too.
     """
 
     async def __call__(self, message: Message) -> bool:
+        if is_channel_post(message):
+            return False
         return message.sender_chat is not None or message.from_user is None or not message.from_user.is_bot
+
+
+def is_channel_post(message: Message) -> bool:
+    """A channel's post, whatever it mentions: never a question for the bot.
+
+    The copy Telegram forwards into a channel's discussion group
+    (`is_automatic_forward`), a post in a channel, and, in a group, a
+    channel's post someone forwarded there: its mentions are the channel's
+    words, not a question to the bot. In a private chat a forward is the
+    reader's own message to the bot, and stays a question.
+    """
+    if message.is_automatic_forward or message.chat.type == "channel":
+        return True
+    origin = message.forward_origin
+    return message.chat.type != "private" and origin is not None and origin.type == "channel"
 
 
 class IsCommand(BaseFilter):

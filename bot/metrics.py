@@ -32,9 +32,19 @@ class Metrics:
         )
         self.sent = Counter("newsqa_sent_messages", "Messages sent to chats", registry=r)
         self.send_wait = Histogram(
-            "newsqa_send_wait_seconds", "Time a message waited for Telegram's rate limits", buckets=LATENCY_BUCKETS,
+            "newsqa_send_wait_seconds", "Time a message waited in the outgoing queue", buckets=LATENCY_BUCKETS,
             registry=r,
         )  # fmt: skip
+        self.send_queue = Gauge("newsqa_send_queue_length", "Messages waiting in the outgoing queue", registry=r)
+        self.send_refused = Counter(
+            "newsqa_send_429", "Messages refused with 429, by the scope paused: overall or chat", ["scope"], registry=r
+        )
+        self.send_given_up = Counter(
+            "newsqa_send_given_up", "Messages given up after MAX_SEND_RETRIES refusals", registry=r
+        )
+        self.busy_notices = Counter(
+            "newsqa_busy_notices", "'Many questions right now, your answer is coming' notices sent", registry=r
+        )
         self.in_flight = Gauge("newsqa_updates_in_flight", "Updates being handled right now", registry=r)
 
     def exposition(self) -> bytes:

@@ -43,5 +43,8 @@ class EngineSettings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50, description="Passages returned with each answer")
     answer_cache_size: int = Field(default=4096, ge=0, description="Answers kept for repeated questions; 0: off")
     answer_threshold: float | None = Field(
-        default=None, description="Confidence below which the bot says the articles do not cover it"
+        default=None,
+        ge=0.0,
+        le=1.01,
+        description="Probability of support below which the bot says the articles do not answer; empty: fitted",
     )

@@ -19,3 +19,7 @@ class IndexFolderError(EmbeddingsError):
 
 class StaleIndexError(IndexFolderError):
     """The index on disk was built from other seeds or with another encoder."""
+
+
+class IndexMissingError(IndexFolderError):
+    """No index has been built in the folder yet."""

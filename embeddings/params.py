@@ -32,17 +32,17 @@ class Fusion:
 class Evidence:
     """Linear scoring of evidence windows (a sentence or two adjacent ones), and how many are quoted."""
 
-    latent: float = 9.46  # latent-term cosine of window and question
-    dense: float = 3.1  # dense cosine of window and question
-    passage_latent: float = 6.41  # the window's passage, latent-term cosine
-    passage_dense: float = 0.39
-    passage_fused: float = 0.0  # the passage's fused retrieval score, relative to the best passage's
-    passage_lexical: float = 0.0  # its BM25 score, relative to the best
-    terms: float = 7.35  # idf-weighted share of the question's words the window holds
-    keys: float = -0.48  # share of the question's names the window holds
-    subject: float = 0.65  # share of the subject of a lookup or "who is" the window holds
-    trigrams: float = -1.42  # share of the question's character trigrams the window holds
-    part: float = 0.74  # +1 when the window holds the asked-for part, -1 when it does not
+    latent: float = 25.2  # latent-term cosine of window and question
+    dense: float = 4.9  # dense cosine of window and question
+    passage_latent: float = 21.88  # the window's passage, latent-term cosine
+    passage_dense: float = -6.7
+    passage_fused: float = -1.59  # the passage's fused retrieval score, relative to the best passage's
+    passage_lexical: float = 2.49  # its BM25 score, relative to the best
+    terms: float = 3.63  # idf-weighted share of the question's words the window holds
+    keys: float = -1.76  # share of the question's names the window holds
+    subject: float = 2.41  # share of the subject of a lookup or "who is" the window holds
+    trigrams: float = 0.59  # share of the question's character trigrams the window holds
+    part: float = 1.78  # +1 when the window holds the asked-for part, -1 when it does not
     margin: float = 1.0  # runners-up within this score of the best are quoted too
     max_sentences: int = 3
     max_chars: int = 600
@@ -52,16 +52,17 @@ class Evidence:
 class Decision:
     """The support model: logistic regression over features of the question and its best evidence."""
 
-    intercept: float = -2.91
-    coverage: float = 2.43  # share of the question's latent-term weight on features the articles have
-    latent: float = 1.54  # best window's latent-term cosine
-    dense: float = 0.8  # best window's dense cosine
-    terms: float = 1.63  # best window's share of the question's words
-    found: float = 2.05  # share of the question's words the articles use (or bridge to)
-    unexplained: float = -0.91  # the heaviest question word the articles neither use nor bridge to
-    lookup: float = 0.35  # the input is a lookup (a name, a few words)
-    foreign: float = 1.03  # written in another language than the articles
-    threshold: float = 0.7  # probability of support at which the bot answers
+    intercept: float = -3.12
+    coverage: float = 2.45  # share of the question's latent-term weight on features the articles have
+    latent: float = 1.76  # best window's latent-term cosine
+    dense: float = 1.04  # best window's dense cosine
+    terms: float = 1.71  # best window's share of the question's words
+    found: float = 1.62  # share of the question's words the articles use (or bridge to)
+    unexplained: float = -0.87  # the heaviest question word the articles neither use nor bridge to
+    lookup: float = 0.52  # the input is a lookup (a name, a few words)
+    english: float = 0.68  # written in English (the articles' words are matched through the encoder)
+    kazakh: float = 0.86  # written in Kazakh
+    threshold: float = 0.65  # probability of support at which the bot answers
 
     def support(self, features: dict[str, float]) -> float:
         """The probability that the articles answer, from named features."""
@@ -79,16 +80,17 @@ class Bridge:
 
 
 DENSE_DECISION = Decision(
-    intercept=-0.99,
+    intercept=-0.82,
     coverage=0.0,
     latent=0.0,
-    dense=0.9,
-    terms=2.18,
-    found=1.96,
-    unexplained=-0.87,
-    lookup=0.05,
-    foreign=0.78,
-    threshold=0.75,
+    dense=0.89,
+    terms=2.21,
+    found=1.57,
+    unexplained=-0.9,
+    lookup=0.15,
+    english=0.54,
+    kazakh=0.93,
+    threshold=0.7,
 )
 
 

@@ -15,12 +15,13 @@ from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors, create_encoder
 from embeddings.encode.latent import QUERY_TOP_K, SparseVector
-from embeddings.errors import IndexFolderError, StaleIndexError
-from embeddings.index.build import Progress, build_index
-from embeddings.index.load import LoadedIndex, load_index
+from embeddings.errors import IndexFolderError, IndexMissingError, StaleIndexError
+from embeddings.index.build import build_index
+from embeddings.index.load import LoadedIndex, load_index, read_manifest
 from embeddings.index.manifest import IndexParams, check_fresh, expected_identity, sparse_identity
+from embeddings.index.progress import Progress
 from embeddings.ingest.chunking import ChunkingParams, Sentence
-from embeddings.ingest.corpus import Article, load_corpus
+from embeddings.ingest.corpus import Article, Corpus, load_corpus
 from embeddings.params import DEFAULT, Params
 from embeddings.retrieve.bridge import Bridged, WordBridge
 from embeddings.retrieve.reading import Reader, Reading
@@ -77,10 +78,14 @@ def encoder_of(settings: EngineSettings) -> Encoder:
 
 
 def rebuild(
-    settings: EngineSettings, encoder: Encoder, progress: Progress | None = None, params: Params = DEFAULT
+    settings: EngineSettings,
+    encoder: Encoder,
+    progress: Progress | None = None,
+    params: Params = DEFAULT,
+    corpus: Corpus | None = None,
 ) -> dict[str, object]:
-    """Build the index of the configured seeds from scratch; returns its manifest."""
-    corpus = load_corpus(settings.seeds_dir)
+    """Build the index of the configured seeds (or of `corpus`, loaded from them) from scratch; returns its manifest."""
+    corpus = corpus if corpus is not None else load_corpus(settings.seeds_dir)
     return build_index(
         corpus,
         encoder,
@@ -155,14 +160,25 @@ class Pipeline:
             corpus, encoder.spec, chunking_of(settings), sparse_identity(encoder, settings.sparse_terms)
         )
         try:
+            check_fresh(read_manifest(settings.index_dir), expected)
             index = load_index(settings.index_dir)
-            check_fresh(index.manifest, expected)
         except IndexFolderError as exc:
             if not settings.auto_rebuild:
                 msg = f"{exc}; run `python -m embeddings build` (or `make index`), or set AUTO_REBUILD=true"
                 raise StaleIndexError(msg) from exc
-            log.warning("%s: building the index now", exc)
-            rebuild(settings, encoder, progress, params)
+            articles, where = len(corpus.articles), settings.seeds_dir
+            if isinstance(exc, IndexMissingError):
+                log.info(
+                    "first start: building the index of the %d articles in %s into %s; later starts load it",
+                    articles,
+                    where,
+                    settings.index_dir,
+                )
+            elif isinstance(exc, StaleIndexError):  # the articles or the settings changed: expected, not a fault
+                log.info("%s: rebuilding it from the %d articles in %s", exc, articles, where)
+            else:
+                log.warning("%s: building the index now", exc)
+            rebuild(settings, encoder, progress, params, corpus)
             index = load_index(settings.index_dir)
         if settings.answer_threshold is not None:
             threshold = settings.answer_threshold

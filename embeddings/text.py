@@ -48,7 +48,7 @@ _STOPWORD_TEXT = """
     was were be been being what which who whom whose when where why how did does do has have had that
     this these those it its there their they he she his her them tell me please any
     какую каком какого какому какими чей чья чье чьё чьи чьих чьим чьей кого кому кем ком насколько
-    такой такая такое такие откуда скока сколка разве правда верно што шо чо
+    такой такая такое такие откуда скока сколка разве правда верно што шо чо че чё
     ма ме ба бе па пе мен бен пен не неше неге туралы және бұл осы сол қалай кім қашан қанша қай
     қандай қайда қайдан неліктен
 """

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, brief, buttons, commands, context, errors, groups, inline, pages, private
+from bot.handlers import admin, brief, buttons, commands, context, edits, errors, groups, inline, pages, private
 
 
 def build_router() -> Router:
-    """The bot's routers: commands and the reader's features first, then buttons, inline, private chats, groups, errors.
+    """The bot's routers: commands and the reader's features first, then buttons, inline, chats, edits, errors.
 
     The reader's routers come before `buttons` (whose last handler answers any
     button it does not know) and `private` (which reads any text as a question).
@@ -24,6 +24,7 @@ def build_router() -> Router:
         inline.create_router(),
         private.create_router(),
         groups.create_router(),
+        edits.create_router(),
         errors.create_router(),
     )
     return root

@@ -29,7 +29,7 @@ async def on_error(event: ErrorEvent, bot: Bot) -> None:
         event.exception,
         exc_info=event.exception,
     )
-    message = event.update.message
+    message = event.update.message or event.update.edited_message
     if message is None:
         return
     lang = lang_of_user(message.from_user.language_code if message.from_user else None)

@@ -1,18 +1,23 @@
-"""Outgoing messages within Telegram's limits: wait for a slot instead of earning 429s.
+"""The request middleware between the bot and Telegram: messages into chats wait in the outgoing queue.
 
-Telegram accepts about 30 messages a second from a bot overall and about 20
-a minute into one group. Every message the bot sends first takes a slot in
-the sliding window (shared by the replicas when the limits live in Redis);
-when the window is full it waits until a slot frees, so a burst of
-questions becomes a steady stream of answers rather than a storm of 429s.
-Failed Bot API calls are counted by method and error code.
+Every message into a chat (a send, an edit) goes through the `Outbox`, in
+its chat's line and within the send budget shared by the replicas; the
+messages sent while a question is handled also keep the order of the
+chat's questions. Two things keep a waiting asker informed: the typing
+status while a message waits for its turn in a crowded queue (a slow
+moment of the event loop is no reason for one), and, when the queue is long
+and the chat has heard nothing for `busy_notice_after` seconds, one notice
+that the answer is coming. Other calls (callback answers, chat actions,
+getUpdates) are not queued; they are resent after a 429, bounded. Failed
+calls are counted by method and error code.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
+import math
+from functools import partial
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -28,11 +33,17 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import Response, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
+from aiogram.types import Message, ReplyParameters
 
 from bot.metrics import Metrics
-from bot.state.limits import RateLimiter
+from bot.sending.budget import Target
+from bot.sending.order import ChatOrder, Question, current_question
+from bot.sending.outbox import Outbox
+from bot.sending.retry import resend_after_429
+from bot.sending.typing import ChatTyping
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +63,8 @@ _CODES: tuple[tuple[type[TelegramAPIError], str], ...] = (
     (TelegramServerError, "5xx"),
     (TelegramNetworkError, "network"),
 )
+# The notice rounds its estimate up to this many seconds: it is an estimate.
+NOTICE_ROUNDING_SECONDS = 5
 
 
 def error_code(exc: TelegramAPIError) -> str:
@@ -59,14 +72,35 @@ def error_code(exc: TelegramAPIError) -> str:
     return next((code for kind, code in _CODES if isinstance(exc, kind)), "other")
 
 
-class Pacer(BaseRequestMiddleware):
-    """A request middleware: paces messages to `per_second` overall and `group_per_minute` per group."""
+def target_of(method: TelegramMethod[TelegramType]) -> Target | None:
+    """Where a method puts its message, or None (an inline message edit names no chat)."""
+    chat_id = getattr(method, "chat_id", None)
+    if not isinstance(chat_id, int | str):
+        return None
+    thread_id = getattr(method, "message_thread_id", None)
+    return Target(chat_id, thread_id if isinstance(thread_id, int) else None)
 
-    def __init__(self, limiter: RateLimiter, *, per_second: int, group_per_minute: int, metrics: Metrics) -> None:
-        self.limiter = limiter
-        self.per_second = per_second
-        self.group_per_minute = group_per_minute
+
+class Pacer(BaseRequestMiddleware):
+    """Puts messages into chats through the outgoing queue; resends other calls after a 429."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        order: ChatOrder,
+        typing: ChatTyping,
+        *,
+        metrics: Metrics,
+        max_retries: int = 5,
+        busy_notice_after: float = 10.0,
+    ) -> None:
+        self.outbox = outbox
+        self.order = order
+        self.typing = typing
         self.metrics = metrics
+        self.max_retries = max_retries
+        self.busy_notice_after = busy_notice_after
+        self._notices: set[asyncio.Task[Response[Message]]] = set()
 
     async def __call__(
         self,
@@ -75,34 +109,67 @@ class Pacer(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         name = method.__api_method__
-        if name in PACED_METHODS:
-            chat_id = getattr(method, "chat_id", None)
-            started = time.perf_counter()
-            if _is_group(chat_id):
-                await self._take(f"send:{chat_id}", self.group_per_minute, 60.0)
-            await self._take("send", self.per_second, 1.0)
-            waited = time.perf_counter() - started
-            self.metrics.send_wait.observe(waited)
-            if waited > 1.0:
-                log.info("%s waited %.1f s for Telegram's rate limits", name, waited)
-        try:
-            response = await make_request(bot, method)
-        except TelegramAPIError as exc:
-            self.metrics.telegram_errors.labels(method=name, code=error_code(exc)).inc()
-            raise
-        if name in PACED_METHODS:
-            self.metrics.sent.inc()
-        return response
 
-    async def _take(self, key: str, limit: int, window: float) -> None:
-        """Wait until `key` may send within `limit` per `window` seconds."""
-        while True:
-            verdict = await self.limiter.acquire(key, limit, window)
-            if verdict.allowed:
-                return
-            await asyncio.sleep(verdict.retry_in)
+        async def request() -> Response[TelegramType]:
+            try:
+                return await make_request(bot, method)
+            except TelegramAPIError as exc:
+                self.metrics.telegram_errors.labels(method=name, code=error_code(exc)).inc()
+                raise
 
+        target = target_of(method) if name in PACED_METHODS else None
+        if target is None:
+            return await resend_after_429(request, name=name, max_retries=self.max_retries)
+        question = current_question.get()
+        if question is not None and question.chat_id == target.chat_id:
+            await self.order.wait_turn(question)
+            self._tell_if_busy(make_request, bot, target, question)
+        waiting = None
+        if name == "sendMessage" and isinstance(target.chat_id, int) and self.outbox.crowded(target):
+            waiting = partial(self.typing.pending, bot, target.chat_id, target.thread_id)
+        ticket = self.outbox.enqueue(target)
+        if question is not None and question.chat_id == target.chat_id:
+            self.order.release(question)  # the chat's line keeps the order from here
+        return await self.outbox.deliver(ticket, request, waiting)
 
-def _is_group(chat_id: object) -> bool:
-    """Group and channel ids are negative (or an @username); users' are positive."""
-    return (isinstance(chat_id, int) and chat_id < 0) or (isinstance(chat_id, str) and chat_id.startswith("@"))
+    def _tell_if_busy(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot, target: Target, question: Question
+    ) -> None:
+        """Queue the one "your answer is coming" notice, ahead of the other chats, when the wait will be long."""
+        if self.busy_notice_after <= 0:
+            return
+        wait = self.outbox.expected_wait(target, quiet=self.busy_notice_after)
+        if wait is None:
+            return
+        expected = asyncio.get_running_loop().time() - question.arrived + wait
+        # Worth a message only when it comes well before the answer would.
+        if expected < self.busy_notice_after or wait < self.busy_notice_after / 2:
+            return
+        seconds = NOTICE_ROUNDING_SECONDS * math.ceil(expected / NOTICE_ROUNDING_SECONDS)
+        notice = SendMessage(
+            chat_id=target.chat_id,
+            text=text("busy", question.lang, seconds=seconds),
+            message_thread_id=target.thread_id,
+            reply_parameters=ReplyParameters(message_id=question.message_id, allow_sending_without_reply=True),
+        )
+        # The session's own request function sends any method; only its annotation is bound to this call's.
+        send_notice: NextRequestMiddlewareType[Message] = make_request  # type: ignore[assignment]
+
+        async def request() -> Response[Message]:
+            try:
+                return await send_notice(bot, notice)
+            except TelegramAPIError as exc:
+                self.metrics.telegram_errors.labels(method="sendMessage", code=error_code(exc)).inc()
+                raise
+
+        ticket = self.outbox.enqueue(target, urgent=True)
+        task = asyncio.create_task(self.outbox.deliver(ticket, request))
+        self._notices.add(task)
+        task.add_done_callback(self._notice_done)
+        self.metrics.busy_notices.inc()
+        log.info("chat %s: the answer waits about %d s in the queue; telling the asker", target.chat_id, seconds)
+
+    def _notice_done(self, task: asyncio.Task[Response[Message]]) -> None:
+        self._notices.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("could not send the 'answer is coming' notice: %s", task.exception())

@@ -1,14 +1,15 @@
 """Where the bot keeps its state: in this process, or in Redis shared by every replica.
 
 Conversation context (aiogram's FSM storage), the shown answers behind the
-buttons, and the rate limits all come from here, so that two
-replicas behind one webhook give a user the same follow-up context and the
-same limits. Metrics are always per process (Prometheus scrapes each one).
+buttons, the rate limits and the send budget all come from here, so that two
+replicas behind one webhook give a user the same follow-up context, the
+same limits, and stay together within Telegram's. Metrics, the outgoing
+queue, the chats' answer order and typing statuses are always per process.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
@@ -17,6 +18,10 @@ from redis.exceptions import RedisError
 
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.sending.budget import MemorySendBudget, RedisSendBudget, SendBudget, SendLimits
+from bot.sending.order import ChatOrder
+from bot.sending.outbox import Outbox
+from bot.sending.typing import ChatTyping
 from bot.state.fsm import BoundedMemoryStorage
 from bot.state.limits import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from bot.state.shown import AnswerRegistry, Answers, RedisAnswers
@@ -32,7 +37,10 @@ class Backends:
     answers: Answers
     limiter: RateLimiter
     metrics: Metrics
+    outbox: Outbox
     redis: Redis | None = None
+    order: ChatOrder = field(default_factory=ChatOrder)
+    typing: ChatTyping = field(default_factory=ChatTyping)
 
     async def redis_reachable(self) -> bool | None:
         """True/False when Redis is configured (a PING), None when it is not."""
@@ -44,7 +52,8 @@ class Backends:
             return False
 
     async def close_redis(self) -> None:
-        """Close the Redis connections (the dispatcher closes the FSM storage itself)."""
+        """Stop the outgoing queue and close the Redis connections (the dispatcher closes the FSM storage itself)."""
+        await self.outbox.close()
         if self.redis is not None:
             await self.redis.aclose()
 
@@ -52,12 +61,23 @@ class Backends:
 def create_backends(settings: Settings) -> Backends:
     """Redis-backed stores when `REDIS_URL` is set, bounded in-memory ones otherwise."""
     metrics = Metrics()
+    limits = SendLimits(
+        per_second=settings.send_per_second,
+        chat_per_second=settings.chat_sends_per_second,
+        chat_burst=settings.chat_send_burst,
+        group_per_minute=settings.group_sends_per_minute,
+    )
+
+    def outbox(budget: SendBudget) -> Outbox:
+        return Outbox(budget, metrics=metrics, max_retries=settings.max_send_retries)
+
     if settings.redis_url is None:
         return Backends(
             storage=BoundedMemoryStorage(max_keys=settings.context_max_chats, ttl=settings.context_ttl_seconds),
             answers=AnswerRegistry(),
             limiter=MemoryRateLimiter(),
             metrics=metrics,
+            outbox=outbox(MemorySendBudget(limits)),
         )
     redis = Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=30)
     ttl = int(settings.context_ttl_seconds) + 1
@@ -69,5 +89,6 @@ def create_backends(settings: Settings) -> Backends:
         answers=RedisAnswers(redis, prefix=REDIS_PREFIX),
         limiter=RedisRateLimiter(redis, prefix=REDIS_PREFIX),
         metrics=metrics,
+        outbox=outbox(RedisSendBudget(redis, limits, prefix=REDIS_PREFIX)),
         redis=redis,
     )

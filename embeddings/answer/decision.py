@@ -81,7 +81,8 @@ def support_features(
         "found": found / total,
         "unexplained": unexplained,
         "lookup": 1.0 if reading.form is Form.LOOKUP else 0.0,
-        "foreign": 1.0 if reading.foreign else 0.0,
+        "english": 1.0 if reading.language == "en" else 0.0,
+        "kazakh": 1.0 if reading.language == "kk" else 0.0,
     }
 
 

@@ -20,7 +20,6 @@ that would be too long, is cut at the quotation's bounds.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -48,6 +47,8 @@ FEATURES = (
     "trigrams",
     "part",
 )
+SHARED_PREFIX = 5  # letters two stems must share from the start to count as one word in a window
+PREFIX_SHARE = 0.8  # ... and this share of the question's stem
 MAX_EXTENSION = 3  # sentences a quote may take in to close a quotation
 _PAIRS = (("«", "»"), ("“", "”"), ("„", "“"))
 _STRAIGHT = '"'
@@ -90,20 +91,45 @@ def trigrams(text: str) -> frozenset[str]:
     return frozenset(grams)
 
 
+def _marks(text: str) -> list[tuple[int, str, bool]]:
+    """The quotation marks of `text`: position, kind, and whether each opens (True) or closes a quotation.
+
+    A straight quote opens when it follows the start, a space, a colon or a
+    bracket, and closes otherwise.
+    """
+    # "“" opens an English quotation and closes a „Russian“ one: the text's own marks tell which.
+    pairs = [pair for pair in _PAIRS if pair[0] != ("“" if "„" in text else "„")]
+    marks = []
+    for position, char in enumerate(text):
+        for opening, closing in pairs:
+            if char == opening:
+                marks.append((position, opening, True))
+            elif char == closing:
+                marks.append((position, opening, False))
+        if char == _STRAIGHT:
+            before = text[position - 1] if position else " "
+            marks.append((position, _STRAIGHT, before.isspace() or before in ":([—–-"))
+    return marks
+
+
+def _unmatched(text: str) -> list[tuple[int, bool]]:
+    """The marks no other mark of their kind matches: position, and whether it opens."""
+    open_marks: dict[str, list[int]] = {}
+    stray: list[tuple[int, bool]] = []
+    for position, kind, opens in _marks(text):
+        if opens:
+            open_marks.setdefault(kind, []).append(position)
+        elif open_marks.get(kind):
+            open_marks[kind].pop()
+        else:
+            stray.append((position, False))
+    stray += [(position, True) for positions in open_marks.values() for position in positions]
+    return sorted(stray)
+
+
 def balanced(text: str) -> bool:
     """True when every quotation opened in `text` is closed in it, and no closing mark is unmatched."""
-    for opening, closing in _PAIRS:
-        depth = 0
-        for char in text:
-            if char == opening:
-                depth += 1
-            elif char == closing:
-                depth -= 1
-                if depth < 0:
-                    return False
-        if depth:
-            return False
-    return text.count(_STRAIGHT) % 2 == 0
+    return not _unmatched(text)
 
 
 class EvidenceRanker:
@@ -144,7 +170,7 @@ class EvidenceRanker:
                     "passage_dense": passage.dense,
                     "passage_fused": passage.score / top_fused,
                     "passage_lexical": passage.lexical / top_lexical,
-                    "terms": sum(t.weight * s for t, (stem, s) in strengths if stem in stems) / total,
+                    "terms": sum(t.weight * s for t, (stem, s) in strengths if _holds(stems, stem)) / total,
                     "keys": sum(t.stem in stems for t in keys) / len(keys) if keys else 1.0,
                     "subject": sum(t.stem in stems for t in subject) / len(subject) if subject else 1.0,
                     "trigrams": len(question_grams & grams) / len(question_grams) if question_grams else 0.0,
@@ -245,6 +271,16 @@ def _strengths(reading: Reading, bridged: Mapping[str, Bridged]) -> list[tuple[T
     return found
 
 
+def _holds(stems: frozenset[str], stem: str | None) -> bool:
+    """Whether a window's stems hold `stem`, or a stem sharing most of its beginning ("встреч", "встрет")."""
+    if stem is None:
+        return False
+    if stem in stems:
+        return True
+    need = max(SHARED_PREFIX, int(PREFIX_SHARE * len(stem) + 0.5))
+    return len(stem) >= SHARED_PREFIX and any(s[:need] == stem[:need] and len(s) >= need for s in stems)
+
+
 def _runs(rank_of: dict[int, int], index: LoadedIndex) -> list[list[int]]:
     """Runs of adjacent sentences in the article's order; the runs themselves best first."""
     runs: list[list[int]] = []
@@ -269,19 +305,13 @@ def _continues(sentence: str) -> bool:
 
 def _unclosed(text: str) -> bool:
     """True when `text` opens a quotation it does not close (rather than closing one it did not open)."""
-    for opening, closing in _PAIRS:
-        if text.count(opening) > text.count(closing):
-            return True
-        if text.count(closing) > text.count(opening):
-            return False
-    # Straight quotes: an odd one at the start opens, elsewhere it most likely closes.
-    return text.lstrip().startswith(_STRAIGHT)
+    stray = _unmatched(text)
+    return bool(stray) and all(opens for _, opens in stray)
 
 
 def _cut_at_quotation(text: str, start: int, stems: frozenset[str]) -> tuple[int, int, str]:
     """The part of `text` on one side of its first unmatched quotation mark (offsets kept)."""
-    marks = [i for i, c in enumerate(text) if c in _STRAIGHT + "".join(itertools.chain(*_PAIRS))]
-    for position in marks:
+    for position, _ in _unmatched(text):
         before, after = text[:position], text[position + 1 :]
         if balanced(before) and balanced(after):
             words_before, words_after = len(stems & set(tokenize(before))), len(stems & set(tokenize(after)))

@@ -1,4 +1,4 @@
-"""Build, save and load the index folder.
+"""Build the index folder, stage by stage.
 
 The folder holds everything retrieval needs, so a running bot never reads the
 seeds again:
@@ -34,7 +34,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -51,6 +50,7 @@ from embeddings.index.brief import BriefParams, choose_brief, save_brief
 from embeddings.index.load import MANIFEST, window_text
 from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, chunks_hash, expected_identity, sparse_identity
 from embeddings.index.postings import MatrixWriter
+from embeddings.index.progress import Progress, auto_progress
 from embeddings.index.sparse import SparseIndex
 from embeddings.index.store import PassageStore, StoreWriter
 from embeddings.index.words import article_forms, build_word_vectors
@@ -58,9 +58,6 @@ from embeddings.ingest.chunking import ChunkingParams, chunk_article
 from embeddings.ingest.corpus import Corpus
 
 log = logging.getLogger(__name__)
-
-
-Progress = Callable[[int, int, float], None]
 
 
 def train_sample_size(params: IndexParams, count: int) -> int:
@@ -88,20 +85,26 @@ def build_index(
     is trained on a sample of them, and the FAISS index is filled batch by
     batch; BM25 and the sparse inverted files are written the same way. The
     folder replaces `out_dir` only when complete; an interrupted build leaves
-    the old index in place.
+    the old index in place. `progress` hears of each stage and batch (by
+    default a bar on a terminal, one log line per stage elsewhere).
     """
     chunking = chunking or ChunkingParams()
     sparse_spec = sparse_identity(encoder, sparse)
-    with _building_folder(out_dir) as tmp:
+    report = progress or auto_progress()
+    with _building_folder(out_dir) as tmp, _finishing(report):
         store = _store_passages(corpus, chunking, tmp / "passages")
         resolved = (params or IndexParams()).resolve(len(store.chunks))
-        passages = (len(store.chunks) + len(store.windows)) * (2 if sparse_spec else 1)
-        batches = _Batches(batch_size, passages, progress or (_terminal_progress if sys.stderr.isatty() else None))
+        forms = _index_words(store, tmp)
+        passes = 2 if sparse_spec else 1
+        passages = (len(store.chunks) + len(store.windows)) * passes
+        report.start(passages + len(forms), stages=2 * passes + 1)
+        batches = _Batches(batch_size, report)
         index, centroid = _encode_chunks(store, encoder, resolved, tmp, batches)
         _encode_windows(store, encoder, tmp, batches)
         if sparse_spec is not None:
             _encode_sparse(store, encoder, sparse_spec["dim"], tmp, batches)
-        _index_words(store, encoder, tmp)
+        report.stage(f"encoding {len(forms)} words of the articles")
+        build_word_vectors(forms, encoder, tmp / "words", report.advance)
         brief = _choose_brief(store, tmp)
         seconds = batches.seconds()
         manifest = {
@@ -137,11 +140,10 @@ def build_index(
 
 
 class _Batches:
-    """Texts in batches for the encoder, reporting how many passages of the build are encoded."""
+    """Texts in batches for the encoder, each batch reported to the build's progress."""
 
-    def __init__(self, size: int, total: int, report: Progress | None) -> None:
-        self.size, self.total, self.report = size, total, report
-        self.done = 0
+    def __init__(self, size: int, report: Progress) -> None:
+        self.size, self.report = size, report
         self.started = time.perf_counter()
 
     def of(self, count: int, text_of: Callable[[int], str]) -> Iterator[tuple[int, list[str]]]:
@@ -149,9 +151,7 @@ class _Batches:
         for row in range(0, count, self.size):
             batch = [text_of(i) for i in range(row, min(row + self.size, count))]
             yield row, batch
-            self.done += len(batch)
-            if self.report:
-                self.report(self.done, self.total, self.seconds())
+            self.report.advance(len(batch))
 
     def seconds(self) -> float:
         """Seconds since the build started."""
@@ -172,11 +172,22 @@ def _store_passages(corpus: Corpus, chunking: ChunkingParams, folder: Path) -> P
     return store
 
 
+def _index_words(store: PassageStore, tmp: Path) -> list[str]:
+    """Stage 2: BM25 over the chunks; returns the articles' word forms (to encode for questions in other languages).
+
+    BM25 comes before encoding: its vocabulary gives the words to encode, so
+    the build's total is known before the first batch.
+    """
+    bm25 = BM25.build((c.text for c in store.chunks), tmp / "bm25")
+    return article_forms(bm25.words.items())
+
+
 def _encode_chunks(
     store: PassageStore, encoder: Encoder, params: IndexParams, tmp: Path, batches: _Batches
 ) -> tuple[faiss.Index, Vectors]:
-    """Stage 2: chunk vectors, into the FAISS index and their mean (the centroid)."""
+    """Stage 3: chunk vectors, into the FAISS index and their mean (the centroid)."""
     chunks, dim = store.chunks, encoder.spec.dim
+    batches.report.stage(f"encoding {len(chunks)} passages")
     chunk_file = tmp / "chunk_vectors.tmp.npy"
     vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
     for row, batch in batches.of(len(chunks), lambda i: chunks[i].text):
@@ -189,8 +200,9 @@ def _encode_chunks(
 
 
 def _encode_windows(store: PassageStore, encoder: Encoder, tmp: Path, batches: _Batches) -> None:
-    """Stage 3: a vector per evidence window (one sentence, or two adjacent ones), in `windows.npy`."""
+    """Stage 4: a vector per evidence window (one sentence, or two adjacent ones), in `windows.npy`."""
     windows = store.windows
+    batches.report.stage(f"encoding {len(windows)} evidence windows")
     vectors = np.lib.format.open_memmap(
         tmp / "windows.npy", mode="w+", dtype=np.float32, shape=(len(windows), encoder.spec.dim)
     )
@@ -201,13 +213,14 @@ def _encode_windows(store: PassageStore, encoder: Encoder, tmp: Path, batches: _
 
 
 def _encode_sparse(store: PassageStore, encoder: Encoder, dim: int, tmp: Path, batches: _Batches) -> None:
-    """Stage 4: latent-term vectors of chunks (with their inverted file) and of windows."""
+    """Stage 5: latent-term vectors of chunks (with their inverted file) and of windows."""
     assert isinstance(encoder, SparseEncoder)
     chunks, windows, sentences = store.chunks, store.windows, store.sentences
-    for name, count, text_of in (
-        ("sparse_chunks", len(chunks), lambda i: chunks[i].text),
-        ("sparse_windows", len(windows), lambda i: window_text(chunks, windows[i], sentences)),
+    for name, count, text_of, what in (
+        ("sparse_chunks", len(chunks), lambda i: chunks[i].text, "passages"),
+        ("sparse_windows", len(windows), lambda i: window_text(chunks, windows[i], sentences), "evidence windows"),
     ):
+        batches.report.stage(f"latent terms of {count} {what}")
         rows = MatrixWriter(dim, tmp / name)
         for _, batch in batches.of(count, text_of):
             for ids, values in encoder.encode_sparse(batch, PASSAGE_TOP_K):
@@ -218,14 +231,8 @@ def _encode_sparse(store: PassageStore, encoder: Encoder, dim: int, tmp: Path, b
         del matrix
 
 
-def _index_words(store: PassageStore, encoder: Encoder, tmp: Path) -> None:
-    """Stage 5: BM25 over the chunks, and a vector per article word (for questions in other languages)."""
-    bm25 = BM25.build((c.text for c in store.chunks), tmp / "bm25")
-    build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words")
-
-
 def _choose_brief(store: PassageStore, tmp: Path) -> dict[str, Any]:
-    """Stage 6: the story in brief (the window vectors find the same fact in other articles); its manifest record."""
+    """Stage 7: the story in brief (the window vectors find the same fact in other articles); its manifest record."""
     params = BriefParams()
     window_vectors = np.load(tmp / "windows.npy", mmap_mode="r", allow_pickle=False)
     items = choose_brief(store, window_vectors, params)
@@ -269,6 +276,15 @@ def new_faiss_index(params: IndexParams, dim: int) -> faiss.Index:
 
 
 @contextlib.contextmanager
+def _finishing(report: Progress) -> Iterator[None]:
+    """`report.finish()` when the block ends, however it ends."""
+    try:
+        yield
+    finally:
+        report.finish()
+
+
+@contextlib.contextmanager
 def _building_folder(out_dir: Path) -> Iterator[Path]:
     """A temporary folder beside `out_dir` that replaces it when the block completes, else vanishes."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -285,9 +301,3 @@ def _building_folder(out_dir: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-def _terminal_progress(done: int, total: int, seconds: float) -> None:
-    rate = done / seconds if seconds else 0.0
-    end = "\n" if done >= total else ""
-    print(f"\rindexing: {done}/{total} passages, {rate:.1f} passages/s", end=end, file=sys.stderr, flush=True)

@@ -12,7 +12,7 @@ import faiss
 import numpy as np
 
 from embeddings.encode.encoders import Vectors
-from embeddings.errors import IndexFolderError
+from embeddings.errors import IndexFolderError, IndexMissingError
 from embeddings.index.bm25 import BM25
 from embeddings.index.brief import BRIEF_FILE, BriefItem, load_brief
 from embeddings.index.sparse import SparseIndex, SparseMatrix
@@ -94,14 +94,31 @@ class LoadedIndex:
         return self.store.windows_of_chunk
 
 
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """The manifest of an index folder; `IndexMissingError` when no index was built there yet."""
+    path = index_dir / MANIFEST
+    if not path.is_file():
+        msg = f"no index in {index_dir} yet; {_REBUILD}"
+        raise IndexMissingError(msg)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
+        raise IndexFolderError(msg) from exc
+    if not isinstance(manifest, dict):
+        msg = f"the index in {index_dir} is corrupted ({MANIFEST} is not an object); {_REBUILD}"
+        raise IndexFolderError(msg)
+    return manifest
+
+
 def load_index(index_dir: Path) -> LoadedIndex:
     """Load an index folder; a missing or corrupted part raises `IndexFolderError`."""
+    manifest = read_manifest(index_dir)
     missing = [name for name in _FILES if not (index_dir / name).is_file()]
     if missing:
         msg = f"no complete index in {index_dir} (missing {', '.join(missing)}); {_REBUILD}"
         raise IndexFolderError(msg)
     try:
-        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
         store = PassageStore.load(index_dir / "passages")
         chunk_index = faiss.read_index(str(index_dir / "chunks.faiss"))
         # Memory-mapped: only the windows of retrieved passages are ever read.

@@ -1,9 +1,10 @@
 """The manifest: what an index folder was built from, and whether it still fits.
 
 `manifest.json` records the index format, the encoder, the chunking, the
-sparse head, the tokenizer, a hash of the corpus and of the chunks, the
-FAISS parameters, the method of the brief and the counts. A loaded index whose manifest differs from
-what the configuration expects is stale and must be rebuilt.
+sparse head, the tokenizer, a hash of the corpus and of each article, a hash
+of the chunks, the FAISS parameters, the method of the brief and the counts.
+A loaded index whose manifest differs from what the configuration expects
+is stale and must be rebuilt.
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ def expected_identity(
         "sparse": sparse,
         "tokenizer": tokenizer_identity(),
         "corpus_hash": corpus.fingerprint(),
+        "article_hashes": corpus.article_hashes(),
     }
 
 
@@ -114,9 +116,27 @@ def check_fresh(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
     ):
         if manifest.get(key) != expected[key]:
             reasons.append(label)
+    if "articles" in reasons:
+        reasons[-1] += article_changes(manifest.get("article_hashes"), expected["article_hashes"])
     brief = {k: v for k, v in (manifest.get("brief") or {}).items() if k != "sentences"}
     if brief != BriefParams().as_dict():
         reasons.append("brief method")
     if reasons:
         msg = "the index was built with other " + ", ".join(reasons)
         raise StaleIndexError(msg)
+
+
+def article_changes(before: object, after: dict[str, str], shown: int = 5) -> str:
+    """Which articles were added, changed or removed, as " (added: a; changed: b)"; "" if the index does not say."""
+    if not isinstance(before, dict):
+        return ""  # an index built before per-article hashes were recorded
+    parts = []
+    for label, ids in (
+        ("added", sorted(after.keys() - before.keys())),
+        ("changed", sorted(k for k in after.keys() & before.keys() if after[k] != before[k])),
+        ("removed", sorted(before.keys() - after.keys())),
+    ):
+        if ids:
+            more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+            parts.append(f"{label}: {', '.join(ids[:shown])}{more}")
+    return f" ({'; '.join(parts)})" if parts else ""

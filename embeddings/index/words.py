@@ -6,7 +6,7 @@ own words (see `retrieve/bridge.py`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +32,10 @@ def article_forms(words: Iterable[tuple[str, int]]) -> list[str]:
     return sorted(form for form, _ in best.values())
 
 
-def build_word_vectors(forms: Sequence[str], encoder: Encoder, folder: Path) -> None:
-    """Encode the articles' word forms into `folder` (forms as lines, vectors as `.npy`)."""
+def build_word_vectors(
+    forms: Sequence[str], encoder: Encoder, folder: Path, advance: Callable[[int], None] | None = None
+) -> None:
+    """Encode the articles' word forms into `folder` (forms as lines, vectors as `.npy`); `advance` counts them."""
     folder.mkdir(parents=True, exist_ok=True)
     vectors = np.lib.format.open_memmap(
         folder / VECTORS_FILE, mode="w+", dtype=np.float32, shape=(len(forms), encoder.spec.dim)
@@ -41,6 +43,8 @@ def build_word_vectors(forms: Sequence[str], encoder: Encoder, folder: Path) -> 
     for row in range(0, len(forms), BATCH):
         batch = list(forms[row : row + BATCH])
         vectors[row : row + len(batch)] = encoder.encode_queries(batch)
+        if advance:
+            advance(len(batch))
     vectors.flush()
     del vectors
     (folder / FORMS_FILE).write_text("\n".join(forms), encoding="utf-8")

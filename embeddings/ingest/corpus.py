@@ -91,9 +91,14 @@ class Corpus:
         """A hash of everything the index depends on: texts and cited metadata."""
         h = hashlib.sha256()
         for article in sorted(self.articles, key=lambda a: a.id):
-            h.update(json.dumps(article.metadata(), ensure_ascii=False, sort_keys=True).encode())
-            h.update(article.text.encode())
+            h.update(_article_bytes(article))
         return h.hexdigest()
+
+    def article_hashes(self) -> dict[str, str]:
+        """A hash of each article's text and cited metadata, by id: tells which articles changed."""
+        return {
+            a.id: hashlib.sha256(_article_bytes(a)).hexdigest()[:16] for a in sorted(self.articles, key=lambda a: a.id)
+        }
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,11 @@ class Story:
     def brief_in(self, lang: str) -> str:
         """The title of the story in brief in `lang`, else empty (the bot then says "the story in brief")."""
         return self.brief.get(lang, "")
+
+
+def _article_bytes(article: Article) -> bytes:
+    meta = json.dumps(article.metadata(), ensure_ascii=False, sort_keys=True)
+    return meta.encode() + article.text.encode()
 
 
 def load_story(seeds_dir: Path) -> Story:

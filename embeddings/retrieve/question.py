@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from embeddings.retrieve.words import is_animate, is_numeral, is_place, russian_name
+from embeddings.retrieve.words import is_animate, is_locative, is_numeral, is_place, russian_name
 from embeddings.text import STOPWORDS, WORD, fold, tokenize, words
 
 
@@ -99,10 +99,11 @@ _NUMBER = re.compile(
 _DATE = re.compile(
     r"\b\d{4}\b|\b(январ|феврал|март|апрел|ма[йяе]\b|июн|июл|август|сентябр|октябр|ноябр|декабр|"
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"накануне|вчера|сегодня|завтра|в эти дни|весной|летом|осенью|зимой)",
+    r"накануне)",
     re.I,
 )
 _PLACE_WORD = re.compile(r"\b(в|во|на|к|ко|у|из|возле|около)\s+[A-ZА-ЯЁ«\"]", re.U)
+_PLACE_PREPOSITION = re.compile(r"\b(?:в|во|на)\s+(?:\w+\s+){0,2}?(\w+)", re.U)
 _MONEY = re.compile(r"доллар|рубл|тенге|евро|\$|€|₸|\busd\b|\bdollar|\beur\b", re.I)
 _AGE = re.compile(r"\d+\s*(лет|год)|\bродил|\byears? old\b|\bborn\b|\bжаста", re.I)
 
@@ -138,7 +139,9 @@ def holds(text: str, kind: AnswerType) -> bool:
     if kind is AnswerType.PERSON:
         return any(is_animate(w) for w in words(text)) or any(_is_name(w) for w in _capitalised(text))
     if kind is AnswerType.PLACE:
-        return bool(_PLACE_WORD.search(text)) or any(is_place(w) for w in words(text))
+        if _PLACE_WORD.search(text) or any(is_place(w) for w in words(text)):
+            return True
+        return any(is_locative(fold(m.group(1))) for m in _PLACE_PREPOSITION.finditer(text))
     check = _CHECKS[kind]
     return check is None or bool(check.search(text))
 

@@ -191,12 +191,15 @@ class Reader:
         """The reading of a cleaned question."""
         language = self.language(question)
         text = self.cyrillic(question) if language == "ru-latn" else question
-        searched = self.speller.correct(text)
+        text = _QUESTION_TYPO.sub(lambda m: _question_word(m.group()), text)
+        searched = self.speller.correct(text, keep=lambda word: self.vocabulary.spelled(fold(word)))
         folded = " ".join(_PUNCTUATION.sub(" ", fold(searched)).split())
         form, subject_text = _form(folded, language, asks=searched.rstrip().endswith("?"))
         terms = self._terms(searched, language, _topic_words(folded, language))
         subject = self._subject(terms, subject_text)
         want = wanted(searched, self.vocabulary.__contains__)
+        if form is Form.WHO_IS and not any(t.key for t in subject):
+            form, subject = Form.QUESTION, ()  # "Кто президент?": who holds a post, not who someone is
         if form is Form.WHO_IS:
             want = Wanted(AnswerType.ROLE, tuple(t.stem for t in subject if t.stem))
         elif form is Form.LOOKUP:
@@ -238,8 +241,8 @@ class Reader:
             return word
         spellings = cyrillic_spellings(folded)
         chosen = next(
-            (s for s in spellings if s in STOPWORDS or is_russian_word(s) or self.vocabulary.match(s) is not None),
-            spellings[0] if spellings else folded,
+            (s for s in spellings if s in STOPWORDS or is_russian_word(s)),
+            next((s for s in spellings if self.vocabulary.match(s) is not None), spellings[0] if spellings else folded),
         )
         return chosen[:1].upper() + chosen[1:] if word[:1].isupper() else chosen
 
@@ -287,6 +290,31 @@ class Reader:
             return ()
         wanted_words = set(WORD.findall(subject_text))
         return tuple(t for t in terms if t.word in wanted_words or fold(t.surface) in wanted_words)
+
+
+_QUESTION_TYPO = re.compile(r"\b[а-яА-ЯёЁ]{5,}\b")
+_QUESTION_WORDS_BY_LENGTH = frozenset(w for w in _QUESTION_WORDS if len(w) >= 5 and is_cyrillic(w))
+
+
+def _question_word(word: str) -> str:
+    """A misspelled question word set right ("пачему" -> "почему"); any other word as it is."""
+    folded = fold(word)
+    if folded in _QUESTION_WORDS or is_russian_word(folded):
+        return word
+    fixed = next((q for q in sorted(_QUESTION_WORDS_BY_LENGTH) if q[0] == folded[0] and _one_apart(q, folded)), None)
+    if fixed is None:
+        return word
+    return fixed.capitalize() if word[0].isupper() else fixed
+
+
+def _one_apart(a: str, b: str) -> bool:
+    """Whether two words differ by one letter changed, added or dropped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _foreign(word: str, language: Language) -> bool:

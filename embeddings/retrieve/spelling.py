@@ -19,6 +19,7 @@ most frequent in the articles wins. A vocabulary larger than
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from embeddings.index.bm25 import BM25
@@ -47,11 +48,11 @@ class Speller:
         # Read once at start: correction then costs set lookups, not bisections of the memory-mapped vocabulary.
         self.known = frozenset(bm25.vocabulary) if self.enabled else frozenset()
 
-    def correct(self, question: str) -> str:
-        """`question` with each correctable word replaced; the rest of the text unchanged."""
+    def correct(self, question: str, keep: Callable[[str], bool] | None = None) -> str:
+        """`question` with each correctable word replaced; the rest (and words `keep` says to keep) unchanged."""
         if not self.enabled:
             return question
-        return _WORD.sub(lambda m: self._word(m.group()), question)
+        return _WORD.sub(lambda m: m.group() if keep and keep(m.group()) else self._word(m.group()), question)
 
     @lru_cache(maxsize=16_384)  # noqa: B019 - one Speller per pipeline; question words repeat
     def _word(self, word: str) -> str:

@@ -4,7 +4,8 @@ A question word matches a stem of the articles when, in this order:
 its own Snowball stem is one; it is a Kazakh form of an article word
 ("Хатыньда", "Лукашенкомен": a root followed by Kazakh case endings); it
 shares most of its letters, from the start, with a word of the articles
-("Китай" and "Китая", "культура" and "культурного"); it is spelled with
+("Китай" and "Китая", "культура" and "культурного"); it is another form of
+the same dictionary word ("уголь" and "угля"); it is spelled with
 Kazakh letters ("Қазақстан"); it is one typo away from a stem (words of
 five letters and more). A Latin word is tried as written, then as Russian
 typed in Latin letters ("kombainy", "Koshanov"). Every rule looks at
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Protocol
 
-from embeddings.retrieve.words import cyrillic_spellings, may_be_one_word
+from embeddings.retrieve.words import cyrillic_spellings, lemmas, may_be_one_word
 from embeddings.text import is_cyrillic, is_kazakh, is_latin, stem
 
 # Kazakh endings (case, plural, possessive, and "of"/"-ish" forms), tried longest first.
@@ -36,6 +37,7 @@ ROOT_SHARE = 0.5
 MIN_PREFIX = 4
 PREFIX_SHARE = 0.6
 MIN_EDIT = 5
+LEMMA_PREFIX = 2  # letters a word and another form of it surely share ("уголь", "угля")
 _ALPHABET_CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 
 
@@ -76,7 +78,14 @@ class Vocabulary:
             return next((f for s in cyrillic_spellings(word)[:4] if (f := self._edit(stem(s) or s)) is not None), None)
         return self._match_cyrillic(word, fuzzy=True)
 
-    def _match_cyrillic(self, word: str, *, fuzzy: bool) -> str | None:
+    @lru_cache(maxsize=65_536)  # noqa: B019 - as `match`
+    def spelled(self, word: str) -> bool:
+        """Whether a folded word is one the articles use as it is spelled (any rule but the typo one)."""
+        if is_latin(word) and not is_cyrillic(word):
+            return self.match(word) is not None
+        return self._match_cyrillic(word, fuzzy=True, typos=False) is not None
+
+    def _match_cyrillic(self, word: str, *, fuzzy: bool, typos: bool = True) -> str | None:
         own = stem(word) or word
         if own in self.stems:
             return own
@@ -84,12 +93,12 @@ class Vocabulary:
             root = self._kazakh_root(word)
             if root is not None:
                 return root
-        found = self._prefix(word, own)
+        found = self._prefix(word, own) or self._lemma(word)
         if found is not None or not fuzzy:
             return found
         if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қазақстанда": a name spelled with Kazakh letters
-            return self._match_cyrillic(word.translate(_KAZAKH_SPELLING), fuzzy=True)
-        return self._edit(own)
+            return self._match_cyrillic(word.translate(_KAZAKH_SPELLING), fuzzy=True, typos=typos)
+        return self._edit(own) if typos else None
 
     def _kazakh_root(self, word: str) -> str | None:
         """The article stem of `word` with up to two Kazakh endings taken off."""
@@ -108,6 +117,15 @@ class Vocabulary:
             for candidate in self.words.prefixed(head):
                 if length >= PREFIX_SHARE * max(len(word), len(candidate)) and may_be_one_word(word, candidate):
                     return stem(candidate) or candidate
+        return None
+
+    def _lemma(self, word: str) -> str | None:
+        """The stem of an article word that is a form of the same dictionary word ("уголь" and "угля")."""
+        if not lemmas(word):
+            return None
+        for candidate in self.words.prefixed(word[:LEMMA_PREFIX]):
+            if lemmas(candidate) & lemmas(word):
+                return stem(candidate) or candidate
         return None
 
     def _edit(self, own: str) -> str | None:

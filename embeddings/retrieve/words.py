@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 # pymorphy3 tags of proper names: first names, surnames, patronymics, places, organisations, trademarks.
-_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 _LOWERCASE_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _ANIMATE_TAG = "anim"
@@ -95,6 +95,12 @@ def is_numeral(word: str) -> bool:
     """True when the likeliest reading of a folded Russian word is a numeral ("десяти", "трёх", "второй")."""
     parses = _morph().parse(word)
     return bool(parses) and (parses[0].tag.POS == "NUMR" or "Anum" in parses[0].tag.grammemes)
+
+
+@lru_cache(maxsize=65_536)
+def is_locative(word: str) -> bool:
+    """True when a folded Russian word reads as a noun in the locative case ("на участке", "в промышленности")."""
+    return any(p.tag.POS == "NOUN" and p.tag.case in ("loct", "loc2") for p in _morph().parse(word)[:2])
 
 
 @lru_cache(maxsize=65_536)
@@ -247,7 +253,7 @@ def cyrillic_spellings(word: str) -> tuple[str, ...]:
             choices = _LETTERS.get(char, (char,))
             previous = word[i - 1] if i else ""
             following = word[i + 1] if i + 1 < len(word) else ""
-            if char == "l" and following and following not in _VOWELS:
+            if char == "l" and following not in _VOWELS:  # before a consonant or at the end: often soft
                 choices = ("ль", "л")
             elif char == "y" and (previous in _VOWELS):
                 choices = ("й", "ы")

@@ -235,15 +235,6 @@ async def test_awkward_text_is_answered_safely(running: RunningBot, question: st
         assert "тысяче символов" in reply.text
 
 
-async def test_edited_messages_are_not_answered_twice(running: RunningBot) -> None:
-    stub = running.stub
-    original = stub.message("Где депутаты возложили цветы?")
-    stub.message("Где депутаты возложили цветы??", edited=True, extra={"message_id": original["message_id"]})
-    await stub.wait_sent(1)
-    sent = await stub.settle()
-    assert len(sent) == 1
-
-
 async def test_429_is_waited_out_and_the_answer_is_not_lost(running: RunningBot) -> None:
     stub = running.stub
     stub.rate_limit = [1, 1]

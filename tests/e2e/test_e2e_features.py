@@ -159,8 +159,10 @@ async def test_votes_count_once_per_user_and_show_on_the_buttons(running: Runnin
     answer = await ask(stub, JOINT_VENTURES, user_id=51)
 
     async def press(button: str, user_id: int, language_code: str = "ru") -> dict[str, Any]:
-        query_id = stub.press(answer, button, user_id=user_id, language_code=language_code)
+        query_id, edits = stub.press(answer, button, user_id=user_id, language_code=language_code), len(stub.edits)
         await stub.wait_for(lambda: query_id in stub.callback_answers)
+        if not stub.callback_answers[query_id]["text"].startswith("Вы уже"):  # the buttons change: wait for it
+            await stub.wait_for(lambda: len(stub.edits) > edits)  # an edit waits its turn in the chat's line
         return stub.callback_answers[query_id]
 
     assert (await press("👍", 51))["text"] == "Спасибо за оценку!"

@@ -158,14 +158,14 @@ async def test_an_article_is_read_page_by_page_in_one_message(running: RunningBo
     stale = copy.deepcopy(opened)  # the ▶ button as the reader still sees it
     sent_before = len(stub.sent)
     await press(stub, opened, "▶", user_id=321)
-    await stub.wait_for(lambda: len(stub.edits) == 1)
+    await stub.wait_for(lambda: len(stub.text_edits) == 1)
     assert opened.text.endswith("Страница 2 из 3")  # the same message, edited
     await press(stub, stale, "▶", user_id=321)  # a second tap on the old ▶: page 2 is already shown
     await press(stub, opened, "▶", user_id=321)
-    await stub.wait_for(lambda: len(stub.edits) == 2)
+    await stub.wait_for(lambda: len(stub.text_edits) == 2)
     assert opened.text.endswith("Страница 3 из 3")
     assert (await press(stub, opened, "▶", user_id=321))["text"] == "Это последняя страница."
-    assert len(stub.edits) == 2
+    assert len(stub.text_edits) == 2
     assert len(stub.sent) == sent_before  # turning pages sends nothing new
     assert all(len(d.encode()) <= 64 for _, d in buttons(opened))
     assert stub.rejected == []

@@ -77,7 +77,7 @@ async def test_two_replicas_share_context_and_limits_refuse_bad_secrets_and_lose
         hooks = [f"{first_url}/tg/webhook", f"{second_url}/tg/webhook"]
         assert stub.webhook["url"] == PUBLIC_URL
         assert len(str(stub.webhook["secret_token"])) >= 32
-        assert "message" in stub.webhook["allowed_updates"]
+        assert {"message", "edited_message"} <= set(stub.webhook["allowed_updates"])
 
         async def deliver(message_text: str, user_id: int, to: list[str]) -> dict[str, Any]:
             message = stub.message(message_text, user_id=user_id)
@@ -97,6 +97,15 @@ async def test_two_replicas_share_context_and_limits_refuse_bad_secrets_and_lose
         await deliver(MEETINGS, 401, hooks[:1])
         follow = await deliver("А кто ещё там был?", 401, hooks[1:])
         assert f"{NOTE_RU}: «{MEETINGS}»" in (await answer_to(stub, follow)).text
+
+        # A question answered by one replica and edited through the other: its answer is edited in place.
+        asked = await deliver(JOINT_VENTURES, 409, hooks[:1])
+        answer = await answer_to(stub, asked)
+        stub.edit(asked, MEETINGS)
+        (edit,) = stub.take_updates()
+        await stub.deliver(edit, hooks[1:])
+        await stub.wait_for(lambda: any(e[:2] == (answer.chat_id, answer.message_id) for e in stub.text_edits), 60)
+        assert "Лукашенко" in answer.text
 
         # One limit for both: the fourth question within a minute, on either replica, is refused once, politely.
         asked = [await deliver(q, 402, [hooks[n % 2]]) for n, q in enumerate([JOINT_VENTURES, MEETINGS] * 2)]

@@ -5,11 +5,13 @@ what Telegram rejects: HTML it cannot parse (a blockquote takes no attribute
 but `expandable` and holds no other blockquote), text longer than 4096
 characters after entity parsing, empty text, an unknown token or method,
 `callback_data` over 64 bytes, a callback query answered twice, inline
-results with duplicate or over-long ids, an edit that changes nothing
-(text and buttons alike).
-Tests can make it answer 429 with `retry_after` and 502 on `getUpdates`,
-press inline buttons (callback queries), type inline queries, and deliver
-updates to webhooks with the registered secret token, as Telegram does.
+results with duplicate or over-long ids, an edit that changes nothing or
+whose message is not the bot's. With `flood` set it enforces Telegram's
+flood limits (tests/support/flood.py). Tests can make it answer 429 with
+`retry_after` and 502 on `getUpdates`, press inline buttons (callback
+queries), type inline queries, edit questions, post to channels (see
+`botapi_manners.py`), and deliver updates to webhooks with the registered
+secret token, as Telegram does.
 """
 
 from __future__ import annotations
@@ -21,73 +23,17 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from html import unescape
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
+from tests.support.botapi_checks import BadRequestError, check_markup, check_text
+from tests.support.botapi_manners import EditsAndChannels
+from tests.support.flood import COUNTED_METHODS, FloodControl
+
 TOKEN = "123456789:AAStandInTokenForTestsOnly_abcdefghij"
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "News QA", "username": "NewsQaTestBot"}
-TEXT_LIMIT = 4096
-_ALLOWED_TAGS = frozenset(
-    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span"}
-)
-_TOKEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^<>]*)>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|[<>&]")
-_ENTITY_NAMES = frozenset({"lt", "gt", "amp", "quot"})
 _RAW_FORM_FIELDS = frozenset({"text", "caption", "query", "results_button"})
-
-
-class BadRequestError(Exception):
-    """The Bot API's 400 with its description."""
-
-
-def parse_html(text: str) -> str:
-    """The plain text of Telegram HTML, or `BadRequestError` where Telegram would refuse it."""
-    stack: list[str] = []
-    plain: list[str] = []
-    position = 0
-    for match in _TOKEN_RE.finditer(text):
-        plain.append(text[position : match.start()])
-        position = match.end()
-        closing, tag, attrs, entity = match.group(1), match.group(2), match.group(3), match.group(4)
-        if tag is not None:
-            tag = tag.lower()
-            if tag not in _ALLOWED_TAGS:
-                msg = f'can\'t parse entities: unsupported start tag "{tag}" at byte offset {match.start()}'
-                raise BadRequestError(msg)
-            if closing:
-                if not stack or stack.pop() != tag:
-                    msg = f"can't parse entities: unexpected end tag at byte offset {match.start()}"
-                    raise BadRequestError(msg)
-            else:
-                if tag == "a" and not re.search(r'href="[^"<>]*"', attrs):
-                    msg = "can't parse entities: a tag without href"
-                    raise BadRequestError(msg)
-                if tag == "blockquote" and attrs.strip() not in ("", "expandable"):
-                    msg = f"can't parse entities: unsupported blockquote attribute {attrs.strip()!r}"
-                    raise BadRequestError(msg)
-                if tag == "blockquote" and "blockquote" in stack:
-                    msg = "can't parse entities: blockquote entities can't be nested"
-                    raise BadRequestError(msg)
-                stack.append(tag)
-        elif entity is not None:
-            if not entity.startswith("#") and entity not in _ENTITY_NAMES:
-                msg = f"can't parse entities: unsupported entity &{entity};"
-                raise BadRequestError(msg)
-            plain.append(unescape(match.group(0)))
-        else:
-            msg = f"can't parse entities: unexpected {match.group(0)!r} at byte offset {match.start()}"
-            raise BadRequestError(msg)
-    if stack:
-        msg = f"can't parse entities: can't find end tag corresponding to start tag \"{stack[-1]}\""
-        raise BadRequestError(msg)
-    plain.append(text[position:])
-    return "".join(plain)
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units, as Telegram counts."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass
@@ -109,8 +55,8 @@ class Sent:
 
 
 @dataclass
-class BotAPIStub:
-    """The stand-in server and the state tests look at."""
+class BotAPIStub(EditsAndChannels):
+    """The stand-in server and the state tests look at (edits and channel posts: `EditsAndChannels`)."""
 
     token: str = TOKEN
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -127,6 +73,7 @@ class BotAPIStub:
     webhook: dict[str, Any] = field(default_factory=dict)  # the last setWebhook's parameters
     left_chats: list[int] = field(default_factory=list)
     delivery_failures: list[tuple[str, str]] = field(default_factory=list)  # webhook URL, status or error
+    flood: FloodControl | None = None  # Telegram's flood limits, enforced when set
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -179,7 +126,6 @@ class BotAPIStub:
         thread_id: int | None = None,
         is_bot: bool = False,
         extra: dict[str, Any] | None = None,
-        edited: bool = False,
     ) -> dict[str, Any]:
         """Queue a message update as Telegram would deliver it; returns the message."""
         chat: dict[str, Any] = {"id": chat_id if chat_id is not None else user_id, "type": chat_type}
@@ -208,7 +154,7 @@ class BotAPIStub:
             message["message_thread_id"] = thread_id
             message["is_topic_message"] = True
         message.update(extra or {})
-        self.push(**{"edited_message" if edited else "message": message})
+        self.push(message=message)
         return message
 
     def press(self, sent: Sent, button: str, *, user_id: int = 1001, language_code: str | None = "ru") -> str:
@@ -342,6 +288,12 @@ class BotAPIStub:
             retry_after = self.rate_limit.pop(0)
             self.rejected.append((method, "429"))
             return _error(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+        if self.flood is not None and method in COUNTED_METHODS:
+            refusal = self.flood.admit(int(params.get("chat_id", 0)), time.monotonic())
+            if refusal is not None:
+                self.rejected.append((method, "429"))
+                retry_after = refusal.retry_after
+                return _error(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
         try:
             result = await handler(params)
         except BadRequestError as exc:
@@ -427,18 +379,18 @@ class BotAPIStub:
             raise BadRequestError(msg)
         for result in results:
             content = result.get("input_message_content") or {}
-            _check_text(str(content.get("message_text") or ""), content.get("parse_mode"))
+            check_text(str(content.get("message_text") or ""), content.get("parse_mode"))
         self.inline_answers[query_id] = params
         return True
 
     async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> Any:
         chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
-        target = next((m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None)
+        target = self.own_message(chat_id, message_id)
         if target is None:
             msg = "message to edit not found"
             raise BadRequestError(msg)
         markup = params.get("reply_markup")
-        _check_markup(markup)
+        check_markup(markup)
         if markup == target.params.get("reply_markup"):
             msg = "message is not modified: specified new message content and reply markup are exactly the same"
             raise BadRequestError(msg)
@@ -446,34 +398,10 @@ class BotAPIStub:
         self.edits.append((chat_id, message_id, markup))
         return {"message_id": message_id, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}}
 
-    async def _m_editmessagetext(self, params: dict[str, Any]) -> Any:
-        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
-        target = next((m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None)
-        if target is None:
-            msg = "message to edit not found"
-            raise BadRequestError(msg)
-        html = str(params.get("text") or "")
-        plain = _check_text(html, params.get("parse_mode"))
-        markup = params.get("reply_markup")
-        _check_markup(markup)
-        if html == target.html and markup == target.params.get("reply_markup"):
-            msg = "message is not modified: specified new message content and reply markup are exactly the same"
-            raise BadRequestError(msg)
-        target.text, target.html = plain, html
-        target.params = {**target.params, "text": html, "reply_markup": markup}
-        self.edits.append((chat_id, message_id, markup))
-        return {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
-            "from": BOT_USER,
-            "text": plain,
-        }
-
     async def _m_sendmessage(self, params: dict[str, Any]) -> Any:
         html = str(params.get("text") or "")
-        plain = _check_text(html, params.get("parse_mode"))
-        _check_markup(params.get("reply_markup"))
+        plain = check_text(html, params.get("parse_mode"))
+        check_markup(params.get("reply_markup"))
         chat_id = int(params["chat_id"])
         message_id = next(self._ids)
         self.sent.append(Sent(message_id, chat_id, plain, html, params, time.monotonic()))
@@ -495,32 +423,6 @@ def buttons(sent: Sent) -> list[tuple[str, str]]:
     markup = sent.params.get("reply_markup") or {}
     rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
     return [(str(b.get("text")), str(b.get("callback_data"))) for row in rows for b in row]
-
-
-def _check_text(text: str, parse_mode: object) -> str:
-    """The plain text of a message as Telegram would accept it, else `BadRequestError`."""
-    plain = parse_html(text) if parse_mode == "HTML" else text
-    if not plain.strip():
-        msg = "message text is empty"
-        raise BadRequestError(msg)
-    if utf16_len(plain) > TEXT_LIMIT:
-        msg = "message is too long"
-        raise BadRequestError(msg)
-    return plain
-
-
-def _check_markup(markup: object) -> None:
-    if not isinstance(markup, dict):
-        return
-    for row in markup.get("inline_keyboard", []):
-        for button in row:
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(str(data).encode()) <= 64:
-                msg = "BUTTON_DATA_INVALID"
-                raise BadRequestError(msg)
-            if not str(button.get("text") or "").strip():
-                msg = "BUTTON_TEXT_EMPTY"
-                raise BadRequestError(msg)
 
 
 def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:

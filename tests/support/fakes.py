@@ -44,3 +44,28 @@ class FakeEncoder:
                 out[row, bucket % self._spec.dim] += 1.0
             out[row] /= np.linalg.norm(out[row])
         return out
+
+
+class RecordingProgress:
+    """A build's progress reports, kept for the test to read."""
+
+    def __init__(self) -> None:
+        self.total = self.stage_count = self.finished = 0
+        self.stages: list[str] = []
+        self.steps: list[int] = []
+
+    def start(self, total: int, stages: int) -> None:
+        """Keep the announced total and stage count."""
+        self.total, self.stage_count = total, stages
+
+    def stage(self, name: str) -> None:
+        """Keep the stage's name."""
+        self.stages.append(name)
+
+    def advance(self, count: int) -> None:
+        """Keep the step."""
+        self.steps.append(count)
+
+    def finish(self) -> None:
+        """Count the ends."""
+        self.finished += 1

@@ -130,3 +130,31 @@ async def test_registry_finds_answers_by_id_and_by_message_and_stays_bounded() -
 def test_a_shown_answer_survives_json() -> None:
     answer = ShownAnswer("abc", "q f", "q", True, ("a", "b"), -5, "supergroup", "en", 3, [7, 8], 1.5)
     assert ShownAnswer.from_json(answer.to_json()) == answer
+
+
+async def test_registry_finds_an_answer_by_its_question_and_an_edit_takes_the_question_over() -> None:
+    registry = AnswerRegistry(max_answers=2)
+    first = ShownAnswer(registry.new_id(), "q", "q", True, ("a",), 5, "private", "ru", message_ids=[10], question_id=9)
+    await registry.add(first)
+    assert await registry.by_question(5, 9) is first
+    assert await registry.by_question(5, 10) is None  # the answer's own message asks nothing
+    assert await registry.by_question(6, 9) is None
+    edited = ShownAnswer(registry.new_id(), "r", "r", True, ("a",), 5, "private", "ru", message_ids=[10], question_id=9)
+    await registry.add(edited)
+    assert await registry.by_question(5, 9) is edited
+    assert await registry.by_message(5, 10) is edited
+    await shown(registry, 5, 20)  # the first answer is forgotten: what it handed over stays the edited one's
+    assert await registry.get(first.id) is None
+    assert await registry.by_question(5, 9) is edited
+    assert await registry.by_message(5, 10) is edited
+
+
+def test_a_shown_answer_with_its_question_survives_json_and_older_records_still_load() -> None:
+    answer = ShownAnswer(
+        "abc", "q f", "q", True, ("a",), -5, "supergroup", "en", 0, [7, 8], 1.5, "f", "q", 6, [7, 8], ["d1", "d2"]
+    )
+    assert ShownAnswer.from_json(answer.to_json()) == answer
+    older = '{"id": "x", "query": "q", "topic": "q", "found": true, "source_ids": [], "chat_id": 1,'
+    older += ' "chat_type": "private", "lang": "ru", "passages_shown": 0, "message_ids": [3], "at": 1.0}'
+    loaded = ShownAnswer.from_json(older)
+    assert (loaded.question_id, loaded.parts, loaded.context) == (None, [], None)

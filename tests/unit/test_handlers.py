@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiogram import Dispatcher
+from aiogram.methods import EditMessageText
 from aiogram.types import Update
 
 from bot.answering.service import AnsweringService
@@ -105,3 +106,72 @@ async def test_sticker_gets_a_text_only_hint(dispatcher: Dispatcher) -> None:
     session = await feed(dispatcher, update(None, sticker=sticker))
     (sent,) = session.sent()
     assert "текстовые" in sent.text
+
+
+def edit_of(
+    original: Update, text: str, *, after: float = 30.0, update_id: int = 2, entities: list[Any] | None = None
+) -> Update:
+    """The `edited_message` update Telegram sends when the sender of `original` edits it `after` seconds later."""
+    assert original.message is not None
+    message = original.message.model_dump(mode="json", exclude_none=True, by_alias=True)
+    message.update(text=text, edit_date=int(original.message.date.timestamp() + after))
+    message.pop("entities", None)
+    if entities:
+        message["entities"] = entities
+    return Update.model_validate({"update_id": update_id, "edited_message": message})
+
+
+def edits(session: FakeSession) -> list[EditMessageText]:
+    return [r for r in session.requests if isinstance(r, EditMessageText)]
+
+
+async def test_an_edited_question_gets_its_answer_edited_in_place(dispatcher: Dispatcher) -> None:
+    bot, session = fake_bot()
+    asked = update("Сколько зрителей собрал фестиваль?")
+    await dispatcher.feed_update(bot, asked)
+    (answer,) = session.sent()
+    await dispatcher.feed_update(bot, edit_of(asked, "Что откроют в трёх областях?"))
+    (edit,) = edits(session)
+    assert len(session.sent()) == 1  # nothing new was sent
+    assert edit.message_id == 2  # the fake session's id of the answer
+    assert "тракторов в трёх областях" in edit.text
+    assert "десять тысяч" not in edit.text
+    assert edit.reply_markup is not None
+    assert edit.reply_markup != answer.reply_markup  # buttons of the new answer
+    stats = await dispatcher["journal"].stats()
+    assert stats.questions == 2
+
+
+async def test_edits_that_change_nothing_or_come_too_late_or_unanswered_are_left_alone(dispatcher: Dispatcher) -> None:
+    bot, session = fake_bot()
+    asked = update("Сколько зрителей собрал фестиваль?")
+    await dispatcher.feed_update(bot, asked)
+    await dispatcher.feed_update(bot, edit_of(asked, "сколько  зрителей собрал фестиваль??", update_id=2))
+    await dispatcher.feed_update(bot, edit_of(asked, "Что откроют в трёх областях?", after=601, update_id=3))
+    chatter = update("фестиваль?", chat_type="supergroup", chat_id=-1, update_id=4)
+    await dispatcher.feed_update(bot, chatter)
+    mention = [{"type": "mention", "offset": 0, "length": 14}]
+    await dispatcher.feed_update(
+        bot, edit_of(chatter, f"@{BOT_USER['username']} фестиваль?", update_id=5, entities=mention)
+    )
+    assert edits(session) == []
+    assert len(session.sent()) == 1
+    stats = await dispatcher["journal"].stats()
+    assert stats.questions == 1
+
+
+async def test_automatic_forwards_from_a_channel_are_not_questions(dispatcher: Dispatcher) -> None:
+    text = f"@{BOT_USER['username']} фестиваль оркестры"
+    channel = {"id": -1009, "type": "channel", "title": "News"}
+    forward = update(
+        text,
+        chat_type="supergroup",
+        chat_id=-1,
+        entities=[{"type": "mention", "offset": 0, "length": 14}],
+        sender_chat=channel,
+        is_automatic_forward=True,
+        forward_origin={"type": "channel", "chat": channel, "message_id": 3, "date": 0},
+        **{"from": {"id": 777000, "is_bot": False, "first_name": "Telegram"}},
+    )
+    session = await feed(dispatcher, forward)
+    assert session.sent() == []

@@ -13,7 +13,7 @@ from embeddings.index.load import load_index
 from embeddings.index.manifest import IndexParams
 from embeddings.ingest.corpus import load_corpus
 from embeddings.pipeline import Pipeline
-from tests.support.fakes import FakeEncoder
+from tests.support.fakes import FakeEncoder, RecordingProgress
 
 
 def test_build_writes_a_folder_with_a_manifest_and_loads_back(tiny_settings: EngineSettings) -> None:
@@ -31,17 +31,21 @@ def test_build_writes_a_folder_with_a_manifest_and_loads_back(tiny_settings: Eng
     assert loaded.articles["001_trade"].outlet == "Test Gazette"
 
 
-def test_progress_is_reported_in_passages(tiny_settings: EngineSettings) -> None:
-    seen: list[tuple[int, int]] = []
-    build_index(
-        load_corpus(tiny_settings.seeds_dir),
-        FakeEncoder(),
-        tiny_settings.index_dir,
-        batch_size=2,
-        progress=lambda done, total, _seconds: seen.append((done, total)),
+def test_progress_counts_every_text_encoded_stage_by_stage(tiny_settings: EngineSettings) -> None:
+    seen = RecordingProgress()
+    manifest = build_index(
+        load_corpus(tiny_settings.seeds_dir), FakeEncoder(), tiny_settings.index_dir, batch_size=2, progress=seen
     )
-    assert seen[-1][0] == seen[-1][1]
-    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    counts = manifest["counts"]
+    assert seen.total == sum(seen.steps)
+    assert seen.total > counts["chunks"] + counts["windows"]  # and the articles' words
+    assert seen.stages == [
+        f"encoding {counts['chunks']} passages",
+        f"encoding {counts['windows']} evidence windows",
+        f"encoding {seen.total - counts['chunks'] - counts['windows']} words of the articles",
+    ]
+    assert seen.stage_count == len(seen.stages)
+    assert seen.finished == 1
 
 
 def test_hnsw_is_a_parameter_recorded_in_the_manifest(tiny_settings: EngineSettings) -> None:

@@ -17,7 +17,7 @@ from embeddings.ingest.chunking import Sentence
 from embeddings.ingest.corpus import Article, Span, load_corpus, load_story
 from embeddings.pipeline import BriefLine, Pipeline
 from tests.conftest import ANSWER_ALL, SEEDS
-from tests.support.botapi_stub import parse_html, utf16_len
+from tests.support.botapi_checks import parse_html, utf16_len
 from tests.unit.test_render_properties import ALPHABET
 
 

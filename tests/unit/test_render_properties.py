@@ -21,7 +21,7 @@ from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.ingest.chunking import Chunk
 from embeddings.ingest.corpus import Article, Span
 from embeddings.retrieve.search import Passage
-from tests.support.botapi_stub import parse_html, utf16_len
+from tests.support.botapi_checks import parse_html, utf16_len
 
 # Letters of the story's languages, markup characters, emoji (two UTF-16 units), joiners, RTL marks.
 ALPHABET = st.sampled_from(

@@ -23,6 +23,30 @@ def test_hybrid_search_returns_k_passages_best_first(tiny_pipeline: Pipeline) ->
     assert len({p.chunk_id for p in result.passages}) == len(result.passages)
 
 
-def test_lexical_only_hits_still_get_a_dense_score(tiny_pipeline: Pipeline) -> None:
-    result = tiny_pipeline.retriever.search("тракторов", k=len(tiny_pipeline.index.chunks))
-    assert all(-1.0 <= p.dense <= 1.0 for p in result.passages)
+def test_every_passage_carries_its_true_dense_similarity(tiny_pipeline: Pipeline) -> None:
+    index = tiny_pipeline.index
+    vector = tiny_pipeline.encoder.encode_queries(["тракторов"])[0]
+    # k below the corpus size: FAISS returns some chunks, BM25 may add others only it found.
+    result = tiny_pipeline.retriever.search("тракторов", k=2, query_vector=vector)
+    for passage in result.passages:
+        expected = float(index.chunk_index.reconstruct(passage.chunk_id) @ vector)
+        assert passage.dense == pytest.approx(expected, abs=1e-5)
+
+
+def test_the_best_lexical_hits_are_always_read(tiny_pipeline: Pipeline) -> None:
+    index = tiny_pipeline.index
+    lexical = [chunk for chunk, _ in index.bm25.top("Гродно", 3)]
+    assert lexical
+    # A query vector pointing elsewhere: fusion alone would not put the Гродно passage first.
+    elsewhere = tiny_pipeline.encoder.encode_queries(["товарооборот долларов"])[0]
+    result = tiny_pipeline.retriever.search("Гродно", k=1, query_vector=elsewhere)
+    ids = [p.chunk_id for p in result.passages]
+    assert set(lexical[: tiny_pipeline.params.fusion.lexical_extra]) <= set(ids)
+
+
+def test_bm25_searches_the_stems_it_is_given(tiny_pipeline: Pipeline) -> None:
+    # "Гроднода" (Kazakh: "in Grodno") shares no stem with the articles; the reading maps it to "гродн".
+    plain = tiny_pipeline.retriever.search("Гроднода", k=5)
+    mapped = tiny_pipeline.retriever.search("Гроднода", k=5, stems=["гродн"])
+    assert all(p.lexical == 0.0 for p in plain.passages)
+    assert any(p.lexical > 0.0 and "Гродно" in p.chunk.text for p in mapped.passages)

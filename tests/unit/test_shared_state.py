@@ -77,6 +77,24 @@ async def test_shown_answers_in_redis_are_found_by_id_and_by_message_from_anothe
     assert 0 < await clients().ttl(f"newsqa:answer:{answer.id}") <= writer.ttl
 
 
+async def test_shown_answers_in_redis_are_found_by_their_question_from_another_client(
+    clients: Callable[[], Redis],
+) -> None:
+    writer, reader = RedisAnswers(clients()), RedisAnswers(clients())
+    answer = ShownAnswer(
+        writer.new_id(), "q", "q", True, ("a",), -100, "supergroup", "ru", message_ids=[7], question_id=6, parts=[7]
+    )
+    await writer.add(answer)
+    assert await reader.by_question(-100, 6) == answer
+    assert await reader.by_question(-100, 7) is None
+    edited = ShownAnswer(
+        writer.new_id(), "r", "r", True, ("a",), -100, "supergroup", "ru", message_ids=[7], question_id=6, parts=[7]
+    )
+    await writer.add(edited)
+    assert await reader.by_question(-100, 6) == edited
+    assert await reader.by_message(-100, 7) == edited
+
+
 async def test_backends_use_redis_for_context_when_configured(redis_url: str) -> None:
     one, two = create_backends(settings(redis_url=redis_url)), create_backends(settings(redis_url=redis_url))
     key = StorageKey(bot_id=1, chat_id=5, user_id=5)

@@ -1,0 +1,136 @@
+"""How a question is read: language, form, what it asks for, its terms against the articles' words."""
+
+from __future__ import annotations
+
+import pytest
+
+from embeddings.answer.evidence import _cut_at_quotation, balanced
+from embeddings.pipeline import Pipeline
+from embeddings.retrieve.question import AnswerType
+from embeddings.retrieve.reading import Form
+from embeddings.retrieve.words import cyrillic_spellings
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Сколько зрителей собрал фестиваль?", "ru"),
+        ("Фестиваль қашан өтеді?", "kk"),
+        ("Ресми сапар", "kk"),  # Kazakh without its own letters: neither Russian nor the articles' words
+        ("How many people came to the festival?", "en"),
+        ("skolko zritelej sobral festival", "ru-latn"),
+    ],
+)
+def test_the_language_of_a_question(tiny_pipeline: Pipeline, question: str, language: str) -> None:
+    assert tiny_pipeline.reader.language(question) == language
+
+
+def test_russian_typed_in_latin_is_searched_in_cyrillic(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("skolko zritelej sobral festival")
+    assert reading is not None
+    assert reading.searched == "сколько зрителей собрал фестиваль"
+    assert reading.wanted.kind is AnswerType.NUMBER
+    assert "щ" in cyrillic_spellings("shchi")[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "form", "kind"),
+    [
+        ("Гродно", Form.LOOKUP, AnswerType.ANY),
+        ("трактора заводы", Form.LOOKUP, AnswerType.ANY),
+        ("Что такое фестиваль?", Form.LOOKUP, AnswerType.ANY),
+        ("Кто такой Иван Петров?", Form.WHO_IS, AnswerType.ROLE),
+        ("Петров кім?", Form.WHO_IS, AnswerType.ROLE),
+        ("who is Ivan Petrov", Form.WHO_IS, AnswerType.ROLE),
+        ("Кто министр торговли?", Form.QUESTION, AnswerType.PERSON),  # who holds a post: a person
+        ("Выступали ли оркестры на фестивале?", Form.YES_NO, AnswerType.ANY),
+        ("Did orchestras play at the festival?", Form.YES_NO, AnswerType.ANY),
+        ("Фестиваль Гроднода өте ме?", Form.YES_NO, AnswerType.ANY),
+        ("Когда пройдёт фестиваль?", Form.QUESTION, AnswerType.DATE),
+        ("Фестиваль қашан өтеді?", Form.QUESTION, AnswerType.DATE),
+        ("Фестивальге қанша көрермен келді?", Form.QUESTION, AnswerType.NUMBER),
+        ("Где пройдёт фестиваль?", Form.QUESTION, AnswerType.PLACE),
+        ("пачему товарооборот вырос", Form.QUESTION, AnswerType.ANY),  # a misspelt question word
+    ],
+)
+def test_the_form_and_what_is_asked(tiny_pipeline: Pipeline, question: str, form: Form, kind: AnswerType) -> None:
+    reading, _ = tiny_pipeline.read(question)
+    assert reading is not None
+    assert (reading.form, reading.wanted.kind) == (form, kind)
+
+
+@pytest.mark.parametrize(
+    ("question", "stem"),
+    [
+        ("Петровпен кездесті ме?", "петр"),  # a Kazakh ending on a name of the articles
+        ("фестивальда кім болды?", "фестивал"),
+        ("трактор", "трактор"),  # another form, sharing most of its beginning
+        ("Фестевалем", "фестивал"),  # a typo
+        ("festival", "фестивал"),  # Russian typed in Latin
+    ],
+)
+def test_words_map_onto_the_articles_stems(tiny_pipeline: Pipeline, question: str, stem: str) -> None:
+    reading, _ = tiny_pipeline.read(question)
+    assert reading is not None
+    assert stem in {t.stem for t in reading.terms}
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("Что Петров сказал о Зеленском?", "Зеленский"),
+        ("Что было на фестивале в 2025 году?", "2025"),
+        ("Продавали ли на фестивале iPhone?", "iPhone"),
+        ("Петров МТЗ туралы не айтты?", "МТЗ"),
+        ("what did Petrov say about Zelensky", "Zelensky"),
+    ],
+)
+def test_a_name_the_articles_never_use_is_missing(tiny_pipeline: Pipeline, question: str, missing: str) -> None:
+    reading, _ = tiny_pipeline.read(question)
+    assert reading is not None
+    assert reading.missing is not None
+    assert reading.missing.display() == missing
+    answer = tiny_pipeline.ask(question)
+    assert (answer.status.value, answer.missing, answer.evidence) == ("not_found", missing, ())
+
+
+def test_what_a_question_asks_about_must_be_in_the_articles(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("Что Петров сказал о хоккее?")
+    assert reading is not None
+    assert {t.word for t in reading.terms if t.topic} == {"хоккее"}
+    answer = tiny_pipeline.ask("Что Петров сказал о хоккее?")
+    assert (answer.status.value, answer.missing) == ("not_found", "хоккей")
+
+
+def test_a_subject_without_the_asked_part_is_partial(tiny_pipeline: Pipeline) -> None:
+    answer = tiny_pipeline.ask("Сколько стоит трактор Петрова?")
+    assert (answer.status.value, answer.missing) == ("partial", "money")
+    assert not answer.found
+    assert answer.evidence  # what the articles do say about it
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ('"Надо их вплетать в этот процесс", - сказал он.', True),
+        ('Надо их вплетать в этот процесс", - сказал он.', False),
+        ("«Мы откроем заводы.» И ещё «один»", True),
+        ("«Мы откроем заводы.", False),
+        ("Он сказал: «да».»", False),
+        ('Лукашенко отметил: "Мы знаем, взоры кого устремлены.', False),  # a straight quote after a colon opens
+        ("„да“ и «нет»", True),
+        ("“yes” and «no»", True),
+    ],
+)
+def test_quotation_marks_balance(text: str, ok: bool) -> None:
+    assert balanced(text) is ok
+
+
+def test_a_quote_is_cut_at_the_quotation_it_cannot_close() -> None:
+    text = 'Иван Петров, министр торговли: "Мы откроем новые заводы. Их будет три'
+    start, end, cut = _cut_at_quotation(text, 100, frozenset({"министр", "торговл"}))
+    assert cut == "Иван Петров, министр торговли:"
+    assert (start, end) == (100, 100 + len(cut))
+    start, end, cut = _cut_at_quotation(text, 100, frozenset({"завод"}))
+    assert cut == "Мы откроем новые заводы. Их будет три"
+    assert text[start - 100 : end - 100] == cut
