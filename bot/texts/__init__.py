@@ -6,19 +6,16 @@ that none is missing); quotes from the articles are never translated.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from bot.texts import en, kk, ru
-from embeddings.text import is_kazakh_text
+from embeddings.text import language_of
 
 Lang = Literal["ru", "en", "kk"]
 LANGS: tuple[Lang, ...] = ("ru", "en", "kk")
 
 # Users whose Telegram is set to one of these read Russian; Kazakh readers read Kazakh; everyone else English.
 _RUSSIAN_READERS = frozenset({"ru", "be", "uk", "ky", "uz", "tg", "hy", "az"})
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 TEXTS: dict[Lang, dict[str, str]] = {"ru": ru.TEXTS, "en": en.TEXTS, "kk": kk.TEXTS}
 
@@ -45,9 +42,5 @@ def lang_of_user(language_code: str | None) -> Lang:
 
 
 def lang_of_text(question: str) -> Lang:
-    """The UI language for a question with no user settings: Kazakh by its letters, English for Latin script."""
-    latin = len(_LATIN.findall(question))
-    cyrillic = len(_CYRILLIC.findall(question))
-    if latin > cyrillic:
-        return "en"
-    return "kk" if is_kazakh_text(question) else "ru"
+    """The UI language for a question with no user settings: Kazakh by its words, English for Latin script."""
+    return language_of(question)

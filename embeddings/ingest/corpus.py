@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from embeddings.errors import CorpusError
+from embeddings.text import document_language
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ _HEADER = re.compile(r"^\ufeff?\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:—-]*(.*)$",
 _VIEW_COUNTER = re.compile(r"^\d{1,9}$")
 _PHOTO_CREDIT = re.compile(r"^(фото|photo|foto|сурет|видео|video)\b", re.IGNORECASE)
 _SPEAKER = re.compile(r"^[^\n\"«“„]{3,200}:$")
-_KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
 @dataclass(frozen=True)
@@ -198,23 +198,11 @@ def parse_article(path: Path, meta: Mapping[str, Any]) -> Article:
         date=date,
         outlet=_optional(meta.get("outlet")),
         url=_optional(meta.get("url")),
-        language=str(meta.get("language") or guess_language(text)),
+        language=str(meta.get("language") or document_language(text)),
         text=text,
         paragraphs=paragraphs,
         path=path,
     )
-
-
-def guess_language(text: str) -> str:
-    """A coarse script-based guess: `kk`, `ru` or `en`."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "ru"
-    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
-    if cyrillic < len(letters) / 2:
-        return "en"
-    kazakh = sum(c in _KAZAKH_LETTERS for c in letters)
-    return "kk" if kazakh > len(letters) / 200 else "ru"
 
 
 def _read_text(path: Path) -> str:
