@@ -38,7 +38,7 @@ from embeddings.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "sources", "new")
+COMMANDS = ("start", "brief", "help", "sources", "new")
 SHUTDOWN_GRACE_SECONDS = 30.0
 
 
@@ -117,8 +117,8 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
 
 
 async def set_commands(bot: Bot) -> None:
-    """The command menu for private chats and groups, in Russian (default) and English."""
-    languages: tuple[tuple[Lang, str | None], ...] = (("ru", None), ("ru", "ru"), ("en", "en"))
+    """The command menu for private chats and groups, in Russian (default), English and Kazakh."""
+    languages: tuple[tuple[Lang, str | None], ...] = (("ru", None), ("ru", "ru"), ("en", "en"), ("kk", "kk"))
     for lang, code in languages:
         commands = [BotCommand(command=c, description=text(f"cmd_{c}", lang)) for c in COMMANDS]
         for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):

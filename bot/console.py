@@ -3,7 +3,9 @@
 The console chat keeps a conversation as a Telegram chat does: a follow-up
 is read with the previous question, "подробнее" / "more" pages through the
 last answer's passages, `/new` forgets the topic, `/sources` lists the
-articles.
+articles, `/brief` tells the story in brief, `/read N [page]` shows an
+article page by page and `/context` the paragraph around the last answer's
+first quote.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.answering.service import AnsweringService
+from bot.handlers.brief import story_brief
+from bot.reader import article_pages, context_html, context_of, page_block
 from bot.render import answer_blocks, passages_blocks, reply_blocks, sources_blocks, to_plain
 from bot.state.journal import JournalDB
 from bot.texts import Lang, lang_of_text, text
@@ -79,6 +83,7 @@ class _Conversation:
     topic: str | None = None
     query: str | None = None  # what the last answer searched
     shown: int = 0  # passages of it shown by "more"
+    answer: Answer | None = None  # the last answer, for /context
 
 
 async def chat(answering: AnsweringService, *, inp: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
@@ -114,6 +119,12 @@ async def _respond(answering: AnsweringService, conversation: _Conversation, lin
         return text("forgotten", lang)
     if command == "/sources":
         return to_plain(sources_blocks(answering.sources(), lang))
+    if command == "/brief":
+        return to_plain(story_brief(answering, lang))
+    if command == "/read":
+        return _read(answering, line.split()[1:], lang)
+    if command == "/context":
+        return _context(answering, conversation.answer, lang)
     reply = await answering.answer(line, topic=conversation.topic, chat_type="console")
     if reply.answer is None:  # "more": the next page of the last answer's passages
         query = conversation.query or reply.plan.query
@@ -123,8 +134,30 @@ async def _respond(answering: AnsweringService, conversation: _Conversation, lin
         conversation.shown += len(page)
         return to_plain(blocks)
     conversation.topic = reply.plan.topic or reply.plan.query
-    conversation.query, conversation.shown = reply.plan.query, 0
+    conversation.query, conversation.shown, conversation.answer = reply.plan.query, 0, reply.answer
     return to_plain(reply_blocks(reply.plan, reply.answer, lang))
+
+
+def _read(answering: AnsweringService, arguments: list[str], lang: Lang) -> str:
+    """`/read N [page]`: a page of the N-th article of /sources, and the command for the next one."""
+    numbers = [int(a) for a in arguments[:2] if a.isdigit()]
+    listed = answering.sources()
+    if not numbers or not 1 <= numbers[0] <= len(listed):
+        return text("console_no_article", lang)
+    article = listed[numbers[0] - 1].article
+    pages = len(article_pages(article))
+    page = min(max(numbers[1] if len(numbers) > 1 else 1, 1), pages)
+    shown = page_block(article, page - 1, lang).plain
+    return shown if page == pages else f"{shown}\n{text('console_read', lang, number=numbers[0], page=page + 1)}"
+
+
+def _context(answering: AnsweringService, answer: Answer | None, lang: Lang) -> str:
+    """`/context`: the paragraph around the first quote of the last answer."""
+    if answer is None or not answer.evidence:
+        return text("console_no_context", lang)
+    first = answer.evidence[0]
+    article = next(c.article for c in answer.citations if c.number == first.citation)
+    return context_html(context_of(article, first.start, first.end), lang).plain
 
 
 def feedback_report(path: Path, limit: int, out: TextIO = sys.stdout) -> None:

@@ -54,6 +54,20 @@ _MONTHS: dict[Lang, tuple[str, ...]] = {
         "November",
         "December",
     ),
+    "kk": (
+        "қаңтар",
+        "ақпан",
+        "наурыз",
+        "сәуір",
+        "мамыр",
+        "маусым",
+        "шілде",
+        "тамыз",
+        "қыркүйек",
+        "қазан",
+        "қараша",
+        "желтоқсан",
+    ),
 }
 
 
@@ -71,13 +85,15 @@ def escape(value: str) -> str:
 
 
 def human_date(iso: str, lang: Lang) -> str:
-    """`2026-02-05` as `5 февраля 2026` / `5 February 2026`."""
+    """`2026-02-05` as `5 февраля 2026` / `5 February 2026` / `2026 жылғы 5 ақпан`."""
     match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
     if not match:
         return iso
     year, month, day = (int(g) for g in match.groups())
     if not 1 <= month <= 12:
         return iso
+    if lang == "kk":
+        return f"{year} жылғы {day} {_MONTHS[lang][month - 1]}"
     return f"{day} {_MONTHS[lang][month - 1]} {year}"
 
 

@@ -20,7 +20,7 @@ from embeddings.index.build import build_index
 from embeddings.index.load import LoadedIndex, load_index, read_manifest
 from embeddings.index.manifest import IndexParams, check_fresh, expected_identity, sparse_identity
 from embeddings.index.progress import Progress
-from embeddings.ingest.chunking import ChunkingParams
+from embeddings.ingest.chunking import ChunkingParams, Sentence
 from embeddings.ingest.corpus import Article, Corpus, load_corpus
 from embeddings.params import DEFAULT, Params
 from embeddings.retrieve.bridge import Bridged, WordBridge
@@ -41,6 +41,14 @@ class SourceInfo:
 
     article: Article
     passages: int
+
+
+@dataclass(frozen=True)
+class BriefLine:
+    """A sentence of the story in brief, and the articles that state it (its own first)."""
+
+    sentence: Sentence
+    articles: tuple[Article, ...]
 
 
 def clean_question(text: str) -> tuple[str, bool]:
@@ -244,6 +252,22 @@ class Pipeline:
         if self.index.sparse_chunks is None or not isinstance(self.encoder, SparseEncoder):
             return None
         return self.encoder.encode_sparse([text], QUERY_TOP_K)[0]
+
+    def brief(self) -> list[BriefLine]:
+        """The story in brief, chosen when the index was built, in story order."""
+        lines = []
+        for item in self.index.brief:
+            sentences = [self.index.sentences[i] for i in (item.sentence, *item.also)]
+            lines.append(BriefLine(sentences[0], tuple(self.index.articles[s.article_id] for s in sentences)))
+        return lines
+
+    def article_at(self, position: int) -> Article | None:
+        """The article stored at `position`, if there is one."""
+        return self.index.store.article_at(position) if 0 <= position < len(self.index.articles) else None
+
+    def article_position(self, article_id: str) -> int:
+        """Where an article of the index is stored (see `article_at`)."""
+        return self.index.store.articles.position(article_id)
 
     def sources(self) -> list[SourceInfo]:
         """Every article in the index, newest first, with its passage count."""

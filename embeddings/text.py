@@ -18,6 +18,7 @@ from typing import Literal
 import Stemmer
 
 Script = Literal["cyrillic", "latin", "none"]
+Language = Literal["ru", "en", "kk"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -108,6 +109,25 @@ def is_kazakh(word: str) -> bool:
 def is_kazakh_text(text: str) -> bool:
     """True when `text` is written in Kazakh rather than Russian."""
     return any(is_kazakh(word) for word in words(text))
+
+
+def language_of(text: str) -> Language:
+    """The language of a question: English in Latin script, Kazakh by any Kazakh word, else Russian."""
+    if script_of(text) == "latin":
+        return "en"
+    return "kk" if is_kazakh_text(text) else "ru"
+
+
+def document_language(text: str) -> Language:
+    """The language of a whole article: as `language_of`, but Kazakh only when its letters are more than a trace.
+
+    A Russian article quoting a Kazakh name ("Мәжіліс") stays Russian.
+    """
+    if script_of(text) == "latin":
+        return "en"
+    letters = _LETTER.findall(fold(text))
+    kazakh = sum(c in KAZAKH_LETTERS for c in letters)
+    return "kk" if kazakh > len(letters) / 200 else "ru"
 
 
 def tokenizer_identity() -> str:

@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from embeddings.text import words
+
 # Words that open a question continuing the previous one ("а ...", "and ...", "ал ...").
 _CONTINUATIONS = frozenset(
     {"а", "и", "ещё", "еще", "также", "кроме", "тогда", "and", "also", "what about", "how about", "ал", "ал енді"}
@@ -90,7 +92,6 @@ _MORE = frozenset(
 )
 SHORT_WORDS = 3
 _WHAT_ABOUT = re.compile(r"^(and |but )?(what|how) about |^(а|и) (как|что) (насчет|насчёт|с|про) |^а про ")
-_WORD = re.compile(r"[\w-]+", re.UNICODE)
 
 Kind = Literal["new", "follow_up", "more"]
 
@@ -102,11 +103,6 @@ class Plan:
     kind: Kind
     query: str
     topic: str | None  # the topic it continues (None for a new one)
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words of `text`."""
-    return _WORD.findall(text.lower().replace("ё", "е"))
 
 
 def _normal(text: str) -> str:

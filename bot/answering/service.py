@@ -34,8 +34,8 @@ from bot.metrics import Metrics
 from bot.state.journal import Journal
 from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
-from embeddings.ingest.corpus import Story, load_story
-from embeddings.pipeline import Pipeline, SourceInfo, rebuild
+from embeddings.ingest.corpus import Article, Story, load_story
+from embeddings.pipeline import BriefLine, Pipeline, SourceInfo, rebuild
 from embeddings.retrieve.search import Passage
 from embeddings.text import normalise
 
@@ -210,6 +210,23 @@ class AnsweringService:
     def sources(self) -> list[SourceInfo]:
         """The articles of the corpus (cheap: already in memory)."""
         return self.pipeline.sources()
+
+    @property
+    def version(self) -> str:
+        """The version of the index: a button naming a place in an article names it too."""
+        return self.pipeline.index.version
+
+    def brief(self) -> list[BriefLine]:
+        """The story in brief (chosen when the index was built: no work here)."""
+        return self.pipeline.brief()
+
+    def article_at(self, position: int) -> Article | None:
+        """The article stored at `position` of the index, if there is one."""
+        return self.pipeline.article_at(position)
+
+    def article_position(self, article_id: str) -> int:
+        """Where an article is stored in the index (a short handle for a button)."""
+        return self.pipeline.article_position(article_id)
 
     async def close(self) -> None:
         """Finish the answers in flight, then stop the worker threads."""

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, buttons, commands, edits, errors, groups, inline, private
+from bot.handlers import admin, brief, buttons, commands, context, edits, errors, groups, inline, pages, private
 
 
 def build_router() -> Router:
-    """The bot's routers: commands first, then buttons, inline queries, private chats, groups, edits, errors."""
+    """The bot's routers: commands and the reader's features first, then buttons, inline, chats, edits, errors.
+
+    The reader's routers come before `buttons` (whose last handler answers any
+    button it does not know) and `private` (which reads any text as a question).
+    """
     root = Router(name="bot")
     root.include_routers(
         commands.create_router(),
         admin.create_router(),
+        brief.create_router(),
+        context.create_router(),
+        pages.create_router(),
         buttons.create_router(),
         inline.create_router(),
         private.create_router(),

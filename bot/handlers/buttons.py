@@ -50,7 +50,7 @@ async def vote(
     log.info("vote answer=%s outcome=%s up=%d down=%d", shown.id, outcome, up, down)
     await query.answer(text(f"vote_{outcome}", lang))
     if outcome != "same" and isinstance(query.message, Message):
-        markup = answer_keyboard(shown.id, shown.lang, more=shown.found, up=up, down=down)
+        markup = answer_keyboard(shown.id, shown.lang, more=shown.found, up=up, down=down, context=shown.context_button)
         try:
             await query.message.edit_reply_markup(reply_markup=markup)
         except TelegramBadRequest as exc:  # e.g. the message was deleted meanwhile

@@ -1,4 +1,4 @@
-"""/start, /help, /sources and /new, in private chats and in groups."""
+"""/start, /help, /sources and /new, in private chats and in groups (/brief has its own router)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
 from bot.answering.service import AnsweringService
 from bot.filters import FromPerson, InChat
+from bot.handlers.brief import brief_title
 from bot.handlers.replies import send_blocks
-from bot.render import escape, sources_blocks
+from bot.keyboards import brief_keyboard, brief_label, read_keyboard
+from bot.render import Block, escape, sources_blocks
 from bot.texts import Lang, text
 
 
@@ -26,23 +28,26 @@ def create_router() -> Router:
 
 
 async def start(message: Message, answering: AnsweringService, lang: Lang) -> None:
-    """Greet, say what the bot knows, and offer example questions."""
+    """Greet, say what the bot knows, and offer the story in brief and example questions."""
     story = answering.story
     greeting = text("greeting", lang, story=story.name_in(lang) or "/sources")
     examples = story.examples_in(lang)
-    if message.chat.type == "private" and examples:
+    title = brief_title(story, lang)
+    if message.chat.type == "private":
+        # A reply keyboard: the brief's button first, then the examples, each sent back as typed.
         keyboard = ReplyKeyboardMarkup(
-            keyboard=[[KeyboardButton(text=q)] for q in examples],
+            keyboard=[[KeyboardButton(text=brief_label(title))], *[[KeyboardButton(text=q)] for q in examples]],
             resize_keyboard=True,
             one_time_keyboard=True,
         )
-        await message.answer(f"{escape(greeting)}\n{escape(text('examples', lang))}", reply_markup=keyboard)
+        lines = [escape(greeting), escape(text("examples", lang))] if examples else [escape(greeting)]
+        await message.answer("\n".join(lines), reply_markup=keyboard)
         return
     lines = [escape(greeting)]
     if examples:
         lines.append(escape(text("examples", lang)))
         lines.extend(f"• {escape(q)}" for q in examples)
-    await message.reply("\n".join(lines))
+    await message.reply("\n".join(lines), reply_markup=brief_keyboard(lang, title))
 
 
 async def help_(message: Message, bot: Bot, lang: Lang) -> None:
@@ -53,8 +58,16 @@ async def help_(message: Message, bot: Bot, lang: Lang) -> None:
 
 
 async def sources(message: Message, answering: AnsweringService, lang: Lang) -> None:
-    """Every article the bot knows, with its passage count."""
-    await send_blocks(message, sources_blocks(answering.sources(), lang), reply=message.chat.type != "private")
+    """Every article the bot knows, with its passage count, and a button to read each one here."""
+    listed = answering.sources()
+    blocks = sources_blocks(listed, lang)
+    markup = None
+    if listed:
+        hint = text("sources_read", lang)
+        blocks.append(Block(f"\n<i>{escape(hint)}</i>", f"\n{hint}"))
+        positions = [answering.article_position(info.article.id) for info in listed]
+        markup = read_keyboard(answering.version, positions, lang)
+    await send_blocks(message, blocks, reply=message.chat.type != "private", markup=markup)
 
 
 async def new_topic(message: Message, state: FSMContext, lang: Lang) -> None:

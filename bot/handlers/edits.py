@@ -23,6 +23,7 @@ from bot.answering.conversation import Plan, Topic
 from bot.answering.service import AnsweringService, Reply
 from bot.config import Settings
 from bot.filters import AddressedToBot, FromPerson, InChat, PrivateQuestion
+from bot.handlers.context import context_button
 from bot.handlers.replies import edit_answer
 from bot.state.shown import Answers, ShownAnswer
 from bot.texts import Lang
@@ -80,7 +81,10 @@ async def edited_question(
         return None  # an answer is not turned into a page of passages
     done = await answering.answer_planned(planned, chat_type=message.chat.type)
     assert done.answer is not None
-    shown = await edit_answer(message, bot, planned, done.answer, registry, lang, old=old, question=question)
+    button = context_button(answering, done.answer)
+    shown = await edit_answer(
+        message, bot, planned, done.answer, registry, lang, old=old, question=question, context_button=button
+    )
     await _move_conversation(state, old, shown, planned)
     return done
 

@@ -2,8 +2,9 @@
 
 Telegram shows the results as a list; the one the user taps is posted to
 the chat as a message from the user "via @bot". An empty query offers the
-story's example questions, each posting its own answer. Inline mode must be
-switched on for the bot in @BotFather (/setinline).
+story in brief first, then the story's example questions, each posting its
+own answer. Inline mode must be switched on for the bot in @BotFather
+(/setinline).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResu
 
 from bot.answering.service import AnsweringService, Reply
 from bot.config import Settings
+from bot.handlers.brief import brief_title, story_brief
 from bot.render import Block, answer_blocks, escape, shorten, source_line, to_messages
 from bot.texts import Lang, text
 from embeddings.answer.record import Answer
@@ -87,10 +89,16 @@ async def inline_query(query: InlineQuery, answering: AnsweringService, settings
         assert reply.answer is not None  # no conversation here, so never "more"
         results = answer_results(reply.answer, lang)
     else:
-        for example in answering.story.examples_in(lang)[:MAX_RESULTS]:
+        lines = answering.brief()
+        if lines:
+            html = to_messages(story_brief(answering, lang))[0]
+            title = brief_title(answering.story, lang)
+            results.append(_article(_result_id("brief", answering.version), title, lines[0].sentence.text, html))
+        for example in answering.story.examples_in(lang)[: MAX_RESULTS - len(results)]:
             answer = await answering.example(example)
             html = answer_message(answer, lang)
             results.append(_article(_result_id("example", example), example, text("inline_example", lang), html))
     log.info("inline query answered: %d results", len(results))
-    await query.answer(results, cache_time=settings.inline_cache_seconds, is_personal=False)
+    # The empty query's results are in the reader's language: Telegram must not give them to others.
+    await query.answer(results, cache_time=settings.inline_cache_seconds, is_personal=not question)
     return reply

@@ -22,6 +22,7 @@ from aiogram.types import InlineKeyboardMarkup, Message
 from bot.answering.conversation import Plan, Topic
 from bot.answering.service import AnsweringService, Reply
 from bot.config import Settings
+from bot.handlers.context import context_button
 from bot.keyboards import answer_keyboard, more_button
 from bot.render import Block, passages_blocks, reply_blocks, to_messages
 from bot.sending.typing import ChatTyping
@@ -48,7 +49,15 @@ async def send_blocks(
 
 
 def _shown(
-    message: Message, planned: Plan, answer: Answer, lang: Lang, *, answer_id: str, question: str, context: str | None
+    message: Message,
+    planned: Plan,
+    answer: Answer,
+    lang: Lang,
+    *,
+    answer_id: str,
+    question: str,
+    context: str | None,
+    context_button: str | None,
 ) -> ShownAnswer:
     """What is remembered about the answer to `question` in `message`, read against `context`."""
     return ShownAnswer(
@@ -63,6 +72,7 @@ def _shown(
         question=question,
         context=context,
         question_id=message.message_id,
+        context_button=context_button,
     )
 
 
@@ -81,15 +91,26 @@ async def send_answer(
     answer_id: str,
     question: str,
     context: str | None,
+    context_button: str | None,
 ) -> ShownAnswer:
     """Send the answer to `question` as a reply to `message`, with its buttons; remember it under `answer_id`.
 
     `context` is the topic the question was read against: an edit of the
-    question is read against the same one.
+    question is read against the same one. `context_button` is the
+    `callback_data` of its "Context" button, when it quotes.
     """
-    shown = _shown(message, planned, answer, lang, answer_id=answer_id, question=question, context=context)
+    shown = _shown(
+        message,
+        planned,
+        answer,
+        lang,
+        answer_id=answer_id,
+        question=question,
+        context=context,
+        context_button=context_button,
+    )
     await registry.add(shown)  # before sending: a button can be pressed at once
-    markup = answer_keyboard(shown.id, lang, more=answer.found)
+    markup = answer_keyboard(shown.id, lang, more=answer.found, context=context_button)
     blocks = reply_blocks(planned, answer, lang)
     sent = await send_blocks(message, blocks, reply=True, markup=markup)
     shown.message_ids.extend(part.message_id for part in sent)
@@ -109,6 +130,7 @@ async def edit_answer(
     *,
     old: ShownAnswer,
     question: str,
+    context_button: str | None,
 ) -> ShownAnswer:
     """Show the answer to the edited `question` of `message` in the messages of `old`, its earlier answer.
 
@@ -116,13 +138,22 @@ async def edit_answer(
     count for it; the earlier one keeps only its pages of passages, and a
     reply to one of its former messages now continues the new answer.
     """
-    shown = _shown(message, planned, answer, lang, answer_id=registry.new_id(), question=question, context=old.context)
+    shown = _shown(
+        message,
+        planned,
+        answer,
+        lang,
+        answer_id=registry.new_id(),
+        question=question,
+        context=old.context,
+        context_button=context_button,
+    )
     parts, digests = list(old.parts), list(old.part_digests)
     old.message_ids = [m for m in old.message_ids if m not in parts]
     old.parts, old.part_digests, old.question_id = [], [], None
     await registry.add(old)
     await registry.add(shown)  # before editing: a button can be pressed at once
-    markup = answer_keyboard(shown.id, lang, more=answer.found)
+    markup = answer_keyboard(shown.id, lang, more=answer.found, context=context_button)
     htmls = to_messages(reply_blocks(planned, answer, lang))
     shown.parts = await show_in_place(message, bot, parts, digests, htmls, markup=markup)
     shown.part_digests = [digest(html) for html in htmls]
@@ -262,6 +293,14 @@ async def converse(
     )
     assert done.answer is not None
     await send_answer(
-        message, planned, done.answer, registry, lang, answer_id=answer_id, question=question, context=topic
+        message,
+        planned,
+        done.answer,
+        registry,
+        lang,
+        answer_id=answer_id,
+        question=question,
+        context=topic,
+        context_button=context_button(answering, done.answer),
     )
     return done

@@ -12,7 +12,7 @@ from bot.texts import lang_of_user
 
 
 class LanguageMiddleware(BaseMiddleware):
-    """Puts `lang` ("ru" or "en") into the handler data, from the user's Telegram language."""
+    """Puts `lang` ("ru", "en" or "kk") into the handler data, from the user's Telegram language."""
 
     async def __call__(
         self,

@@ -43,6 +43,7 @@ class ShownAnswer:
     question_id: int | None = None  # the message that asked it, in `chat_id`
     parts: list[int] = field(default_factory=list)  # the answer's own messages, first to last
     part_digests: list[str] = field(default_factory=list)  # a fingerprint of each part's HTML
+    context_button: str | None = None  # the `callback_data` of its "Context" button, when it quotes
 
     def to_json(self) -> str:
         """The answer as JSON, for Redis."""

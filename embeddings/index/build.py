@@ -1,4 +1,4 @@
-"""Build, save and load the index folder.
+"""Build the index folder, stage by stage.
 
 The folder holds everything retrieval needs, so a running bot never reads the
 seeds again:
@@ -16,6 +16,8 @@ seeds again:
     sparse_chunks/   learned sparse vectors of the chunks and their inverted
                      file, when the encoder has a sparse head (see `sparse.py`)
     sparse_windows/  the same vectors of the evidence windows
+    brief.json       the story in brief: the ids of at most six sentences
+                     (see `brief.py`); the method is in the manifest
 
 The arrays are `.npy` files, memory-mapped on load: a query reads the pages
 it touches, and start-up does not rebuild any statistics.
@@ -44,12 +46,13 @@ from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
 from embeddings.encode.latent import PASSAGE_TOP_K
 from embeddings.errors import IndexFolderError
 from embeddings.index.bm25 import BM25
+from embeddings.index.brief import BriefParams, choose_brief, save_brief
 from embeddings.index.load import MANIFEST, window_text
 from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, chunks_hash, expected_identity, sparse_identity
 from embeddings.index.postings import MatrixWriter
 from embeddings.index.progress import Progress, auto_progress
 from embeddings.index.sparse import SparseIndex
-from embeddings.index.store import StoreWriter
+from embeddings.index.store import PassageStore, StoreWriter
 from embeddings.index.words import article_forms, build_word_vectors
 from embeddings.ingest.chunking import ChunkingParams, chunk_article
 from embeddings.ingest.corpus import Corpus
@@ -86,91 +89,38 @@ def build_index(
     default a bar on a terminal, one log line per stage elsewhere).
     """
     chunking = chunking or ChunkingParams()
-    started = time.perf_counter()
-    dim = encoder.spec.dim
     sparse_spec = sparse_identity(encoder, sparse)
     report = progress or auto_progress()
-
-    def batches(count: int, text_of: Callable[[int], str]) -> Iterator[tuple[int, list[str]]]:
-        for row in range(0, count, batch_size):
-            batch = [text_of(i) for i in range(row, min(row + batch_size, count))]
-            yield row, batch
-            report.advance(len(batch))
-
     with _building_folder(out_dir) as tmp, _finishing(report):
-        writer = StoreWriter(tmp / "passages")
-        for article in corpus.articles:
-            writer.add_article(article)
-            for chunk in chunk_article(article, chunking):
-                writer.add_chunk(chunk)
-        store = writer.close()
-        chunks, sentences, windows = store.chunks, store.sentences, store.windows
-        if not chunks:
-            msg = "there is nothing to index: no article loaded from the seeds"
-            raise IndexFolderError(msg)
-        resolved = (params or IndexParams()).resolve(len(chunks))
-        # BM25 first: its vocabulary gives the words to encode, so the total is known before encoding starts.
-        bm25 = BM25.build((c.text for c in chunks), tmp / "bm25")
-        forms = article_forms(bm25.words.items())
-        del bm25
+        store = _store_passages(corpus, chunking, tmp / "passages")
+        resolved = (params or IndexParams()).resolve(len(store.chunks))
+        forms = _index_words(store, tmp)
         passes = 2 if sparse_spec else 1
-        passages = (len(chunks) + len(windows)) * passes
+        passages = (len(store.chunks) + len(store.windows)) * passes
         report.start(passages + len(forms), stages=2 * passes + 1)
-
-        def chunk_text(i: int) -> str:
-            return chunks[i].text
-
-        def windows_text(i: int) -> str:
-            return window_text(chunks, windows[i], sentences)
-
-        report.stage(f"encoding {len(chunks)} passages")
-        chunk_file = tmp / "chunk_vectors.tmp.npy"
-        chunk_vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
-        for row, batch in batches(len(chunks), chunk_text):
-            chunk_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
-        index = _fill_index(resolved, chunk_vectors)
-        centroid = _mean(chunk_vectors)
-        del chunk_vectors
-        chunk_file.unlink()
-        report.stage(f"encoding {len(windows)} evidence windows")
-        window_vectors = np.lib.format.open_memmap(
-            tmp / "windows.npy", mode="w+", dtype=np.float32, shape=(len(windows), dim)
-        )
-        for row, batch in batches(len(windows), windows_text):
-            window_vectors[row : row + len(batch)] = encoder.encode_passages(batch)
-        window_vectors.flush()
-        del window_vectors
+        batches = _Batches(batch_size, report)
+        index, centroid = _encode_chunks(store, encoder, resolved, tmp, batches)
+        _encode_windows(store, encoder, tmp, batches)
         if sparse_spec is not None:
-            assert isinstance(encoder, SparseEncoder)
-            for name, count, text_of, what in (
-                ("sparse_chunks", len(chunks), chunk_text, "passages"),
-                ("sparse_windows", len(windows), windows_text, "evidence windows"),
-            ):
-                report.stage(f"latent terms of {count} {what}")
-                rows = MatrixWriter(sparse_spec["dim"], tmp / name)
-                for _, batch in batches(count, text_of):
-                    for ids, values in encoder.encode_sparse(batch, PASSAGE_TOP_K):
-                        rows.add(ids, values)
-                matrix = rows.close()
-                if name == "sparse_chunks":
-                    SparseIndex.build(matrix, tmp / name / "postings")
-                del matrix
+            _encode_sparse(store, encoder, sparse_spec["dim"], tmp, batches)
         report.stage(f"encoding {len(forms)} words of the articles")
         build_word_vectors(forms, encoder, tmp / "words", report.advance)
-        seconds = time.perf_counter() - started
+        brief = _choose_brief(store, tmp)
+        seconds = batches.seconds()
         manifest = {
             **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
             "index": resolved.as_dict(),
-            "chunks_hash": chunks_hash(chunks),
+            "chunks_hash": chunks_hash(store.chunks),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "build_seconds": round(seconds, 3),
             "passages_per_second": round(passages / seconds, 1) if seconds else None,
             **(record or {}),
+            "brief": brief,
             "counts": {
                 "articles": len(corpus.articles),
-                "chunks": len(chunks),
-                "sentences": len(sentences),
-                "windows": len(windows),
+                "chunks": len(store.chunks),
+                "sentences": len(store.sentences),
+                "windows": len(store.windows),
             },
         }
         faiss.write_index(index, str(tmp / "chunks.faiss"))
@@ -180,13 +130,114 @@ def build_index(
     log.info(
         "index built: %d articles, %d chunks, %d sentences in %.1f s (%.1f passages/s) -> %s",
         len(corpus.articles),
-        len(chunks),
-        len(sentences),
+        len(store.chunks),
+        len(store.sentences),
         seconds,
         passages / seconds if seconds else 0.0,
         out_dir,
     )
     return manifest
+
+
+class _Batches:
+    """Texts in batches for the encoder, each batch reported to the build's progress."""
+
+    def __init__(self, size: int, report: Progress) -> None:
+        self.size, self.report = size, report
+        self.started = time.perf_counter()
+
+    def of(self, count: int, text_of: Callable[[int], str]) -> Iterator[tuple[int, list[str]]]:
+        """(first row, texts) for rows 0..count-1, `size` at a time."""
+        for row in range(0, count, self.size):
+            batch = [text_of(i) for i in range(row, min(row + self.size, count))]
+            yield row, batch
+            self.report.advance(len(batch))
+
+    def seconds(self) -> float:
+        """Seconds since the build started."""
+        return time.perf_counter() - self.started
+
+
+def _store_passages(corpus: Corpus, chunking: ChunkingParams, folder: Path) -> PassageStore:
+    """Stage 1: the articles, cut into chunks of whole sentences, written to `passages/`."""
+    writer = StoreWriter(folder)
+    for article in corpus.articles:
+        writer.add_article(article)
+        for chunk in chunk_article(article, chunking):
+            writer.add_chunk(chunk)
+    store = writer.close()
+    if not store.chunks:
+        msg = "there is nothing to index: no article loaded from the seeds"
+        raise IndexFolderError(msg)
+    return store
+
+
+def _index_words(store: PassageStore, tmp: Path) -> list[str]:
+    """Stage 2: BM25 over the chunks; returns the articles' word forms (to encode for questions in other languages).
+
+    BM25 comes before encoding: its vocabulary gives the words to encode, so
+    the build's total is known before the first batch.
+    """
+    bm25 = BM25.build((c.text for c in store.chunks), tmp / "bm25")
+    return article_forms(bm25.words.items())
+
+
+def _encode_chunks(
+    store: PassageStore, encoder: Encoder, params: IndexParams, tmp: Path, batches: _Batches
+) -> tuple[faiss.Index, Vectors]:
+    """Stage 3: chunk vectors, into the FAISS index and their mean (the centroid)."""
+    chunks, dim = store.chunks, encoder.spec.dim
+    batches.report.stage(f"encoding {len(chunks)} passages")
+    chunk_file = tmp / "chunk_vectors.tmp.npy"
+    vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
+    for row, batch in batches.of(len(chunks), lambda i: chunks[i].text):
+        vectors[row : row + len(batch)] = encoder.encode_passages(batch)
+    index = _fill_index(params, vectors)
+    centroid = _mean(vectors)
+    del vectors
+    chunk_file.unlink()
+    return index, centroid
+
+
+def _encode_windows(store: PassageStore, encoder: Encoder, tmp: Path, batches: _Batches) -> None:
+    """Stage 4: a vector per evidence window (one sentence, or two adjacent ones), in `windows.npy`."""
+    windows = store.windows
+    batches.report.stage(f"encoding {len(windows)} evidence windows")
+    vectors = np.lib.format.open_memmap(
+        tmp / "windows.npy", mode="w+", dtype=np.float32, shape=(len(windows), encoder.spec.dim)
+    )
+    for row, batch in batches.of(len(windows), lambda i: window_text(store.chunks, windows[i], store.sentences)):
+        vectors[row : row + len(batch)] = encoder.encode_passages(batch)
+    vectors.flush()
+    del vectors
+
+
+def _encode_sparse(store: PassageStore, encoder: Encoder, dim: int, tmp: Path, batches: _Batches) -> None:
+    """Stage 5: latent-term vectors of chunks (with their inverted file) and of windows."""
+    assert isinstance(encoder, SparseEncoder)
+    chunks, windows, sentences = store.chunks, store.windows, store.sentences
+    for name, count, text_of, what in (
+        ("sparse_chunks", len(chunks), lambda i: chunks[i].text, "passages"),
+        ("sparse_windows", len(windows), lambda i: window_text(chunks, windows[i], sentences), "evidence windows"),
+    ):
+        batches.report.stage(f"latent terms of {count} {what}")
+        rows = MatrixWriter(dim, tmp / name)
+        for _, batch in batches.of(count, text_of):
+            for ids, values in encoder.encode_sparse(batch, PASSAGE_TOP_K):
+                rows.add(ids, values)
+        matrix = rows.close()
+        if name == "sparse_chunks":
+            SparseIndex.build(matrix, tmp / name / "postings")
+        del matrix
+
+
+def _choose_brief(store: PassageStore, tmp: Path) -> dict[str, Any]:
+    """Stage 7: the story in brief (the window vectors find the same fact in other articles); its manifest record."""
+    params = BriefParams()
+    window_vectors = np.load(tmp / "windows.npy", mmap_mode="r", allow_pickle=False)
+    items = choose_brief(store, window_vectors, params)
+    del window_vectors
+    return save_brief(tmp, items, params)
 
 
 def _fill_index(params: IndexParams, vectors: Vectors, batch: int = 65_536) -> faiss.Index:

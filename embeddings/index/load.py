@@ -14,6 +14,7 @@ import numpy as np
 from embeddings.encode.encoders import Vectors
 from embeddings.errors import IndexFolderError, IndexMissingError
 from embeddings.index.bm25 import BM25
+from embeddings.index.brief import BRIEF_FILE, BriefItem, load_brief
 from embeddings.index.sparse import SparseIndex, SparseMatrix
 from embeddings.index.store import PassageStore, Window
 from embeddings.index.words import load_word_vectors
@@ -29,6 +30,7 @@ _FILES = (
     "centroid.npy",
     "bm25/bm25.json",
     "words/forms.txt",
+    BRIEF_FILE,
 )
 _REBUILD = "build it with `python -m embeddings build`"
 
@@ -54,6 +56,7 @@ class LoadedIndex:
     sparse_windows: SparseMatrix | None = None
     word_forms: Sequence[str] = ()  # the articles' content words, one form per stem (`words.py`)
     word_vectors: Vectors | None = None
+    brief: tuple[BriefItem, ...] = ()  # the story in brief, in story order (`brief.py`)
 
     @property
     def version(self) -> str:
@@ -128,6 +131,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
             sparse_chunks = SparseIndex.load(index_dir / "sparse_chunks")
             sparse_windows = SparseMatrix.load(index_dir / "sparse_windows")
         word_forms, word_vectors = load_word_vectors(index_dir / "words")
+        brief = load_brief(index_dir, len(store.sentences))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
         raise IndexFolderError(msg) from exc
@@ -161,4 +165,5 @@ def load_index(index_dir: Path) -> LoadedIndex:
         sparse_windows,
         word_forms,
         word_vectors,
+        brief,
     )

@@ -2,8 +2,9 @@
 
 `manifest.json` records the index format, the encoder, the chunking, the
 sparse head, the tokenizer, a hash of the corpus and of each article, a hash
-of the chunks, the FAISS parameters and the counts. A loaded index whose manifest differs from
-what the configuration expects is stale and must be rebuilt.
+of the chunks, the FAISS parameters, the method of the brief and the counts.
+A loaded index whose manifest differs from what the configuration expects
+is stale and must be rebuilt.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from typing import Any
 from embeddings.encode.encoders import Encoder, EncoderSpec, SparseEncoder
 from embeddings.encode.latent import PASSAGE_TOP_K, QUERY_TOP_K
 from embeddings.errors import StaleIndexError
+from embeddings.index.brief import BriefParams
 from embeddings.ingest.chunking import Chunk, ChunkingParams
 from embeddings.ingest.corpus import Corpus
 from embeddings.text import tokenizer_identity
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6  # 6: brief.json
 HNSW_ABOVE = 50_000  # chunks; below this exact search is both faster and exact
 IVF_ABOVE = 500_000  # chunks; above this HNSW's float vectors and graph outgrow memory
 IVF_NLIST_MAX = 8_192
@@ -116,6 +118,9 @@ def check_fresh(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
             reasons.append(label)
     if "articles" in reasons:
         reasons[-1] += article_changes(manifest.get("article_hashes"), expected["article_hashes"])
+    brief = {k: v for k, v in (manifest.get("brief") or {}).items() if k != "sentences"}
+    if brief != BriefParams().as_dict():
+        reasons.append("brief method")
     if reasons:
         msg = "the index was built with other " + ", ".join(reasons)
         raise StaleIndexError(msg)

@@ -189,6 +189,26 @@ class PassageStore:
         counts = np.bincount(self._chunk_article, minlength=len(self._meta))
         return {meta[0]: int(n) for meta, n in zip(self._meta, counts, strict=True)}
 
+    def article_sentences(self, position: int) -> range:
+        """The sentence ids of the article stored at `position` (its chunks are stored one after another)."""
+        first = int(np.searchsorted(self._chunk_article, position, side="left"))
+        last = int(np.searchsorted(self._chunk_article, position, side="right"))
+        return range(int(self._chunk_sentences[first]), int(self._chunk_sentences[last]))
+
+    def sentence_spans(self, sentences: range) -> list[tuple[int, int]]:
+        """The spans of consecutive `sentences` in their article's text (without making `Sentence` objects)."""
+        starts = self._starts[sentences.start : sentences.stop].tolist()
+        ends = self._ends[sentences.start : sentences.stop].tolist()
+        return list(zip(starts, ends, strict=True))
+
+    def sentence_windows(self) -> npt.NDArray[np.int64]:
+        """For every sentence, the window that is that sentence alone (its row in the window vectors)."""
+        counts = np.diff(self._chunk_sentences)
+        chunk = np.repeat(np.arange(len(counts)), counts)
+        offset = np.arange(len(self._starts)) - self._chunk_sentences[chunk]
+        rows: npt.NDArray[np.int64] = (self._chunk_windows[chunk] + 2 * offset).astype(np.int64)
+        return rows
+
     def _decode(self, article: int) -> str:
         start, end = int(self._text_offsets[article]), int(self._text_offsets[article + 1])
         return self._texts[start:end].tobytes().decode()
@@ -253,6 +273,10 @@ class ArticleTable(Mapping[str, Article]):
 
     def __getitem__(self, article_id: str) -> Article:
         return self._store.article_at(self._positions[article_id])
+
+    def position(self, article_id: str) -> int:
+        """Where the article is stored (a short, stable handle while the index stays the same)."""
+        return self._positions[article_id]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._positions)

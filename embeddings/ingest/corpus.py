@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from embeddings.errors import CorpusError
+from embeddings.text import document_language
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ _HEADER = re.compile(r"^\ufeff?\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:—-]*(.*)$",
 _VIEW_COUNTER = re.compile(r"^\d{1,9}$")
 _PHOTO_CREDIT = re.compile(r"^(фото|photo|foto|сурет|видео|video)\b", re.IGNORECASE)
 _SPEAKER = re.compile(r"^[^\n\"«“„]{3,200}:$")
-_KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ class Story:
 
     name: dict[str, str]
     examples: dict[str, tuple[str, ...]]
+    brief: dict[str, str] = field(default_factory=dict)  # what /brief is called for this story, per language
 
     def name_in(self, lang: str) -> str:
         """The story's name in `lang`, else in any language given, else empty."""
@@ -115,6 +116,10 @@ class Story:
     def examples_in(self, lang: str) -> tuple[str, ...]:
         """Example questions in `lang`, else none."""
         return self.examples.get(lang, ())
+
+    def brief_in(self, lang: str) -> str:
+        """The title of the story in brief in `lang`, else empty (the bot then says "the story in brief")."""
+        return self.brief.get(lang, "")
 
 
 def _article_bytes(article: Article) -> bytes:
@@ -132,11 +137,13 @@ def load_story(seeds_dir: Path) -> Story:
         data = {}
     names = data.get("name", {})
     examples = data.get("examples", {})
+    brief = data.get("brief", {})
     return Story(
         name={str(k): str(v) for k, v in names.items()} if isinstance(names, dict) else {},
         examples={str(k): tuple(str(q) for q in v) for k, v in examples.items() if isinstance(v, list)}
         if isinstance(examples, dict)
         else {},
+        brief={str(k): str(v) for k, v in brief.items()} if isinstance(brief, dict) else {},
     )
 
 
@@ -191,23 +198,11 @@ def parse_article(path: Path, meta: Mapping[str, Any]) -> Article:
         date=date,
         outlet=_optional(meta.get("outlet")),
         url=_optional(meta.get("url")),
-        language=str(meta.get("language") or guess_language(text)),
+        language=str(meta.get("language") or document_language(text)),
         text=text,
         paragraphs=paragraphs,
         path=path,
     )
-
-
-def guess_language(text: str) -> str:
-    """A coarse script-based guess: `kk`, `ru` or `en`."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return "ru"
-    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
-    if cyrillic < len(letters) / 2:
-        return "en"
-    kazakh = sum(c in _KAZAKH_LETTERS for c in letters)
-    return "kk" if kazakh > len(letters) / 200 else "ru"
 
 
 def _read_text(path: Path) -> str:

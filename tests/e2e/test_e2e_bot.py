@@ -40,14 +40,17 @@ def mention(text: str, handle: str = "@" + str(BOT_USER["username"])) -> list[di
     return [{"type": "mention", "offset": utf16(text[:at]), "length": utf16(handle)}]
 
 
-async def test_startup_registers_the_command_menu_in_both_languages(running: RunningBot) -> None:
+async def test_startup_registers_the_command_menu_in_every_language(running: RunningBot) -> None:
     stub = running.stub
     assert "getMe" in stub.methods()
     for scope in ("all_private_chats", "all_group_chats"):
         ru = [c["command"] for c in stub.commands[(scope, "ru")]]
         en = stub.commands[(scope, "en")]
-        assert ru == ["start", "help", "sources", "new"]
-        assert en[2]["description"] == "The articles I know"
+        kk = stub.commands[(scope, "kk")]
+        assert ru == ["start", "brief", "help", "sources", "new"]
+        assert en[3]["description"] == "The articles I know"
+        assert kk[3]["description"] == "Мақалалар тізімі"
+        assert [c["command"] for c in kk] == ru
         assert stub.commands[(scope, None)] == stub.commands[(scope, "ru")]
 
 
@@ -91,7 +94,11 @@ async def test_start_help_and_sources(running: RunningBot) -> None:
     (start,) = await stub.wait_sent(1)
     assert "Кошанова" in start.text
     keyboard = start.params["reply_markup"]["keyboard"]
-    assert len(keyboard) == 3
+    assert [row[0]["text"] for row in keyboard[:2]] == [
+        "📰 Коротко о визите",
+        "Сколько совместных производств белорусской техники работает в Казахстане?",
+    ]
+    assert len(keyboard) == 4
     stub.message("/help", user_id=11)
     help_ = (await stub.wait_sent(2))[1]
     assert "@NewsQaTestBot" in help_.text

@@ -125,7 +125,7 @@ async def test_in_groups_context_is_per_user_and_a_reply_continues_that_answer(r
 async def test_the_more_button_and_podrobnee_page_through_passages(running: RunningBot) -> None:
     stub = running.stub
     answer = await ask(stub, JOINT_VENTURES, user_id=41)
-    assert [t for t, _ in buttons(answer)] == ["👍", "👎", "Ещё фрагменты ▸"]
+    assert [t for t, _ in buttons(answer)] == ["👍", "👎", "📄 Контекст", "Ещё фрагменты ▸"]
     assert all(len(d.encode()) <= 64 for _, d in buttons(answer))
     query_id = stub.press(answer, "Ещё", user_id=41)
     (page,) = (await stub.wait_sent(2))[1:]
@@ -172,7 +172,7 @@ async def test_votes_count_once_per_user_and_show_on_the_buttons(running: Runnin
     assert (await press("👎", 51))["text"] == "Оценка изменена."
     assert [t for t, _ in buttons(answer)][:2] == ["👍", "👎 1"]
     assert (await press("👎", 52, "en"))["text"] == "Thanks for the feedback!"
-    assert [t for t, _ in buttons(answer)] == ["👍", "👎 2", "Ещё фрагменты ▸"]
+    assert [t for t, _ in buttons(answer)] == ["👍", "👎 2", "📄 Контекст", "Ещё фрагменты ▸"]
     report = io.StringIO()
     feedback_report(settings.journal_path, 5, report)
     assert "👍 0   👎 2   answers rated: 1" in report.getvalue()
@@ -221,6 +221,7 @@ async def test_inline_mode_empty_off_topic_and_english(running: RunningBot) -> N
     await stub.wait_for(lambda: {empty, off, english} <= set(stub.inline_answers))
     examples = [r["title"] for r in stub.inline_answers[empty]["results"]]
     assert examples == [
+        "Коротко о визите",
         "Сколько совместных производств белорусской техники работает в Казахстане?",
         "С кем встречался Кошанов в Минске?",
         "Какие законы о цифровизации приняли в Казахстане?",

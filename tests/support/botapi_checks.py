@@ -39,6 +39,12 @@ def parse_html(text: str) -> str:
                 if tag == "a" and not re.search(r'href="[^"<>]*"', attrs):
                     msg = "can't parse entities: a tag without href"
                     raise BadRequestError(msg)
+                if tag == "blockquote" and attrs.strip() not in ("", "expandable"):
+                    msg = f"can't parse entities: unsupported blockquote attribute {attrs.strip()!r}"
+                    raise BadRequestError(msg)
+                if tag == "blockquote" and "blockquote" in stack:
+                    msg = "can't parse entities: blockquote entities can't be nested"
+                    raise BadRequestError(msg)
                 stack.append(tag)
         elif entity is not None:
             if not entity.startswith("#") and entity not in _ENTITY_NAMES:

@@ -1,7 +1,8 @@
 """A local Bot API stand-in: aiohttp on 127.0.0.1, route `/bot{token}/{method}`.
 
 It speaks enough of the Bot API for the bot's end-to-end tests and rejects
-what Telegram rejects: HTML it cannot parse, text longer than 4096
+what Telegram rejects: HTML it cannot parse (a blockquote takes no attribute
+but `expandable` and holds no other blockquote), text longer than 4096
 characters after entity parsing, empty text, an unknown token or method,
 `callback_data` over 64 bytes, a callback query answered twice, inline
 results with duplicate or over-long ids, an edit that changes nothing or
@@ -26,6 +27,7 @@ from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
+from tests.support.botapi_buttons import ButtonsAndInline
 from tests.support.botapi_checks import BadRequestError, check_markup, check_text
 from tests.support.botapi_manners import EditsAndChannels
 from tests.support.flood import COUNTED_METHODS, FloodControl
@@ -54,10 +56,11 @@ class Sent:
 
 
 @dataclass
-class BotAPIStub(EditsAndChannels):
-    """The stand-in server and the state tests look at (edits and channel posts: `EditsAndChannels`)."""
+class BotAPIStub(EditsAndChannels, ButtonsAndInline):
+    """The stand-in server and the state tests look at (see `EditsAndChannels` and `ButtonsAndInline`)."""
 
     token: str = TOKEN
+    bot_user: dict[str, Any] = field(default_factory=lambda: dict(BOT_USER))
     updates: list[dict[str, Any]] = field(default_factory=list)
     sent: list[Sent] = field(default_factory=list)
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -66,9 +69,6 @@ class BotAPIStub(EditsAndChannels):
     rate_limit: list[int] = field(default_factory=list)  # retry_after of the next 429s
     fail_get_updates: int = 0  # how many getUpdates calls answer 502
     chat_actions: list[tuple[int, str]] = field(default_factory=list)
-    callback_answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by callback query id
-    inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by inline query id
-    edits: list[tuple[int, int, Any]] = field(default_factory=list)  # chat, message, new markup
     webhook: dict[str, Any] = field(default_factory=dict)  # the last setWebhook's parameters
     left_chats: list[int] = field(default_factory=list)
     delivery_failures: list[tuple[str, str]] = field(default_factory=list)  # webhook URL, status or error
@@ -81,7 +81,6 @@ class BotAPIStub(EditsAndChannels):
         self._new_update = asyncio.Event()
         self._new_sent = asyncio.Event()
         self._runner: web.AppRunner | None = None
-        self._callback_ids: set[str] = set()
         self.url = ""
 
     async def start(self) -> str:
@@ -155,44 +154,6 @@ class BotAPIStub(EditsAndChannels):
         message.update(extra or {})
         self.push(message=message)
         return message
-
-    def press(self, sent: Sent, button: str, *, user_id: int = 1001, language_code: str | None = "ru") -> str:
-        """Press the inline button of `sent` whose text starts with `button`; returns the query id."""
-        data = next((d for t, d in buttons(sent) if t.startswith(button)), None)
-        if data is None:
-            msg = f"no button {button!r} under message {sent.message_id}: {buttons(sent)}"
-            raise LookupError(msg)
-        query_id = f"cq{next(self._ids)}"
-        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
-        if language_code:
-            user["language_code"] = language_code
-        chat_type = "private" if sent.chat_id > 0 else "supergroup"
-        message = {
-            "message_id": sent.message_id,
-            "date": int(time.time()),
-            "chat": {"id": sent.chat_id, "type": chat_type},
-            "from": BOT_USER,
-            "text": sent.text,
-        }
-        self.push(
-            callback_query={
-                "id": query_id,
-                "from": user,
-                "message": message,
-                "chat_instance": str(sent.chat_id),
-                "data": data,
-            }
-        )
-        return query_id
-
-    def inline(self, query: str, *, user_id: int = 1001, language_code: str | None = "ru") -> str:
-        """Type `@bot query` in some chat; returns the inline query id."""
-        query_id = f"iq{next(self._ids)}"
-        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
-        if language_code:
-            user["language_code"] = language_code
-        self.push(inline_query={"id": query_id, "from": user, "query": query, "offset": ""})
-        return query_id
 
     async def wait_for(self, condition: Any, within: float = 30.0) -> None:
         """Wait until `condition()` is true."""
@@ -347,48 +308,6 @@ class BotAPIStub(EditsAndChannels):
         self.chat_actions.append((int(params["chat_id"]), str(params["action"])))
         return True
 
-    async def _m_answercallbackquery(self, params: dict[str, Any]) -> Any:
-        query_id = str(params.get("callback_query_id"))
-        if query_id not in self._callback_ids or query_id in self.callback_answers:
-            msg = "query is too old and response timeout expired or query ID is invalid"
-            raise BadRequestError(msg)
-        self.callback_answers[query_id] = params
-        return True
-
-    async def _m_answerinlinequery(self, params: dict[str, Any]) -> Any:
-        query_id = str(params.get("inline_query_id"))
-        if query_id in self.inline_answers:
-            msg = "query is too old and response timeout expired or query ID is invalid"
-            raise BadRequestError(msg)
-        results = params.get("results")
-        if not isinstance(results, list) or len(results) > 50:
-            msg = "RESULTS_TOO_MUCH"
-            raise BadRequestError(msg)
-        ids = [str(r.get("id", "")) for r in results]
-        if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= 64 for i in ids):
-            msg = "RESULT_ID_INVALID" if len(set(ids)) == len(ids) else "RESULT_ID_DUPLICATE"
-            raise BadRequestError(msg)
-        for result in results:
-            content = result.get("input_message_content") or {}
-            check_text(str(content.get("message_text") or ""), content.get("parse_mode"))
-        self.inline_answers[query_id] = params
-        return True
-
-    async def _m_editmessagereplymarkup(self, params: dict[str, Any]) -> Any:
-        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
-        target = self.own_message(chat_id, message_id)
-        if target is None:
-            msg = "message to edit not found"
-            raise BadRequestError(msg)
-        markup = params.get("reply_markup")
-        check_markup(markup)
-        if markup == target.params.get("reply_markup"):
-            msg = "message is not modified: specified new message content and reply markup are exactly the same"
-            raise BadRequestError(msg)
-        target.params["reply_markup"] = markup
-        self.edits.append((chat_id, message_id, markup))
-        return {"message_id": message_id, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}}
-
     async def _m_sendmessage(self, params: dict[str, Any]) -> Any:
         html = str(params.get("text") or "")
         plain = check_text(html, params.get("parse_mode"))
@@ -407,13 +326,6 @@ class BotAPIStub(EditsAndChannels):
         if params.get("message_thread_id"):
             result["message_thread_id"] = int(params["message_thread_id"])
         return result
-
-
-def buttons(sent: Sent) -> list[tuple[str, str]]:
-    """The inline buttons under a sent message: (text, callback_data)."""
-    markup = sent.params.get("reply_markup") or {}
-    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
-    return [(str(b.get("text")), str(b.get("callback_data"))) for row in rows for b in row]
 
 
 def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from embeddings.errors import CorpusError
-from embeddings.ingest.corpus import guess_language, load_corpus, load_story
+from embeddings.ingest.corpus import load_corpus, load_story
+from embeddings.text import document_language, language_of
 from tests.conftest import SEEDS
 
 
@@ -95,5 +96,12 @@ def test_story_file_gives_name_and_examples() -> None:
     ("text", "lang"),
     [("Привет, как дела?", "ru"), ("Hello there", "en"), ("Қазақстан Республикасы үкіметі", "kk")],
 )
-def test_guess_language(text: str, lang: str) -> None:
-    assert guess_language(text) == lang
+def test_the_language_of_an_article_and_of_a_question(text: str, lang: str) -> None:
+    assert document_language(text) == lang
+    assert language_of(text) == lang
+
+
+def test_a_russian_article_quoting_a_kazakh_name_stays_russian() -> None:
+    article = "Председатель Мажилиса встретился с коллегами. " * 20 + "Мәжіліс"
+    assert document_language(article) == "ru"
+    assert language_of("Мәжіліс төрағасы кім?") == "kk"

@@ -10,6 +10,7 @@ import pytest
 
 from embeddings.config import EngineSettings
 from embeddings.errors import StaleIndexError
+from embeddings.index.brief import BriefParams
 from embeddings.index.manifest import article_changes, check_fresh
 from embeddings.index.progress import StageLog
 from embeddings.pipeline import Pipeline
@@ -76,7 +77,7 @@ def test_metadata_alone_changing_marks_its_article_changed(tiny_settings: Engine
 
 def test_an_index_without_per_article_hashes_is_still_called_stale_for_its_articles() -> None:
     expected = {"format": 5, "encoder": 1, "chunking": 1, "sparse": None, "tokenizer": 1, "corpus_hash": "new"}
-    old = {**expected, "corpus_hash": "old"}
+    old = {**expected, "corpus_hash": "old", "brief": BriefParams().as_dict()}
     with pytest.raises(StaleIndexError, match=r"^the index was built with other articles$"):
         check_fresh(old, {**expected, "article_hashes": {"a": "1"}})
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.render import TELEGRAM_LIMIT, answer_blocks, note_block, passages_blocks, to_messages
-from bot.texts import Lang
+from bot.texts import LANGS, Lang
 from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.ingest.chunking import Chunk
@@ -75,7 +75,7 @@ def squeeze(value: str) -> str:
     title=TEXT,
     url=st.one_of(st.none(), TEXT.map(lambda t: "https://example.org/" + t)),
     question=st.one_of(TEXT, LONG_TEXT),
-    lang=st.sampled_from(["ru", "en"]),
+    lang=st.sampled_from(LANGS),
     trimmed=st.booleans(),
 )
 def test_any_answer_renders_to_valid_messages_carrying_each_quote_once(
@@ -101,7 +101,7 @@ def test_any_answer_renders_to_valid_messages_carrying_each_quote_once(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(texts=st.lists(LONG_TEXT, min_size=1, max_size=4), title=TEXT, lang=st.sampled_from(["ru", "en"]))
+@given(texts=st.lists(LONG_TEXT, min_size=1, max_size=4), title=TEXT, lang=st.sampled_from(LANGS))
 def test_any_page_of_passages_renders_to_valid_messages(texts: list[str], title: str, lang: Lang) -> None:
     source = article(2, title, None)
     passages = [
