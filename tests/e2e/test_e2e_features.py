@@ -19,7 +19,8 @@ from bot.config import Settings
 from bot.console import feedback_report
 from embeddings.pipeline import Pipeline
 from tests.e2e.test_e2e_bot import JOINT_VENTURES, mention
-from tests.support.botapi_stub import BOT_USER, BotAPIStub, Sent, buttons
+from tests.support.botapi_buttons import buttons
+from tests.support.botapi_stub import BOT_USER, BotAPIStub, Sent
 from tests.support.running import RunningBot, bot_settings, running_bot
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,8 @@ from bot.config import Settings
 from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
 from tests.e2e.test_e2e_bot import JOINT_VENTURES
-from tests.support.botapi_stub import BotAPIStub, Sent, buttons
+from tests.support.botapi_buttons import buttons
+from tests.support.botapi_stub import BotAPIStub, Sent
 from tests.support.running import RunningBot, bot_settings, running_bot
 from tests.support.stories import write_bridge_story
 

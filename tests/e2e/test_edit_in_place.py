@@ -13,8 +13,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from bot.app import create_bot
 from bot.config import Settings
 from bot.handlers.replies import digest, show_in_place
+from tests.support.botapi_buttons import buttons
 from tests.support.botapi_manners import NOT_MODIFIED
-from tests.support.botapi_stub import TOKEN, BotAPIStub, buttons
+from tests.support.botapi_stub import TOKEN, BotAPIStub
 
 CHAT = -100600
 QUESTION_ID = 900
