@@ -86,8 +86,9 @@ async def test_a_private_question_edited_gets_its_answer_edited_in_place(
     assert "Источники:" in answer.text
     assert "[1]" in answer.text
     assert answer.reply_to == asked["message_id"]
-    assert [t for t, _ in buttons(answer)] == ["👍", "👎", "Ещё фрагменты ▸"]
-    assert buttons(answer) != old_buttons  # the buttons of the new answer
+    assert [t for t, _ in buttons(answer)] == ["👍", "👎", "📄 Контекст", "Ещё фрагменты ▸"]
+    assert buttons(answer) != old_buttons  # the buttons of the new answer, its quote's context among them
+    assert dict(buttons(answer))["📄 Контекст"] != dict(old_buttons)["📄 Контекст"]
     assert await stub.settle() == [answer]  # nothing new was sent
     # The journal and the metrics count the edit as a question.
     assert await questions(running) == 2
