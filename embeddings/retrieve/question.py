@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from embeddings.retrieve.words import is_animate, is_locative, is_numeral, is_place, russian_name
+from embeddings.retrieve.words import is_action, is_animate, is_locative, is_numeral, is_place, russian_name
 from embeddings.text import STOPWORDS, WORD, fold, tokenize, words
 
 
@@ -57,7 +57,7 @@ _CUES: tuple[tuple[AnswerType, re.Pattern[str]], ...] = (
     (
         AnswerType.DATE,
         re.compile(
-            r"\bкогда\b|\bв какой день\b|\bкакого числа\b|\bв каком году\b"
+            r"\bкогда\b(?!-)|\bв какой день\b|\bкакого числа\b|\bв каком году\b"
             r"|\bwhen\b|\bwhat date\b|\bқашан\b|\bқай жылы\b",
             re.I,
         ),
@@ -120,11 +120,23 @@ _CHECKS = {
 
 
 def answer_type(question: str) -> AnswerType:
-    """The kind of answer `question` asks for (`ANY` when no cue is found)."""
+    """The kind of answer `question` asks for (`ANY` when no cue is found).
+
+    "Сколько лет" followed by an action asks how long it went on, a number,
+    not someone's age ("сколько лет депутаты налаживали контакты").
+    """
     for kind, cue in _CUES:
-        if cue.search(question):
+        found = cue.search(question)
+        if found:
+            if kind is AnswerType.AGE and _asks_duration(question[found.end() :]):
+                return AnswerType.NUMBER
             return kind
     return AnswerType.ANY
+
+
+def _asks_duration(rest: str) -> bool:
+    """Whether the clause after "сколько лет" holds an action ("налаживали"), not a person or "было"."""
+    return any(is_action(word) for word in words(re.split(r"[,;:?!]", rest)[0]))
 
 
 def is_number(word: str) -> bool:

@@ -48,6 +48,7 @@ from embeddings.text import (
     is_kazakh_text,
     is_latin,
     script_of,
+    stem,
 )
 
 Language = Literal["ru", "kk", "en", "ru-latn"]
@@ -111,6 +112,7 @@ YES_NO_WORDS = 3  # a statement of this many words with a question mark asks whe
 TOPIC_WORDS = 3
 _TOPIC = re.compile(r"(?:^|\s)(?:о|об|обо|про|насчет|относительно|about|regarding|concerning)\s+(.+)$")
 _TOPIC_KAZAKH = re.compile(r"((?:\S+\s+){1,3})(?:туралы|жайлы)(?:\s|$)")
+_DIGIT_FOR_LETTER = re.compile(r"(?<=[A-Za-z])4|4(?=[A-Za-z])")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _PUNCTUATION = re.compile(r"[?!.,;:…\"«»“”„()]+")
 
@@ -189,8 +191,13 @@ class Reader:
     @lru_cache(maxsize=4096)  # noqa: B019 - one reader per loaded index; the questions of a burst repeat
     def read(self, question: str) -> Reading:
         """The reading of a cleaned question."""
-        language = self.language(question)
-        text = self.cyrillic(question) if language == "ru-latn" else question
+        language, text = self.language(question), question
+        if language != "ru" and language != "kk" and _DIGIT_FOR_LETTER.search(question):
+            # "4to", "4em": a digit for "ч", read so when the question is Russian typed in Latin letters
+            spelled = _DIGIT_FOR_LETTER.sub("ch", question)
+            if self.language(spelled) == "ru-latn":
+                language, text = "ru-latn", spelled
+        text = self.cyrillic(text) if language == "ru-latn" else text
         text = _QUESTION_TYPO.sub(lambda m: _question_word(m.group()), text)
         searched = self.speller.correct(text, keep=lambda word: self.vocabulary.spelled(fold(word)))
         folded = " ".join(_PUNCTUATION.sub(" ", fold(searched)).split())
@@ -237,8 +244,8 @@ class Reader:
 
     def _spell(self, word: str) -> str:
         folded = fold(word)
-        if not is_latin(folded) or folded.isdigit():
-            return word
+        if not is_latin(folded) or folded.isdigit() or (stem(folded) or folded) in self.vocabulary:
+            return word  # a word the articles write in Latin letters themselves ("Astana Hub")
         spellings = cyrillic_spellings(folded)
         chosen = next(
             (s for s in spellings if s in STOPWORDS or is_russian_word(s)),

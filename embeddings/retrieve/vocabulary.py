@@ -7,13 +7,15 @@ shares most of its letters, from the start, with a word of the articles
 ("Китай" and "Китая", "культура" and "культурного"); it is another form of
 the same dictionary word ("уголь" and "угля"); it is spelled with
 Kazakh letters ("Қазақстан"); it is one typo away from a stem (words of
-five letters and more). A Latin word is tried as written, then as Russian
+five letters and more), or sounds like one when spoken ("калег" and
+"коллег": unstressed о and а, е and и alike, doubled letters single). A Latin word is tried as written, then as Russian
 typed in Latin letters ("kombainy", "Koshanov"). Every rule looks at
 spelling only, so it holds for any corpus.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Protocol
@@ -39,6 +41,9 @@ PREFIX_SHARE = 0.6
 MIN_EDIT = 5
 LEMMA_PREFIX = 2  # letters a word and another form of it surely share ("уголь", "угля")
 _ALPHABET_CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+_SOUND = str.maketrans({"о": "а", "е": "и", "ё": "и", "э": "и", "я": "и", "ы": "и", "ь": None, "ъ": None})
+_DOUBLE = re.compile(r"(.)\1+")
+SOUND_CANDIDATES = 4096  # article words read per beginning when looking for one that sounds alike
 
 
 class WordList(Protocol):
@@ -98,7 +103,7 @@ class Vocabulary:
             return found
         if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қазақстанда": a name spelled with Kazakh letters
             return self._match_cyrillic(word.translate(_KAZAKH_SPELLING), fuzzy=True, typos=typos)
-        return self._edit(own) if typos else None
+        return (self._edit(own) or self._sounds_like(word)) if typos else None
 
     def _kazakh_root(self, word: str) -> str | None:
         """The article stem of `word` with up to two Kazakh endings taken off."""
@@ -134,6 +139,24 @@ class Vocabulary:
             return None
         candidates = sorted(c for c in one_edit(own, _ALPHABET_CYRILLIC) if c in self.stems)
         return candidates[0] if candidates else None
+
+    def _sounds_like(self, word: str) -> str | None:
+        """The stem of the first article word whose stem sounds like the stem of `word` (five letters and more)."""
+        if len(word) < MIN_EDIT or not is_cyrillic(word):
+            return None
+        key = sound_key(stem(word) or word)
+        seconds = [c for c in _ALPHABET_CYRILLIC if sound_key(c) == sound_key(word[1])]
+        for second in seconds:
+            for candidate in self.words.prefixed(word[0] + second, limit=SOUND_CANDIDATES):
+                own = stem(candidate) or candidate
+                if sound_key(own) == key:
+                    return own
+        return None
+
+
+def sound_key(word: str) -> str:
+    """Roughly how a folded Russian word sounds: о as а, е ё э я ы as и, no soft or hard sign, no double letters."""
+    return _DOUBLE.sub(r"\1", word.translate(_SOUND))
 
 
 def kazakh_roots(word: str) -> list[str]:

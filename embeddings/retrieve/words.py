@@ -25,6 +25,8 @@ _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 _LOWERCASE_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _ANIMATE_TAG = "anim"
+# Verbs that ask for an age after "сколько лет": "сколько лет было ему", "сколько лет исполнилось".
+_STATES = frozenset({"быть", "исполниться", "стукнуть"})
 _lock = threading.Lock()
 _russian: Any = None
 _english: frozenset[str] | None = None
@@ -88,6 +90,13 @@ def is_animate(word: str) -> bool:
     """True when the likeliest reading of a folded Russian word is an animate noun (a person or people)."""
     parses = _morph().parse(word)
     return bool(parses) and _ANIMATE_TAG in parses[0].tag.grammemes and "NOUN" in parses[0].tag.grammemes
+
+
+@lru_cache(maxsize=65_536)
+def is_action(word: str) -> bool:
+    """True when the likeliest reading of a folded Russian word is a verb other than "быть" or "исполниться"."""
+    parses = _morph().parse(word)
+    return bool(parses) and parses[0].tag.POS in {"VERB", "INFN"} and parses[0].normal_form not in _STATES
 
 
 @lru_cache(maxsize=65_536)

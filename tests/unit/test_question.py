@@ -15,6 +15,9 @@ from embeddings.retrieve.question import AnswerType, Wanted, answer_type, holds,
         ("When did they meet?", AnswerType.DATE),
         ("Сколько стоит самосвал?", AnswerType.MONEY),
         ("Сколько лет Кошанову?", AnswerType.AGE),
+        ("Сколько лет было Кошанову, когда он стал спикером?", AnswerType.AGE),
+        ("Сколько лет законодатели налаживали контакты?", AnswerType.NUMBER),  # how long, not how old
+        ("О чём когда-то мечтал Лукашенко?", AnswerType.ANY),  # "когда-то" asks no date
         ("За сколько лет страна станет цифровой?", AnswerType.NUMBER),
         ("На какую сумму торгуют страны?", AnswerType.MONEY),
         ("Кто возглавляет палату?", AnswerType.PERSON),

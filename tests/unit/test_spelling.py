@@ -3,6 +3,8 @@ from __future__ import annotations
 from embeddings.index.bm25 import BM25
 from embeddings.pipeline import Pipeline
 from embeddings.retrieve.spelling import Speller, one_edit
+from embeddings.retrieve.vocabulary import Vocabulary, sound_key
+from embeddings.text import stem
 
 ARTICLES = [
     "Депутаты возложили цветы к Монументу Победы.",
@@ -55,3 +57,13 @@ def test_the_pipeline_searches_the_corrected_question(tiny_pipeline: Pipeline) -
     answer = tiny_pipeline.ask("Сколько зритилей собрал фистиваль?")
     assert answer.question == "Сколько зритилей собрал фистиваль?"  # the user's own words are kept
     assert answer.passages[0].article.id == "002_culture"
+
+
+def test_a_word_spelled_as_it_sounds_finds_the_articles_word() -> None:
+    articles = [*ARTICLES, "Сергеенко поблагодарил казахстанских коллег и коллегам пожелал успехов."]
+    bm25 = BM25.build(articles)
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
+    assert sound_key("коллег") == sound_key("калег") == "калиг"
+    assert vocabulary.match("калег") == stem("коллегам")  # two letters off: о for а, one л
+    assert vocabulary.match("кантакты") is None  # no article word sounds like it
+    assert vocabulary.match("калач") is None
