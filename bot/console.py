@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.answering.service import AnsweringService
-from bot.handlers.brief import story_brief
-from bot.reader import article_pages, context_html, context_of, page_block
+from bot.reader import article_pages, context_html, context_of, page_block, story_brief
 from bot.render import answer_blocks, passages_blocks, reply_blocks, sources_blocks, to_plain
 from bot.state.journal import JournalDB
 from bot.texts import Lang, lang_of_text, text

@@ -13,16 +13,27 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answering.service import AnsweringService
 from bot.render import Block, escape, human_date, shorten, source_line, units
 from bot.texts import Lang, text
 from embeddings.ingest.chunking import split_sentences
-from embeddings.ingest.corpus import Article, Span
+from embeddings.ingest.corpus import Article, Span, Story
 from embeddings.pipeline import BriefLine
 
 PAGE_UNITS = 3500
 CONTEXT_UNITS = 1200  # of the paragraph on either side of the quote, at most
 QUOTE_UNITS = 1200
 TITLE_CHARS = 200
+
+
+def brief_title(story: Story, lang: Lang) -> str:
+    """What the brief is called: the story's own title for it, or "the story in brief"."""
+    return story.brief_in(lang) or text("brief_title", lang)
+
+
+def story_brief(answering: AnsweringService, lang: Lang) -> list[Block]:
+    """The blocks of the story in brief, as chosen when the index was built."""
+    return brief_blocks(answering.brief(), brief_title(answering.story, lang), lang)
 
 
 def brief_blocks(lines: Sequence[BriefLine], title: str, lang: Lang) -> list[Block]:

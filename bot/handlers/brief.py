@@ -12,10 +12,8 @@ from bot.answering.service import AnsweringService
 from bot.filters import FromPerson, InChat
 from bot.handlers.replies import send_blocks
 from bot.keyboards import BriefAction, brief_label
-from bot.reader import brief_blocks
-from bot.render import Block
-from bot.texts import LANGS, Lang, text
-from embeddings.ingest.corpus import Story
+from bot.reader import brief_title, story_brief
+from bot.texts import LANGS, Lang
 
 
 def create_router() -> Router:
@@ -25,16 +23,6 @@ def create_router() -> Router:
     router.message.register(brief, InChat("private"), FromPerson(), BriefButton())
     router.callback_query.register(brief_pressed, BriefAction.filter())
     return router
-
-
-def brief_title(story: Story, lang: Lang) -> str:
-    """What the brief is called: the story's own title for it, or "the story in brief"."""
-    return story.brief_in(lang) or text("brief_title", lang)
-
-
-def story_brief(answering: AnsweringService, lang: Lang) -> list[Block]:
-    """The blocks of the story in brief, as chosen when the index was built."""
-    return brief_blocks(answering.brief(), brief_title(answering.story, lang), lang)
 
 
 class BriefButton(BaseFilter):

@@ -9,9 +9,9 @@ from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
 from bot.answering.service import AnsweringService
 from bot.filters import FromPerson, InChat
-from bot.handlers.brief import brief_title
 from bot.handlers.replies import send_blocks
 from bot.keyboards import brief_keyboard, brief_label, read_keyboard
+from bot.reader import brief_title
 from bot.render import Block, escape, sources_blocks
 from bot.texts import Lang, text
 

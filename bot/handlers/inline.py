@@ -17,7 +17,7 @@ from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResu
 
 from bot.answering.service import AnsweringService, Reply
 from bot.config import Settings
-from bot.handlers.brief import brief_title, story_brief
+from bot.reader import brief_title, story_brief
 from bot.render import Block, answer_blocks, escape, shorten, source_line, to_messages
 from bot.texts import Lang, text
 from embeddings.answer.record import Answer
