@@ -109,14 +109,16 @@ def _normal(text: str) -> str:
     return " ".join(words(text))
 
 
-def plan(question: str, topic: str | None, *, names_subject: bool = False) -> Plan:
+def plan(question: str, topic: str | None, *, names_subject: bool = False, stands_alone: bool = False) -> Plan:
     """Read `question` given the conversation's `topic` (None when there is none or it expired).
 
     It continues the topic when it points back (a pronoun: "он", "там",
-    "they"), asks "what about X", is short, or opens with "а", "and" --
-    unless, in that last case, it names a subject of its own
-    (`names_subject`: a name the articles use) and is a whole question
-    ("А что Лукашенко сказал про БЕЛАЗ?" starts a new topic).
+    "they") or asks "what about X". A short question continues it too,
+    unless it stands alone (`stands_alone`: "кто такой Кошанов", "какой
+    курс доллара" ask something whole). A question that opens with "а",
+    "and" continues it unless it names a subject of its own
+    (`names_subject`: a name the articles use): "А что Лукашенко сказал
+    про БЕЛАЗ?" starts a new topic.
     """
     if topic is None:
         return Plan("new", question, None)
@@ -125,7 +127,9 @@ def plan(question: str, topic: str | None, *, names_subject: bool = False) -> Pl
         return Plan("more", topic, topic)
     tokens = normal.split()
     follow_up = Plan("follow_up", f"{question} {topic}", topic)
-    if any(t in _ANAPHORA for t in tokens) or _WHAT_ABOUT.match(normal) or len(tokens) <= SHORT_WORDS:
+    if any(t in _ANAPHORA for t in tokens) or _WHAT_ABOUT.match(normal):
+        return follow_up
+    if len(tokens) <= SHORT_WORDS and not stands_alone:
         return follow_up
     opens = any(normal == c or normal.startswith(c + " ") for c in (_normal(c) for c in _CONTINUATIONS))
     if opens and not names_subject:

@@ -36,6 +36,7 @@ from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
 from embeddings.ingest.corpus import Article, Story, load_story
 from embeddings.pipeline import BriefLine, Pipeline, SourceInfo, rebuild
+from embeddings.retrieve.reading import Form
 from embeddings.retrieve.search import Passage
 from embeddings.text import normalise
 
@@ -96,8 +97,12 @@ class AnsweringService:
     def plan(self, question: str, topic: str | None) -> Plan:
         """How to answer `question` after `topic`: new, follow-up or "more" (no search, no encoding)."""
         reading, _ = self.pipeline.read(question)
-        names_subject = reading is not None and any(t.key and t.found for t in reading.terms)
-        return plan(question, topic, names_subject=names_subject)
+        if reading is None:
+            return plan(question, topic)
+        names_subject = any(t.key and t.found for t in reading.terms)
+        # A question word with two words of its own, or "who is" a name: a whole question, however short.
+        stands_alone = reading.form is Form.WHO_IS or (reading.form is Form.QUESTION and len(reading.terms) >= 2)
+        return plan(question, topic, names_subject=names_subject, stands_alone=stands_alone)
 
     async def answer(
         self, question: str, *, topic: str | None = None, chat_type: str, waiting: Waiting | None = None

@@ -205,7 +205,7 @@ class Reader:
         terms = self._terms(searched, language, _topic_words(folded, language))
         subject = self._subject(terms, subject_text)
         want = wanted(searched, self.vocabulary.__contains__)
-        if form is Form.WHO_IS and not any(t.key for t in subject):
+        if form is Form.WHO_IS and all(not t.key and _common(t.word, language) for t in subject):
             form, subject = Form.QUESTION, ()  # "Кто президент?": who holds a post, not who someone is
         if form is Form.WHO_IS:
             want = Wanted(AnswerType.ROLE, tuple(t.stem for t in subject if t.stem))
@@ -297,6 +297,11 @@ class Reader:
             return ()
         wanted_words = set(WORD.findall(subject_text))
         return tuple(t for t in terms if t.word in wanted_words or fold(t.surface) in wanted_words)
+
+
+def _common(word: str, language: Language) -> bool:
+    """Whether a folded word is a dictionary word of the question's language (not a name nobody lists)."""
+    return is_english_word(word) if language == "en" else is_russian_word(word)
 
 
 _QUESTION_TYPO = re.compile(r"\b[а-яА-ЯёЁ]{5,}\b")

@@ -99,3 +99,20 @@ async def test_a_follow_up_searches_once(stub: BotAPIStub, real_pipeline: Pipeli
         (_, follow) = await stub.wait_sent(2)
     assert "Отвечаю с учётом предыдущего вопроса" in follow.text  # the pronoun points back
     assert CountingService.searches == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "kind"),
+    [
+        ("kto takoj koshanov", "кто такой Сергеенко", "new"),  # who is a name: whole, in Latin letters too
+        ("какой курс доллара", "кто такой Сергеенко", "new"),  # a question word and two words of its own
+        ("А о чём они говорили?", "Кто председатель Совета Республики?", "follow_up"),
+        ("а когда?", "С кем встречался Кошанов в Минске?", "follow_up"),
+        ("А Кочанова?", "С кем встречался Кошанов в Минске?", "follow_up"),
+    ],
+)
+def test_the_service_plans_from_the_reading_of_the_question(
+    real_pipeline: Pipeline, real_seeds: Path, question: str, topic: str, kind: str
+) -> None:
+    answering = AnsweringService(real_pipeline, load_story(real_seeds))
+    assert answering.plan(question, topic).kind == kind

@@ -55,6 +55,22 @@ def test_a_pronoun_points_back_and_a_named_subject_starts_anew(question: str, na
     assert plan(question, TOPIC, names_subject=names_subject).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "stands_alone", "kind"),
+    [
+        ("кто такой Кошанов", True, "new"),  # a whole question, however short
+        ("какой курс доллара", True, "new"),
+        ("а когда?", False, "follow_up"),  # a question word alone asks about the topic
+        ("а Кочанова?", False, "follow_up"),
+        ("а он где?", True, "follow_up"),  # a pronoun points back whatever else it says
+    ],
+)
+def test_a_short_question_continues_the_topic_unless_it_stands_alone(
+    question: str, stands_alone: bool, kind: str
+) -> None:
+    assert plan(question, TOPIC, stands_alone=stands_alone).kind == kind
+
+
 def test_without_a_topic_everything_is_new() -> None:
     assert plan("А кто ещё там был?", None).kind == "new"
     assert plan("подробнее", None).kind == "new"
