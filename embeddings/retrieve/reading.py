@@ -197,7 +197,11 @@ class Reader:
             spelled = _DIGIT_FOR_LETTER.sub("ch", question)
             if self.language(spelled) == "ru-latn":
                 language, text = "ru-latn", spelled
-        text = self.cyrillic(text) if language == "ru-latn" else text
+        if language == "ru-latn":
+            text = self.cyrillic(text)
+        elif language == "ru" and _LATIN_WORD.search(text):
+            # A follow-up typed in Latin letters, read with its Cyrillic topic ("a kogda? С кем встречался...")
+            text = _LATIN_WORD.sub(lambda m: self._russian_in_latin(m.group()), text)
         text = _QUESTION_TYPO.sub(lambda m: _question_word(m.group()), text)
         searched = self.speller.correct(text, keep=lambda word: self.vocabulary.spelled(fold(word)))
         folded = " ".join(_PUNCTUATION.sub(" ", fold(searched)).split())
@@ -241,6 +245,17 @@ class Reader:
     def cyrillic(self, question: str) -> str:
         """Russian typed in Latin letters, spelled in Cyrillic (each word its likeliest spelling)."""
         return _LATIN_WORD.sub(lambda m: self._spell(m.group()), question)
+
+    def _russian_in_latin(self, word: str) -> str:
+        """A lower-case Latin word of a Russian question, in Cyrillic when that spells a Russian word.
+
+        Names and acronyms ("IT", "Astana Hub") and English words stay as written.
+        """
+        folded = fold(word)
+        if word != folded or is_english_word(folded):
+            return word
+        spelled = self._spell(word)
+        return spelled if spelled != word and (spelled in STOPWORDS or is_russian_word(spelled)) else word
 
     def _spell(self, word: str) -> str:
         folded = fold(word)

@@ -33,6 +33,16 @@ def test_russian_typed_in_latin_is_searched_in_cyrillic(tiny_pipeline: Pipeline)
     assert "щ" in cyrillic_spellings("shchi")[0]
 
 
+def test_a_digit_for_a_letter_and_latin_words_among_cyrillic_are_read_as_russian(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("4to sobral festival")  # "4" for "ч"
+    assert reading is not None
+    assert reading.searched == "что собрал фестиваль"
+    reading, _ = tiny_pipeline.read("a kogda? Сколько зрителей собрал фестиваль?")  # a follow-up with its topic
+    assert reading is not None
+    assert reading.searched.startswith("a когда? Сколько")
+    assert reading.wanted.kind is AnswerType.DATE
+
+
 @pytest.mark.parametrize(
     ("question", "form", "kind"),
     [
