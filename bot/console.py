@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.answering.conversation import small_talk_of
 from bot.answering.service import AnsweringService
-from bot.reader import article_pages, context_html, context_of, page_block, story_brief
+from bot.reader import article_pages, context_html, context_of, page_block, small_talk_blocks, story_brief
 from bot.render import answer_blocks, passages_blocks, reply_blocks, sources_blocks, to_plain
 from bot.state.journal import JournalDB
 from bot.texts import Lang, lang_of_text, text
@@ -64,9 +65,15 @@ async def ask(answering: AnsweringService, questions: Iterable[str], *, as_json:
             continue
         started = time.perf_counter()
         reply = await answering.answer(question, chat_type="cli")
-        assert reply.answer is not None  # no conversation, so never "more"
         latency = (time.perf_counter() - started) * 1000
         lang = lang_of_text(question)
+        if reply.plan.small_talk is not None:  # no conversation, so never "more"
+            plain = to_plain(small_talk_blocks(reply.plan.small_talk, answering.story, lang))
+            record = {"question": question, "found": False, "status": "not_a_question", "answer": plain}
+            out.write((json.dumps(record, ensure_ascii=False) if as_json else plain) + "\n" + ("" if as_json else "\n"))
+            out.flush()
+            continue
+        assert reply.answer is not None
         if as_json:
             out.write(json.dumps(answer_record(reply.answer, lang, latency), ensure_ascii=False) + "\n")
         else:
@@ -110,8 +117,8 @@ async def chat(answering: AnsweringService, *, inp: TextIO = sys.stdin, out: Tex
 async def _respond(answering: AnsweringService, conversation: _Conversation, line: str) -> str:
     """The console's reply to one line: a command, a page of passages, or an answer."""
     command = line.split()[0].lower()
-    if not command.startswith("/"):
-        conversation.lang = lang_of_text(line)
+    if not command.startswith("/") and small_talk_of(line) not in ("link", "no_question"):
+        conversation.lang = lang_of_text(line)  # a link or an emoji says nothing of the reader's language
     lang = conversation.lang
     if command == "/new":
         conversation.topic = conversation.query = None
@@ -124,7 +131,11 @@ async def _respond(answering: AnsweringService, conversation: _Conversation, lin
         return _read(answering, line.split()[1:], lang)
     if command == "/context":
         return _context(answering, conversation.answer, lang)
+    if command in ("/start", "/help"):
+        return to_plain(small_talk_blocks("greeting", answering.story, lang)) + "\n\n" + text("console_intro", lang)
     reply = await answering.answer(line, topic=conversation.topic, chat_type="console")
+    if reply.plan.small_talk is not None:
+        return to_plain(small_talk_blocks(reply.plan.small_talk, answering.story, lang))
     if reply.answer is None:  # "more": the next page of the last answer's passages
         query = conversation.query or reply.plan.query
         passages = await answering.passages(query, MORE_MAX)

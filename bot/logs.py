@@ -79,3 +79,5 @@ def setup_logging(level: str, *, json_lines: bool) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    # The Russian dictionaries say where they load from on first use: noise among the bot's own lines.
+    logging.getLogger("pymorphy3").setLevel(max(root.level, logging.WARNING))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answering.conversation import SmallTalk
 from bot.answering.service import AnsweringService
 from bot.render import Block, escape, human_date, shorten, source_line, units
 from bot.texts import Lang, text
@@ -34,6 +35,25 @@ def brief_title(story: Story, lang: Lang) -> str:
 def story_brief(answering: AnsweringService, lang: Lang) -> list[Block]:
     """The blocks of the story in brief, as chosen when the index was built."""
     return brief_blocks(answering.brief(), brief_title(answering.story, lang), lang)
+
+
+def small_talk_blocks(talk: SmallTalk, story: Story, lang: Lang) -> list[Block]:
+    """The reply to a message that asks nothing of the articles: a greeting, thanks, a bare link, no words."""
+    if talk == "greeting":
+        lines = [text("greeting", lang, story=story.name_in(lang) or "/sources")]
+    elif talk == "thanks":
+        return [Block(escape(text("small_talk_thanks", lang)), text("small_talk_thanks", lang))]
+    elif talk == "link":
+        lines = [text("small_talk_link", lang)]
+    elif talk == "nothing_to_continue":
+        lines = [text("nothing_to_continue", lang)]
+    else:
+        lines = [text("small_talk_none", lang)]
+    examples = story.examples_in(lang)
+    if examples:
+        lines += [text("examples", lang), *(f"• {q}" for q in examples)]
+    plain = "\n".join(lines)
+    return [Block(escape(plain), plain)]
 
 
 def brief_blocks(lines: Sequence[BriefLine], title: str, lang: Lang) -> list[Block]:

@@ -93,7 +93,85 @@ _MORE = frozenset(
 SHORT_WORDS = 3
 _WHAT_ABOUT = re.compile(r"^(and |but )?(what|how) about |^(а|и) (как|что) (насчет|насчёт|с|про) |^а про ")
 
-Kind = Literal["new", "follow_up", "more"]
+Kind = Literal["new", "follow_up", "more", "small_talk"]
+# A message that asks nothing of the articles: a greeting, thanks or "ok", a bare link, no words at all,
+# or "more" with nothing before it.
+SmallTalk = Literal["greeting", "thanks", "link", "no_question", "nothing_to_continue"]
+
+_GREETING_WORDS = frozenset(
+    [
+        "привет",
+        "приветик",
+        "приветствую",
+        "здравствуй",
+        "здравствуйте",
+        "здрасте",
+        "здрасьте",
+        "добрый",
+        "доброе",
+        "доброго",
+        "день",
+        "утро",
+        "вечер",
+        "хай",
+        "салют",
+        "hi",
+        "hello",
+        "hey",
+        "hallo",
+        "good",
+        "morning",
+        "afternoon",
+        "evening",
+        "сәлем",
+        "сәлеметсіз",
+        "сәлеметсіздер",
+        "бе",
+        "салам",
+        "ассалаумағалейкум",
+        "қайырлы",
+        "таң",
+        "күн",
+        "кеш",
+    ]
+)
+_GREETING_PHRASES = frozenset({"как дела", "как ты", "как вы", "how are you", "қалайсыз", "қалың қалай", "қалайсың"})
+_THANKS_WORDS = frozenset(
+    [
+        "спасибо",
+        "спс",
+        "пасиб",
+        "благодарю",
+        "большое",
+        "огромное",
+        "понятно",
+        "ясно",
+        "хорошо",
+        "ок",
+        "окей",
+        "ага",
+        "супер",
+        "отлично",
+        "класс",
+        "thanks",
+        "thank",
+        "you",
+        "thx",
+        "ok",
+        "okay",
+        "got",
+        "it",
+        "great",
+        "cool",
+        "рахмет",
+        "көп",
+        "жақсы",
+        "түсінікті",
+    ]
+)
+_THANKS_CORE = frozenset({"спасибо", "спс", "пасиб", "благодарю", "thanks", "thank", "thx", "рахмет"})
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+LINK_WORDS = 3  # words beside a link ("посмотри вот это") that still leave it a bare link
 
 
 @dataclass(frozen=True)
@@ -103,6 +181,7 @@ class Plan:
     kind: Kind
     query: str
     topic: str | None  # the topic it continues (None for a new one)
+    small_talk: SmallTalk | None = None  # what kind of small talk, for kind "small_talk"
 
 
 def _normal(text: str) -> str:
@@ -120,9 +199,14 @@ def plan(question: str, topic: str | None, *, names_subject: bool = False, stand
     (`names_subject`: a name the articles use): "А что Лукашенко сказал
     про БЕЛАЗ?" starts a new topic.
     """
+    normal = _normal(question)
+    talk = small_talk_of(question)
+    if talk is None and normal in {_normal(m) for m in _MORE} and topic is None:
+        talk = "nothing_to_continue"
+    if talk is not None:
+        return Plan("small_talk", question, topic, small_talk=talk)
     if topic is None:
         return Plan("new", question, None)
-    normal = _normal(question)
     if normal in {_normal(m) for m in _MORE}:
         return Plan("more", topic, topic)
     tokens = normal.split()
@@ -135,6 +219,26 @@ def plan(question: str, topic: str | None, *, names_subject: bool = False, stand
     if opens and not names_subject:
         return follow_up
     return Plan("new", question, None)
+
+
+def small_talk_of(message: str) -> SmallTalk | None:
+    """What kind of small talk `message` is, or None when it may ask something of the articles."""
+    bare = _LINK.sub(" ", message)
+    if bare != message and len(words(bare)) <= LINK_WORDS:
+        return "link"
+    found = words(message)
+    if not found:
+        return "no_question"  # emoji, punctuation
+    normal = " ".join(found)
+    if len(found) > 5:
+        return None
+    if normal in _GREETING_PHRASES or all(w in _GREETING_WORDS for w in found):
+        return "greeting"
+    if all(w in _THANKS_WORDS or w in _GREETING_WORDS for w in found) and (
+        any(w in _THANKS_CORE for w in found) or len(found) <= 2
+    ):
+        return "thanks"
+    return None
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 
 from bot.answering.batcher import MicroBatcher
-from bot.answering.conversation import Plan, plan
+from bot.answering.conversation import Plan, plan, small_talk_of
 from bot.metrics import Metrics
 from bot.state.journal import Journal
 from embeddings.answer.record import Answer
@@ -47,7 +47,11 @@ Waiting = Callable[[], AbstractAsyncContextManager[None]]
 
 @dataclass(frozen=True)
 class Reply:
-    """What answering one message came to. `answer` is None for "more" (the front end pages passages)."""
+    """What answering one message came to.
+
+    `answer` is None for "more" (the front end pages passages) and for small
+    talk (the front end replies with `bot.reader.small_talk_blocks`).
+    """
 
     plan: Plan
     answer: Answer | None
@@ -96,6 +100,8 @@ class AnsweringService:
 
     def plan(self, question: str, topic: str | None) -> Plan:
         """How to answer `question` after `topic`: new, follow-up or "more" (no search, no encoding)."""
+        if small_talk_of(question) is not None:
+            return plan(question, topic)
         reading, _ = self.pipeline.read(question)
         if reading is None:
             return plan(question, topic)
@@ -109,7 +115,7 @@ class AnsweringService:
     ) -> Reply:
         """Plan and answer one message; `waiting()` wraps the work when the answer is not remembered."""
         planned = self.plan(question, topic)
-        if planned.kind == "more":
+        if planned.kind in ("more", "small_talk"):
             return Reply(planned, None)
         return await self.answer_planned(planned, chat_type=chat_type, waiting=waiting)
 

@@ -77,8 +77,8 @@ async def edited_question(
     if same_question(old.question, question):
         return None
     planned = answering.plan(question, old.context)
-    if planned.kind == "more":
-        return None  # an answer is not turned into a page of passages
+    if planned.kind in ("more", "small_talk"):
+        return None  # an answer is not turned into a page of passages or a greeting
     done = await answering.answer_planned(planned, chat_type=message.chat.type)
     assert done.answer is not None
     button = context_button(answering, done.answer)

@@ -83,12 +83,10 @@ async def inline_query(query: InlineQuery, answering: AnsweringService, settings
     """Answer an inline query (cached by Telegram for `INLINE_CACHE_SECONDS`)."""
     question, _ = clean_question(query.query)
     results: list[InlineQueryResultUnion] = []
-    reply = None
-    if question:
-        reply = await answering.answer(question, chat_type="inline")
-        assert reply.answer is not None  # no conversation here, so never "more"
+    reply = await answering.answer(question, chat_type="inline") if question else None
+    if reply is not None and reply.answer is not None:
         results = answer_results(reply.answer, lang)
-    else:
+    else:  # nothing typed yet, or small talk: the brief and the example questions
         lines = answering.brief()
         if lines:
             html = to_messages(story_brief(answering, lang))[0]

@@ -24,6 +24,7 @@ from bot.answering.service import AnsweringService, Reply
 from bot.config import Settings
 from bot.handlers.context import context_button
 from bot.keyboards import answer_keyboard, more_button
+from bot.reader import small_talk_blocks
 from bot.render import Block, passages_blocks, reply_blocks, to_messages
 from bot.sending.typing import ChatTyping
 from bot.state.shown import Answers, ShownAnswer
@@ -265,6 +266,10 @@ async def converse(
     stored = Topic.from_data(data, settings.context_ttl_seconds)
     topic = replied.topic if replied is not None else (stored.question if stored else None)
     planned = answering.plan(question, topic)
+    if planned.kind == "small_talk":
+        assert planned.small_talk is not None
+        await send_blocks(message, small_talk_blocks(planned.small_talk, answering.story, lang), reply=True)
+        return Reply(planned, None)  # the conversation stays where it was
     if planned.kind == "more":
         shown = replied or await registry.get(str(data.get("answer_id", "")))
         if shown is None:  # forgotten: page through the topic afresh

@@ -77,6 +77,30 @@ async def test_off_topic_question_says_the_articles_do_not_cover_it(running: Run
     assert "/sources" in reply.text
 
 
+async def test_greetings_thanks_and_links_get_a_word_not_a_quote(running: RunningBot) -> None:
+    stub = running.stub
+    stub.message("Привет!", user_id=9)
+    (hello,) = await stub.wait_sent(1)
+    assert hello.text.startswith("Здравствуйте!")
+    assert "Например:" in hello.text
+    assert "Источники" not in hello.text
+    stub.message("Где депутаты возложили цветы?", user_id=9)
+    (_, answer) = await stub.wait_sent(2)
+    assert "Монументу Победы" in answer.text
+    for message in ("спасибо", "https://kazpravda.kz/news/koshanov", "😂"):
+        stub.message(message, user_id=9)
+    replies = (await stub.wait_sent(5))[2:]
+    assert [r.text.split("\n")[0] for r in replies] == [
+        "Пожалуйста! Если будут ещё вопросы об этой новости — пишите.",
+        "Ссылки я не открываю: я отвечаю по статьям, которые знаю (/sources). Напишите вопрос словами.",
+        "Напишите вопрос словами — я найду ответ в статьях об этой новости.",
+    ]
+    stub.message("А кто ещё там был?", user_id=9)  # the topic survives the small talk
+    (*_, follow) = await stub.wait_sent(6)
+    assert "Отвечаю с учётом предыдущего вопроса" in follow.text
+    assert stub.rejected == []
+
+
 async def test_english_users_read_english(running: RunningBot) -> None:
     stub = running.stub
     stub.message("How many joint ventures producing Belarusian machinery are there in Kazakhstan?", language_code="en")

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.answering.conversation import Topic, plan
+from bot.answering.conversation import Topic, plan, small_talk_of
 from bot.state.fsm import BoundedMemoryStorage
 from bot.state.shown import AnswerRegistry, ShownAnswer
 
@@ -73,7 +73,6 @@ def test_a_short_question_continues_the_topic_unless_it_stands_alone(
 
 def test_without_a_topic_everything_is_new() -> None:
     assert plan("А кто ещё там был?", None).kind == "new"
-    assert plan("подробнее", None).kind == "new"
 
 
 def test_a_topic_expires_after_the_silence() -> None:
@@ -174,3 +173,35 @@ def test_a_shown_answer_with_its_question_survives_json_and_older_records_still_
     older += ' "chat_type": "private", "lang": "ru", "passages_shown": 0, "message_ids": [3], "at": 1.0}'
     loaded = ShownAnswer.from_json(older)
     assert (loaded.question_id, loaded.parts, loaded.context) == (None, [], None)
+
+
+@pytest.mark.parametrize(
+    ("message", "talk"),
+    [
+        ("Привет!", "greeting"),
+        ("добрый день", "greeting"),
+        ("как дела?", "greeting"),
+        ("Сәлеметсіз бе", "greeting"),
+        ("спасибо большое", "thanks"),
+        ("ок", "thanks"),
+        ("Thank you!", "thanks"),
+        ("https://kazpravda.kz/news/koshanov", "link"),
+        ("посмотри https://www.belta.by/x", "link"),
+        ("😂😂", "no_question"),
+        ("???", "no_question"),
+        # Anything that may ask something of the articles is a question.
+        ("Привет, кто такой Кошанов?", None),
+        ("спасибо, а где возложили цветы?", None),
+        ("что написано на https://kazpravda.kz про визит депутатов Мажилиса в Минск", None),
+        ("Кочанова", None),
+    ],
+)
+def test_small_talk_is_told_from_questions(message: str, talk: str | None) -> None:
+    assert small_talk_of(message) == talk
+
+
+def test_small_talk_keeps_the_topic_and_more_needs_something_before_it() -> None:
+    thanks = plan("спасибо", TOPIC)
+    assert (thanks.kind, thanks.small_talk, thanks.topic) == ("small_talk", "thanks", TOPIC)
+    first = plan("подробнее", None)
+    assert (first.kind, first.small_talk) == ("small_talk", "nothing_to_continue")
