@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -43,6 +44,9 @@ class SourceInfo:
     passages: int
 
 
+_SENTENCE_END = re.compile(r"[.!?…]\s+")
+
+
 @dataclass(frozen=True)
 class BriefLine:
     """A sentence of the story in brief, and the articles that state it (its own first)."""
@@ -52,10 +56,22 @@ class BriefLine:
 
 
 def clean_question(text: str) -> tuple[str, bool]:
-    """Visible, single-spaced question text, cut to `MAX_QUESTION_CHARS`; and whether it was cut."""
+    """Visible, single-spaced question text, cut to `MAX_QUESTION_CHARS`; and whether it was cut.
+
+    A long message is cut around its question: the text before its last
+    question mark, from a sentence start (people write the background
+    first and ask at the end); without a question mark, its beginning.
+    """
     text = visible(text)
     if len(text) <= MAX_QUESTION_CHARS:
         return text, False
+    asked = text.rfind("?")
+    if asked >= 0:
+        window = text[max(0, asked + 1 - MAX_QUESTION_CHARS) : asked + 1]
+        starts = [m.end() for m in _SENTENCE_END.finditer(window)]
+        if starts and starts[0] < len(window) - 1:
+            return window[starts[0] :], True
+        return window.split(" ", 1)[-1], True
     cut = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
     return cut or text[:MAX_QUESTION_CHARS], True
 

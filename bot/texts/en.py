@@ -12,7 +12,7 @@ TEXTS: dict[str, str] = {
     "part_person": "who it was",
     "part_place": "where it is or was",
     "part_role": "who this is",
-    "trimmed": "Your question is very long: I searched with its first thousand characters.",
+    "trimmed": "Your message is very long: I searched with the part of it around the question (1000 characters).",
     "empty_question": "Please type a question — I will find the answer in the articles and cite the source.",
     "greeting": (
         "Hello! I answer questions from the articles about one news story: {story}. I answer with "

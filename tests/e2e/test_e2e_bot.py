@@ -256,7 +256,7 @@ async def test_awkward_text_is_answered_safely(running: RunningBot, question: st
     assert reply.text.strip()
     assert running.stub.rejected == []
     if len(question) > 1000:
-        assert "тысяче символов" in reply.text
+        assert "до тысячи символов" in reply.text
 
 
 async def test_429_is_waited_out_and_the_answer_is_not_lost(running: RunningBot) -> None:

@@ -49,6 +49,15 @@ def test_clean_question_trims_long_input_at_a_word() -> None:
     assert clean_question("  a\u200bb\tc  ") == ("ab c", False)
 
 
+def test_a_long_message_is_cut_around_its_question() -> None:
+    preamble = "Я живу в Караганде и давно слежу за новостями о наших соседях. " * 30
+    cleaned, trimmed = clean_question(preamble + "Где депутаты возложили цветы? Спасибо заранее")
+    assert trimmed
+    assert len(cleaned) <= MAX_QUESTION_CHARS
+    assert cleaned.endswith("Где депутаты возложили цветы?")
+    assert cleaned.startswith("Я живу")  # whole sentences only
+
+
 def test_long_question_says_it_was_trimmed(tiny_pipeline: Pipeline) -> None:
     answer = tiny_pipeline.ask("фестиваль " * 300)
     assert answer.question_trimmed
