@@ -24,7 +24,7 @@ from bot.answering.service import AnsweringService
 from bot.reader import article_pages, context_html, context_of, page_block, small_talk_blocks, story_brief
 from bot.render import answer_blocks, passages_blocks, reply_blocks, sources_blocks, to_plain
 from bot.state.journal import JournalDB
-from bot.texts import Lang, lang_of_text, text
+from bot.texts import Lang, text
 from embeddings.answer.record import Answer
 
 MORE_PAGE = 3
@@ -66,7 +66,7 @@ async def ask(answering: AnsweringService, questions: Iterable[str], *, as_json:
         started = time.perf_counter()
         reply = await answering.answer(question, chat_type="cli")
         latency = (time.perf_counter() - started) * 1000
-        lang = lang_of_text(question)
+        lang = answering.language_of(question)
         if reply.plan.small_talk is not None:  # no conversation, so never "more"
             plain = to_plain(small_talk_blocks(reply.plan.small_talk, answering.story, lang))
             record = {"question": question, "found": False, "status": "not_a_question", "answer": plain}
@@ -118,7 +118,7 @@ async def _respond(answering: AnsweringService, conversation: _Conversation, lin
     """The console's reply to one line: a command, a page of passages, or an answer."""
     command = line.split()[0].lower()
     if not command.startswith("/") and small_talk_of(line) not in ("link", "no_question"):
-        conversation.lang = lang_of_text(line)  # a link or an emoji says nothing of the reader's language
+        conversation.lang = answering.language_of(line)  # a link or an emoji says nothing of the reader's language
     lang = conversation.lang
     if command == "/new":
         conversation.topic = conversation.query = None

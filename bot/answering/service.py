@@ -32,6 +32,7 @@ from bot.answering.batcher import MicroBatcher
 from bot.answering.conversation import Plan, plan, small_talk_of
 from bot.metrics import Metrics
 from bot.state.journal import Journal
+from bot.texts import Lang, lang_of_text
 from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
 from embeddings.ingest.corpus import Article, Story, load_story
@@ -109,6 +110,16 @@ class AnsweringService:
         # A question word with two words of its own, or "who is" a name: a whole question, however short.
         stands_alone = reading.form is Form.WHO_IS or (reading.form is Form.QUESTION and len(reading.terms) >= 2)
         return plan(question, topic, names_subject=names_subject, stands_alone=stands_alone)
+
+    def language_of(self, question: str) -> Lang:
+        """The interface language for a question from someone whose settings are unknown (the console, the CLI).
+
+        Russian typed in Latin letters reads Russian; any other Latin-script text, English.
+        """
+        reading, _ = self.pipeline.read(question)
+        if reading is not None and reading.language == "ru-latn":
+            return "ru"
+        return lang_of_text(question)
 
     async def answer(
         self, question: str, *, topic: str | None = None, chat_type: str, waiting: Waiting | None = None

@@ -61,6 +61,17 @@ def test_ask_takes_questions_as_arguments_in_plain_text(real_seeds: Path, real_i
     assert "Kazpravda.kz" in done.stdout
 
 
+def test_ask_greets_and_reads_russian_in_latin_letters_in_russian(real_seeds: Path, real_index_dir: Path) -> None:
+    done = run_ask(["--json"], "привет\ngde deputaty vozlozhili cvety\n", real_seeds, real_index_dir)
+    assert done.returncode == 0, done.stderr
+    hello, flowers = (json.loads(line) for line in done.stdout.splitlines())
+    assert (hello["status"], hello["found"]) == ("not_a_question", False)
+    assert hello["answer"].startswith("Здравствуйте!")
+    assert flowers["status"] == "answer"
+    assert "Монументу Победы" in flowers["answer"]
+    assert "Источники:" in flowers["answer"]  # the reader wrote Russian, in Latin letters
+
+
 def test_missing_seeds_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
     done = run_ask(["вопрос"], "", tmp_path / "none", tmp_path / "index")
     assert done.returncode == 1
