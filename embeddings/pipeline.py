@@ -45,6 +45,7 @@ class SourceInfo:
 
 
 _SENTENCE_END = re.compile(r"[.!?…]\s+")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,12 @@ def clean_question(text: str) -> tuple[str, bool]:
     text = visible(text)
     if len(text) <= MAX_QUESTION_CHARS:
         return text, False
-    asked = text.rfind("?")
+    asked = _LINK.sub(lambda m: " " * len(m.group()), text).rfind("?")  # a link's "?" asks nothing
     if asked >= 0:
-        window = text[max(0, asked + 1 - MAX_QUESTION_CHARS) : asked + 1]
+        start = max(0, asked + 1 - MAX_QUESTION_CHARS)
+        window = text[start : asked + 1]
+        if start == 0:
+            return window, True
         starts = [m.end() for m in _SENTENCE_END.finditer(window)]
         if starts and starts[0] < len(window) - 1:
             return window[starts[0] :], True

@@ -169,9 +169,83 @@ _THANKS_WORDS = frozenset(
         "түсінікті",
     ]
 )
-_THANKS_CORE = frozenset({"спасибо", "спс", "пасиб", "благодарю", "thanks", "thank", "thx", "рахмет"})
+_THANKS_CORE = frozenset({"спасибо", "спс", "пасиб", "благодарю", "thanks", "thank", "thx", "рахмет", "spasibo"})
+_FILLER = frozenset(
+    {"бот", "bot", "ботик", "понял", "поняла", "понятно", "ясно", "there", "all", "everyone", "вам", "тебе"}
+)
+_QUESTION_WORDS = frozenset(
+    [
+        "кто",
+        "что",
+        "чем",
+        "чём",
+        "где",
+        "когда",
+        "куда",
+        "откуда",
+        "почему",
+        "зачем",
+        "как",
+        "какой",
+        "какая",
+        "какое",
+        "какие",
+        "сколько",
+        "чей",
+        "ли",
+        "who",
+        "what",
+        "where",
+        "when",
+        "why",
+        "how",
+        "which",
+        "whose",
+        "kto",
+        "chto",
+        "gde",
+        "kogda",
+        "pochemu",
+        "kak",
+        "skolko",
+        "кім",
+        "не",
+        "қайда",
+        "қашан",
+        "неге",
+        "қалай",
+        "қанша",
+    ]
+)
+# Words beside a link that only point at it ("посмотри вот это").
+_POINTING = frozenset(
+    [
+        "посмотри",
+        "посмотрите",
+        "глянь",
+        "гляньте",
+        "читай",
+        "прочитай",
+        "прочитайте",
+        "вот",
+        "это",
+        "тут",
+        "здесь",
+        "ссылка",
+        "статья",
+        "новость",
+        "look",
+        "see",
+        "check",
+        "read",
+        "this",
+        "here",
+        "link",
+        "article",
+    ]
+)
+SMALL_TALK_OTHERS = 2  # words besides greetings and thanks that still leave a message small talk
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-LINK_WORDS = 3  # words beside a link ("посмотри вот это") that still leave it a bare link
 
 
 @dataclass(frozen=True)
@@ -224,20 +298,25 @@ def plan(question: str, topic: str | None, *, names_subject: bool = False, stand
 def small_talk_of(message: str) -> SmallTalk | None:
     """What kind of small talk `message` is, or None when it may ask something of the articles."""
     bare = _LINK.sub(" ", message)
-    if bare != message and len(words(bare)) <= LINK_WORDS:
+    if bare != message and all(w in _POINTING for w in words(bare)):
         return "link"
     found = words(message)
     if not found:
         return "no_question"  # emoji, punctuation
     normal = " ".join(found)
-    if len(found) > 5:
-        return None
-    if normal in _GREETING_PHRASES or all(w in _GREETING_WORDS for w in found):
+    if normal in _GREETING_PHRASES:
         return "greeting"
-    if all(w in _THANKS_WORDS or w in _GREETING_WORDS for w in found) and (
-        any(w in _THANKS_CORE for w in found) or len(found) <= 2
-    ):
+    if "?" in message or any(w in _QUESTION_WORDS for w in found):
+        return None
+    others = [w for w in found if w not in _GREETING_WORDS and w not in _THANKS_WORDS and w not in _FILLER]
+    if len(others) > SMALL_TALK_OTHERS:
+        return None
+    if any(w in _THANKS_CORE for w in found):
         return "thanks"
+    if any(w in _GREETING_WORDS for w in found) and not others:
+        return "greeting"
+    if not others and any(w in _THANKS_WORDS for w in found) and len(found) <= 3:
+        return "thanks"  # "ок", "понятно", "ок, понял": acknowledged
     return None
 
 

@@ -109,7 +109,11 @@ class AnsweringService:
         names_subject = any(t.key and t.found for t in reading.terms)
         # A question word with two words of its own, or "who is" a name: a whole question, however short.
         stands_alone = reading.form is Form.WHO_IS or (reading.form is Form.QUESTION and len(reading.terms) >= 2)
-        return plan(question, topic, names_subject=names_subject, stands_alone=stands_alone)
+        planned = plan(question, topic, names_subject=names_subject, stands_alone=stands_alone)
+        if planned.kind == "follow_up" and reading.language == "ru-latn":
+            # Spelled in Cyrillic on its own: joined to a Cyrillic topic, Latin words would read as names.
+            planned = replace(planned, query=f"{reading.searched} {topic}")
+        return planned
 
     def language_of(self, question: str) -> Lang:
         """The interface language for a question from someone whose settings are unknown (the console, the CLI).

@@ -28,7 +28,11 @@ def context_button(answering: AnsweringService, answer: Answer) -> str | None:
     if not answer.evidence:
         return None
     first = answer.evidence[0]
-    return context_data(answering.version, answering.article_position(first.article_id), first.start, first.end)
+    try:
+        position = answering.article_position(first.article_id)
+    except KeyError:  # the index was reloaded while the answer was computed, without its article
+        return None
+    return context_data(answering.version, position, first.start, first.end)
 
 
 async def show_context(

@@ -97,6 +97,7 @@ async def inline_query(query: InlineQuery, answering: AnsweringService, settings
             html = answer_message(answer, lang)
             results.append(_article(_result_id("example", example), example, text("inline_example", lang), html))
     log.info("inline query answered: %d results", len(results))
-    # The empty query's results are in the reader's language: Telegram must not give them to others.
-    await query.answer(results, cache_time=settings.inline_cache_seconds, is_personal=not question)
+    # The brief and examples are in the reader's language: Telegram must not give them to others.
+    personal = reply is None or reply.answer is None
+    await query.answer(results, cache_time=settings.inline_cache_seconds, is_personal=personal)
     return reply

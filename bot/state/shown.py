@@ -15,7 +15,7 @@ import json
 import secrets
 import time
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
@@ -54,7 +54,8 @@ class ShownAnswer:
         """The answer `to_json` wrote."""
         data: dict[str, Any] = json.loads(raw)
         data["source_ids"] = tuple(data["source_ids"])
-        return cls(**data)
+        known = {f.name for f in fields(cls)}  # a newer replica may have written fields this one lacks
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 def new_answer_id() -> str:

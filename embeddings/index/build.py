@@ -91,6 +91,7 @@ def build_index(
     chunking = chunking or ChunkingParams()
     sparse_spec = sparse_identity(encoder, sparse)
     report = progress or auto_progress()
+    started = time.perf_counter()
     with _building_folder(out_dir) as tmp, _finishing(report):
         store = _store_passages(corpus, chunking, tmp / "passages")
         resolved = (params or IndexParams()).resolve(len(store.chunks))
@@ -106,7 +107,7 @@ def build_index(
         report.stage(f"encoding {len(forms)} words of the articles")
         build_word_vectors(forms, encoder, tmp / "words", report.advance)
         brief = _choose_brief(store, tmp)
-        seconds = batches.seconds()
+        seconds = time.perf_counter() - started
         manifest = {
             **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
             "index": resolved.as_dict(),
@@ -144,7 +145,6 @@ class _Batches:
 
     def __init__(self, size: int, report: Progress) -> None:
         self.size, self.report = size, report
-        self.started = time.perf_counter()
 
     def of(self, count: int, text_of: Callable[[int], str]) -> Iterator[tuple[int, list[str]]]:
         """(first row, texts) for rows 0..count-1, `size` at a time."""
@@ -152,10 +152,6 @@ class _Batches:
             batch = [text_of(i) for i in range(row, min(row + self.size, count))]
             yield row, batch
             self.report.advance(len(batch))
-
-    def seconds(self) -> float:
-        """Seconds since the build started."""
-        return time.perf_counter() - self.started
 
 
 def _store_passages(corpus: Corpus, chunking: ChunkingParams, folder: Path) -> PassageStore:

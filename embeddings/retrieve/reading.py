@@ -209,7 +209,9 @@ class Reader:
         terms = self._terms(searched, language, _topic_words(folded, language))
         subject = self._subject(terms, subject_text)
         want = wanted(searched, self.vocabulary.__contains__)
-        if form is Form.WHO_IS and all(not t.key and _common(t.word, language) for t in subject):
+        if form is Form.WHO_IS and all(
+            not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject
+        ):
             form, subject = Form.QUESTION, ()  # "Кто президент?": who holds a post, not who someone is
         if form is Form.WHO_IS:
             want = Wanted(AnswerType.ROLE, tuple(t.stem for t in subject if t.stem))
@@ -247,12 +249,12 @@ class Reader:
         return _LATIN_WORD.sub(lambda m: self._spell(m.group()), question)
 
     def _russian_in_latin(self, word: str) -> str:
-        """A lower-case Latin word of a Russian question, in Cyrillic when that spells a Russian word.
+        """A Latin word of a Russian question, in Cyrillic when that spells a Russian word.
 
-        Names and acronyms ("IT", "Astana Hub") and English words stay as written.
+        Acronyms ("IT"), names no dictionary knows ("Koshanov") and English words stay as written.
         """
         folded = fold(word)
-        if word != folded or is_english_word(folded):
+        if (len(word) > 1 and word.isupper()) or is_english_word(folded):
             return word
         spelled = self._spell(word)
         return spelled if spelled != word and (spelled in STOPWORDS or is_russian_word(spelled)) else word

@@ -109,6 +109,7 @@ async def test_a_follow_up_searches_once(stub: BotAPIStub, real_pipeline: Pipeli
         ("А о чём они говорили?", "Кто председатель Совета Республики?", "follow_up"),
         ("а когда?", "С кем встречался Кошанов в Минске?", "follow_up"),
         ("А Кочанова?", "С кем встречался Кошанов в Минске?", "follow_up"),
+        ("Кто такой Токаев?", "С кем встречался Кошанов в Минске?", "new"),
     ],
 )
 def test_the_service_plans_from_the_reading_of_the_question(
@@ -116,3 +117,10 @@ def test_the_service_plans_from_the_reading_of_the_question(
 ) -> None:
     answering = AnsweringService(real_pipeline, load_story(real_seeds))
     assert answering.plan(question, topic).kind == kind
+
+
+def test_a_follow_up_in_latin_letters_is_searched_in_cyrillic(real_pipeline: Pipeline, real_seeds: Path) -> None:
+    answering = AnsweringService(real_pipeline, load_story(real_seeds))
+    planned = answering.plan("Kogda on priekhal?", "С кем встречался Кошанов в Минске?")
+    assert planned.kind == "follow_up"
+    assert planned.query == "Когда он приехал? С кем встречался Кошанов в Минске?"

@@ -173,6 +173,8 @@ def test_a_shown_answer_with_its_question_survives_json_and_older_records_still_
     older += ' "chat_type": "private", "lang": "ru", "passages_shown": 0, "message_ids": [3], "at": 1.0}'
     loaded = ShownAnswer.from_json(older)
     assert (loaded.question_id, loaded.parts, loaded.context) == (None, [], None)
+    newer = older[:-1] + ', "a_field_of_a_newer_replica": 1}'  # a rolling deploy: one replica is ahead
+    assert ShownAnswer.from_json(newer) == loaded
 
 
 @pytest.mark.parametrize(
@@ -185,6 +187,11 @@ def test_a_shown_answer_with_its_question_survives_json_and_older_records_still_
         ("спасибо большое", "thanks"),
         ("ок", "thanks"),
         ("Thank you!", "thanks"),
+        ("Спасибо за ответ", "thanks"),
+        ("Понял, спасибо", "thanks"),
+        ("Ок, понял", "thanks"),
+        ("Привет бот", "greeting"),
+        ("spasibo", "thanks"),
         ("https://kazpravda.kz/news/koshanov", "link"),
         ("посмотри https://www.belta.by/x", "link"),
         ("😂😂", "no_question"),
@@ -194,6 +201,8 @@ def test_a_shown_answer_with_its_question_survives_json_and_older_records_still_
         ("спасибо, а где возложили цветы?", None),
         ("что написано на https://kazpravda.kz про визит депутатов Мажилиса в Минск", None),
         ("Кочанова", None),
+        ("Что с БЕЛАЗом? https://kazpravda.kz/x", None),  # a question beside a link is a question
+        ("Хорошо, а что с торговлей", None),
     ],
 )
 def test_small_talk_is_told_from_questions(message: str, talk: str | None) -> None:

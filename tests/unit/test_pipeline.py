@@ -56,6 +56,10 @@ def test_a_long_message_is_cut_around_its_question() -> None:
     assert len(cleaned) <= MAX_QUESTION_CHARS
     assert cleaned.endswith("Где депутаты возложили цветы?")
     assert cleaned.startswith("Я живу")  # whole sentences only
+    cleaned, _ = clean_question("Кто такой Кошанов? " + preamble)  # asked first, then the background
+    assert cleaned.startswith("Кто такой Кошанов?")
+    cleaned, _ = clean_question(preamble + "Что сказал Токаев? Ссылка: https://example.org/news?id=5")
+    assert cleaned.endswith("Что сказал Токаев?")  # a link's "?" asks nothing
 
 
 def test_long_question_says_it_was_trimmed(tiny_pipeline: Pipeline) -> None:
