@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from embeddings.text import words
+from embeddings.text import fold, words
 
 # Words that open a question continuing the previous one ("а ...", "and ...", "ал ...").
 _CONTINUATIONS = frozenset(
@@ -245,6 +245,7 @@ _POINTING = frozenset(
     ]
 )
 SMALL_TALK_OTHERS = 2  # words besides greetings and thanks that still leave a message small talk
+_WORD_AT = re.compile(r"\w+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -301,8 +302,8 @@ def small_talk_of(message: str) -> SmallTalk | None:
     if bare != message and all(w in _POINTING for w in words(bare)):
         return "link"
     found = words(message)
-    if not found:
-        return "no_question"  # emoji, punctuation
+    if not any(c.isalpha() for c in message) or (len(found) == 1 and len(found[0]) == 1):
+        return "no_question"  # emoji, punctuation, a bare number, one letter
     normal = " ".join(found)
     if normal in _GREETING_PHRASES:
         return "greeting"
@@ -318,6 +319,16 @@ def small_talk_of(message: str) -> SmallTalk | None:
     if not others and any(w in _THANKS_WORDS for w in found) and len(found) <= 3:
         return "thanks"  # "ок", "понятно", "ок, понял": acknowledged
     return None
+
+
+def without_pleasantries(message: str) -> str:
+    """`message` without the greeting or thanks it opens with ("спасибо! а когда был визит?" asks the rest)."""
+    for match in _WORD_AT.finditer(message):
+        word = fold(match.group())
+        if word not in _GREETING_WORDS and word not in _THANKS_CORE and word not in _FILLER:
+            rest = message[match.start() :]
+            return rest if rest != message else message
+    return message
 
 
 @dataclass(frozen=True)

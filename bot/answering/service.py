@@ -29,7 +29,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 
 from bot.answering.batcher import MicroBatcher
-from bot.answering.conversation import Plan, plan, small_talk_of
+from bot.answering.conversation import Plan, plan, small_talk_of, without_pleasantries
 from bot.metrics import Metrics
 from bot.state.journal import Journal
 from bot.texts import Lang, lang_of_text
@@ -103,6 +103,7 @@ class AnsweringService:
         """How to answer `question` after `topic`: new, follow-up or "more" (no search, no encoding)."""
         if small_talk_of(question) is not None:
             return plan(question, topic)
+        question = without_pleasantries(question)
         reading, _ = self.pipeline.read(question)
         if reading is None:
             return plan(question, topic)

@@ -219,7 +219,18 @@ class EvidenceRanker:
             and _continues(index.sentences[following].text)
         ):
             rank_of[following] = 0
-        return [self._quote(run, stems) for run in _runs(rank_of, index)]
+        quotes: list[Quote] = []
+        for run in _runs(rank_of, index):
+            quote = self._quote(run, stems)  # a quote may take in sentences to close a quotation
+            if any(_within(quote, other) for other in quotes):
+                continue
+            kept = [other for other in quotes if not _within(other, quote)]
+            if len(kept) < len(quotes):  # it holds earlier quotes: it takes the place of the first of them
+                first = next(i for i, other in enumerate(quotes) if _within(other, quote))
+                quotes = [*kept[:first], quote, *kept[first:]]
+            else:
+                quotes.append(quote)
+        return quotes
 
     def _length(self, sentence_ids: set[int]) -> int:
         return sum(len(self.index.sentences[i].text) for i in sentence_ids)
@@ -279,6 +290,11 @@ def _holds(stems: frozenset[str], stem: str | None) -> bool:
         return True
     need = max(SHARED_PREFIX, int(PREFIX_SHARE * len(stem) + 0.5))
     return len(stem) >= SHARED_PREFIX and any(s[:need] == stem[:need] and len(s) >= need for s in stems)
+
+
+def _within(inner: Quote, outer: Quote) -> bool:
+    """Whether `inner` quotes nothing `outer` does not."""
+    return inner.article_id == outer.article_id and outer.start <= inner.start and inner.end <= outer.end
 
 
 def _runs(rank_of: dict[int, int], index: LoadedIndex) -> list[list[int]]:

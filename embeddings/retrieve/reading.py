@@ -238,9 +238,16 @@ class Reader:
         for word in WORD.findall(fold(question)):
             if word.isdigit():
                 continue
-            if (word in STOPWORDS and word.isascii()) or is_english_word(word):
+            reads_english = (word in STOPWORDS and word.isascii()) or is_english_word(word)
+            reads_russian = any(
+                s in STOPWORDS or (is_russian_word(s) and russian_name(s) is None)  # "Ivan Petrov" is no Russian
+                for s in cyrillic_spellings(word)[:8]
+            )
+            if reads_english and reads_russian and len(word) <= 3:
+                continue  # "na", "to", "i": short words both languages have say nothing
+            if reads_english:
                 english += 1
-            elif any(s in STOPWORDS or is_russian_word(s) for s in cyrillic_spellings(word)[:8]):
+            elif reads_russian:
                 russian += 1
         return "ru-latn" if russian > english else "en"
 

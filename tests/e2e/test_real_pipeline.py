@@ -107,3 +107,15 @@ def test_parameters_are_passed_in_and_recorded(real_pipeline: Pipeline) -> None:
     assert real_pipeline.ask(question).found
     assert not refusing.ask(question).found
     assert real_pipeline.index.manifest["params"] == DEFAULT.as_dict()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["а токаев тоже приезжал в минск?", "Что Кошанов сказал о Минске?", "Кто такой Ерлан Кошанов?"],
+)
+def test_no_quote_repeats_another(real_pipeline: Pipeline, question: str) -> None:
+    quotes = real_pipeline.ask(question).evidence
+    for i, one in enumerate(quotes):
+        for other in quotes[i + 1 :]:
+            same = one.article_id == other.article_id
+            assert not (same and one.start < other.end and other.start < one.end), (one.text, other.text)

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from aiogram.fsm.storage.base import StorageKey
 
-from bot.answering.conversation import Topic, plan, small_talk_of
+from bot.answering.conversation import Topic, plan, small_talk_of, without_pleasantries
 from bot.state.fsm import BoundedMemoryStorage
 from bot.state.shown import AnswerRegistry, ShownAnswer
 
@@ -196,6 +196,8 @@ def test_a_shown_answer_with_its_question_survives_json_and_older_records_still_
         ("посмотри https://www.belta.by/x", "link"),
         ("😂😂", "no_question"),
         ("???", "no_question"),
+        ("2026", "no_question"),  # a bare number asks nothing
+        ("ж", "no_question"),
         # Anything that may ask something of the articles is a question.
         ("Привет, кто такой Кошанов?", None),
         ("спасибо, а где возложили цветы?", None),
@@ -214,3 +216,9 @@ def test_small_talk_keeps_the_topic_and_more_needs_something_before_it() -> None
     assert (thanks.kind, thanks.small_talk, thanks.topic) == ("small_talk", "thanks", TOPIC)
     first = plan("подробнее", None)
     assert (first.kind, first.small_talk) == ("small_talk", "nothing_to_continue")
+
+
+def test_a_question_after_a_greeting_or_thanks_is_asked_without_them() -> None:
+    assert without_pleasantries("привет, а кто такая Кочанова?") == "а кто такая Кочанова?"
+    assert without_pleasantries("Спасибо! Когда был визит?") == "Когда был визит?"
+    assert without_pleasantries("Кто такой Кошанов?") == "Кто такой Кошанов?"

@@ -19,6 +19,7 @@ from embeddings.retrieve.words import cyrillic_spellings
         ("Ресми сапар", "kk"),  # Kazakh without its own letters: neither Russian nor the articles' words
         ("How many people came to the festival?", "en"),
         ("skolko zritelej sobral festival", "ru-latn"),
+        ("Koshanov byl na festivale?", "ru-latn"),  # "na" reads in both languages: it decides nothing
     ],
 )
 def test_the_language_of_a_question(tiny_pipeline: Pipeline, question: str, language: str) -> None:
