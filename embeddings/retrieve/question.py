@@ -170,8 +170,19 @@ def _is_name(word: str) -> bool:
 
 # "Сколько <what>", "сколько стоит <what>", "how many <what>": the words right after the cue.
 _COUNTED_CUE = re.compile(r"\b(?:сколько|how many)\s+(?:(?:стои\w*|costs?)\s+)?", re.I)
-_UNIT_TEXT = "лет год года раз процентов процента дней дня часов минут недель месяцев км метров"
-_UNITS = frozenset(_UNIT_TEXT.split())
+# A unit after "сколько", and the stems a number of that unit is written with ("сколько лет" - "три года").
+_UNITS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("лет", "год", "года", "годы"), ("лет", "год")),
+    **dict.fromkeys(("дней", "дня", "день", "суток"), ("дн", "ден", "сут")),
+    **dict.fromkeys(("недель", "недели", "неделю"), ("недел",)),
+    **dict.fromkeys(("месяцев", "месяца", "месяц"), ("месяц",)),
+    **dict.fromkeys(("часов", "часа", "час"), ("час",)),
+    **dict.fromkeys(("минут", "минуты"), ("минут",)),
+    **dict.fromkeys(("процентов", "процента"), ("процент", "%")),
+    **dict.fromkeys(("раз", "раза"), ("раз",)),
+    **dict.fromkeys(("км", "километров"), ("км", "километр")),
+    **dict.fromkeys(("метров", "метра"), ("метр",)),
+}
 _COUNTED_WORDS = 2
 NEAR = 4  # words between a number and what it counts
 
@@ -223,7 +234,7 @@ def wanted(question: str, known: Callable[[str], bool]) -> Wanted:
     counted: list[str] = []
     for word in words(question[cue.end() :])[: _COUNTED_WORDS + 1]:
         if word in _UNITS and not counted:
-            return Wanted(kind)  # "сколько лет": any number of years answers
+            return Wanted(kind, _UNITS[word])  # "сколько дней": a number of days, not "5 февраля"
         if is_number(word):
             continue  # "сколько стоит один самосвал"
         if word in STOPWORDS or len(counted) == _COUNTED_WORDS:

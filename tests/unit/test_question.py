@@ -54,7 +54,7 @@ def known(stem: str) -> bool:
         ("Сколько совместных производств работает?", ("совместн", "производств")),
         ("Сколько стоит один самосвал БЕЛАЗ?", ("белаз",)),  # the numeral is skipped, the unknown word too
         ("Сколько палат пока что в парламенте?", ("палат", "пок")),
-        ("За сколько лет страна станет цифровой?", ()),  # a unit: any number of years answers
+        ("За сколько лет страна станет цифровой?", ("лет", "год")),  # a unit: a number of years answers
         ("Сколько дипутатов в Мажилисе?", ()),  # a typo cannot be checked
         ("На какую сумму торгуют страны?", ()),
         ("Кто возглавляет палату?", ()),
@@ -79,3 +79,11 @@ def test_without_counted_words_the_kind_alone_decides() -> None:
     assert Wanted(AnswerType.NUMBER).met_by("через три года")
     assert not Wanted(AnswerType.NUMBER).met_by("депутаты возложили цветы")
     assert Wanted(AnswerType.ANY).met_by("что угодно")
+
+
+def test_a_number_of_days_or_years_must_count_days_or_years() -> None:
+    days = wanted("Сколько дней длился визит?", lambda _: True)
+    assert not days.met_by("Переговоры 5 февраля прошли в Палате представителей.")  # a date, not a duration
+    assert days.met_by("Визит длился три дня.")
+    years = wanted("Сколько лет законодатели налаживали контакты?", lambda _: True)
+    assert years.met_by("Законодатели налаживали контакты не один год.")
