@@ -246,6 +246,13 @@ _POINTING = frozenset(
 )
 SMALL_TALK_OTHERS = 2  # words besides greetings and thanks that still leave a message small talk
 _WORD_AT = re.compile(r"\w+")
+# "ты бот или человек?", "кто ты такой", "are you a bot", "сен кімсің": asked of the bot itself.
+_ABOUT_THE_BOT = re.compile(
+    r"^(а |и )?(ты|вы) (вообще |точно |что )?(бот|робот|человек|живой|ии|нейросеть)\b"
+    r"|^(а )?(кто|что) (ты|вы)( такой| такая| такое| такие)?$"
+    r"|^(are|r) (you|u) (a )?(bot|robot|human|real|ai)\b|^who are (you|u)$|^what are (you|u)$"
+    r"|^(сен|сіз) (кімсің|кімсіз|бот)"
+)
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -305,8 +312,8 @@ def small_talk_of(message: str) -> SmallTalk | None:
     if not any(c.isalpha() for c in message) or (len(found) == 1 and len(found[0]) == 1):
         return "no_question"  # emoji, punctuation, a bare number, one letter
     normal = " ".join(found)
-    if normal in _GREETING_PHRASES:
-        return "greeting"
+    if normal in _GREETING_PHRASES or _ABOUT_THE_BOT.match(normal):
+        return "greeting"  # the greeting says who the bot is and what it knows
     if "?" in message or any(w in _QUESTION_WORDS for w in found):
         return None
     others = [w for w in found if w not in _GREETING_WORDS and w not in _THANKS_WORDS and w not in _FILLER]

@@ -191,6 +191,8 @@ def test_a_shown_answer_with_its_question_survives_json_and_older_records_still_
         ("Понял, спасибо", "thanks"),
         ("Ок, понял", "thanks"),
         ("Привет бот", "greeting"),
+        ("ты вообще бот или человек?", "greeting"),  # asked of the bot: the greeting says what it is
+        ("Are you a bot?", "greeting"),
         ("spasibo", "thanks"),
         ("https://kazpravda.kz/news/koshanov", "link"),
         ("посмотри https://www.belta.by/x", "link"),
@@ -203,6 +205,7 @@ def test_a_shown_answer_with_its_question_survives_json_and_older_records_still_
         ("спасибо, а где возложили цветы?", None),
         ("что написано на https://kazpravda.kz про визит депутатов Мажилиса в Минск", None),
         ("Кочанова", None),
+        ("Ты знаешь, кто такой Кошанов?", None),
         ("Что с БЕЛАЗом? https://kazpravda.kz/x", None),  # a question beside a link is a question
         ("Хорошо, а что с торговлей", None),
     ],
