@@ -44,7 +44,4 @@ async def addressed(
         me = await bot.me()
         await message.reply(text("mention_hint", lang, mention=escape(f"@{me.username}")))
         return None
-    replied = None
-    if message.reply_to_message is not None:
-        replied = await registry.by_message(message.chat.id, message.reply_to_message.message_id)
-    return await converse(message, bot, answering, registry, typing, settings, state, question, lang, replied=replied)
+    return await converse(message, bot, answering, registry, typing, settings, state, question, lang)

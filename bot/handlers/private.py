@@ -37,11 +37,8 @@ async def question(
     question: str,
 ) -> Reply:
     """Answer the question from the articles, as a follow-up of the previous one where it reads so."""
-    replied = None
-    if message.reply_to_message is not None:
-        replied = await registry.by_message(message.chat.id, message.reply_to_message.message_id)
     # Replies quote the question: answers to quick successive questions can arrive out of order.
-    return await converse(message, bot, answering, registry, typing, settings, state, question, lang, replied=replied)
+    return await converse(message, bot, answering, registry, typing, settings, state, question, lang)
 
 
 async def unknown_command(message: Message, lang: Lang) -> None:

@@ -253,15 +253,16 @@ async def converse(
     state: FSMContext,
     question: str,
     lang: Lang,
-    *,
-    replied: ShownAnswer | None = None,
 ) -> Reply:
     """Answer `question` as part of the conversation kept in `state`.
 
     The topic is the conversation's last standalone question (or, for a
-    reply to one of the bot's answers, that answer's topic); "more" pages
-    through the last answer's passages.
+    reply to one of the bot's answers, that answer's topic, whoever asked
+    it); "more" pages through the last answer's passages.
     """
+    replied = None
+    if message.reply_to_message is not None:
+        replied = await registry.by_message(message.chat.id, message.reply_to_message.message_id)
     data = await state.get_data()
     stored = Topic.from_data(data, settings.context_ttl_seconds)
     topic = replied.topic if replied is not None else (stored.question if stored else None)
