@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -13,24 +11,12 @@ from bot.config import Settings
 from embeddings.answer.record import Answer
 from embeddings.pipeline import Pipeline
 from tests.support.botapi_stub import BOT_USER, TOKEN, BotAPIStub
-from tests.support.running import RunningBot, bot_settings, running_bot
+from tests.support.running import RunningBot, running_bot
 
 pytestmark = pytest.mark.slow
 
 GROUP = -100500
 JOINT_VENTURES = "Сколько совместных производств белорусской техники работает в Казахстане?"
-
-
-@pytest.fixture
-def settings(stub: BotAPIStub, real_seeds: Path, real_index_dir: Path, real_pipeline: Pipeline) -> Settings:
-    del real_pipeline  # built first, so the bot finds a fresh index
-    return bot_settings(stub, real_seeds, real_index_dir)
-
-
-@pytest.fixture
-async def running(stub: BotAPIStub, real_pipeline: Pipeline, settings: Settings) -> AsyncIterator[RunningBot]:
-    async with running_bot(stub, real_pipeline, settings) as bot:
-        yield bot
 
 
 def mention(text: str, handle: str = "@" + str(BOT_USER["username"])) -> list[dict[str, object]]:

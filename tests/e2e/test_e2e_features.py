@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from embeddings.pipeline import Pipeline
 from tests.e2e.test_e2e_bot import JOINT_VENTURES, mention
 from tests.support.botapi_buttons import buttons
 from tests.support.botapi_stub import BOT_USER, BotAPIStub, Sent
-from tests.support.running import RunningBot, bot_settings, running_bot
+from tests.support.running import RunningBot, ask, bot_settings, running_bot
 
 pytestmark = pytest.mark.slow
 
@@ -35,19 +34,6 @@ NOTE_RU = "Отвечаю с учётом предыдущего вопроса"
 def settings(stub: BotAPIStub, real_seeds: Path, real_index_dir: Path, real_pipeline: Pipeline) -> Settings:
     del real_pipeline  # built first, so the bot finds a fresh index
     return bot_settings(stub, real_seeds, real_index_dir, admin_ids=frozenset({ADMIN}))
-
-
-@pytest.fixture
-async def running(stub: BotAPIStub, real_pipeline: Pipeline, settings: Settings) -> AsyncIterator[RunningBot]:
-    async with running_bot(stub, real_pipeline, settings) as bot:
-        yield bot
-
-
-async def ask(stub: BotAPIStub, text: str, **kwargs: Any) -> Sent:
-    """Send a message and wait for the one reply to it."""
-    before = len(stub.sent)
-    stub.message(text, **kwargs)
-    return (await stub.wait_sent(before + 1))[before]
 
 
 def as_reply_to(sent: Sent) -> dict[str, Any]:

@@ -9,30 +9,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
 from embeddings.pipeline import Pipeline
 from tests.e2e.test_e2e_bot import JOINT_VENTURES, mention
-from tests.e2e.test_e2e_features import MEETINGS, NOTE_RU, ask
+from tests.e2e.test_e2e_features import MEETINGS, NOTE_RU
 from tests.support.botapi_buttons import buttons
 from tests.support.botapi_manners import CHANNEL_BOT, channel
 from tests.support.botapi_stub import BOT_USER, BotAPIStub, Sent
-from tests.support.running import RunningBot, bot_settings, running_bot
+from tests.support.running import RunningBot, ask, running_bot
 
 pytestmark = pytest.mark.slow
 
 HANDLE = "@" + str(BOT_USER["username"])
 GROUP = -100888
 FLOWERS = "Где депутаты возложили цветы?"
-
-
-@pytest.fixture
-def settings(stub: BotAPIStub, real_seeds: Path, real_index_dir: Path, real_pipeline: Pipeline) -> Settings:
-    del real_pipeline  # built first, so the bot finds a fresh index
-    return bot_settings(stub, real_seeds, real_index_dir)
 
 
 @pytest.fixture

@@ -8,19 +8,17 @@ a second story the test writes, which gets its own brief, sources and pages.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.config import Settings
 from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
 from tests.e2e.test_e2e_bot import JOINT_VENTURES
 from tests.support.botapi_buttons import buttons
 from tests.support.botapi_stub import BotAPIStub, Sent
-from tests.support.running import RunningBot, bot_settings, running_bot
+from tests.support.running import RunningBot, ask, bot_settings, running_bot
 from tests.support.stories import write_bridge_story
 
 pytestmark = pytest.mark.slow
@@ -39,25 +37,6 @@ BRIEF_FACTS = {
     "the Khatyn visit": "Хатынь",
     "the Victory Monument": "Монументу Победы",
 }
-
-
-@pytest.fixture
-def settings(stub: BotAPIStub, real_seeds: Path, real_index_dir: Path, real_pipeline: Pipeline) -> Settings:
-    del real_pipeline  # built first, so the bot finds a fresh index
-    return bot_settings(stub, real_seeds, real_index_dir)
-
-
-@pytest.fixture
-async def running(stub: BotAPIStub, real_pipeline: Pipeline, settings: Settings) -> AsyncIterator[RunningBot]:
-    async with running_bot(stub, real_pipeline, settings) as bot:
-        yield bot
-
-
-async def ask(stub: BotAPIStub, text: str, **kwargs: Any) -> Sent:
-    """Send a message and wait for the one reply to it."""
-    before = len(stub.sent)
-    stub.message(text, **kwargs)
-    return (await stub.wait_sent(before + 1))[before]
 
 
 async def press(stub: BotAPIStub, sent: Sent, button: str, **kwargs: Any) -> dict[str, Any]:

@@ -82,18 +82,23 @@ def test_first_start_on_a_terminal_shows_a_bar_then_the_greeting(tiny_seeds: Pat
     assert screen.index("first start") < screen.index("ETA ") < screen.index("index built") < screen.index(GREETING)
 
 
-def test_first_start_through_a_pipe_logs_one_line_per_stage(tiny_seeds: Path, tmp_path: Path) -> None:
-    index = tmp_path / "index"
-    done = subprocess.run(
+def chat_through_a_pipe(seeds: Path, index: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m bot chat` with nothing to read, its output captured."""
+    return subprocess.run(
         [sys.executable, "-m", "bot", "chat"],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        env=first_start_env(tiny_seeds, index),
-        cwd=tmp_path,
+        env=first_start_env(seeds, index),
+        cwd=cwd,
         timeout=240,
         check=False,
     )
+
+
+def test_first_start_through_a_pipe_logs_one_line_per_stage(tiny_seeds: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    done = chat_through_a_pipe(tiny_seeds, index, tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     assert [line for line in lines if " WARNING " in line or " ERROR " in line] == []
@@ -108,15 +113,6 @@ def test_first_start_through_a_pipe_logs_one_line_per_stage(tiny_seeds: Path, tm
     assert any("index built: 2 articles" in line for line in lines)
     assert done.stdout.startswith(GREETING)
     # The next start loads the index without a word about it.
-    again = subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=first_start_env(tiny_seeds, index),
-        cwd=tmp_path,
-        timeout=240,
-        check=False,
-    )
+    again = chat_through_a_pipe(tiny_seeds, index, tmp_path)
     assert again.returncode == 0, again.stderr
     assert "index" not in again.stderr

@@ -19,7 +19,7 @@ from bot.state.backends import create_backends
 from bot.state.journal import Journal
 from embeddings.ingest.corpus import load_story
 from embeddings.pipeline import Pipeline
-from tests.support.botapi_stub import TOKEN, BotAPIStub
+from tests.support.botapi_stub import TOKEN, BotAPIStub, Sent
 
 
 @dataclass
@@ -81,3 +81,10 @@ async def running_bot(
         with contextlib.suppress(RuntimeError):
             await dispatcher.stop_polling()
         await asyncio.wait_for(task, 60)
+
+
+async def ask(stub: BotAPIStub, text: str, **kwargs: Any) -> Sent:
+    """Send a message and wait for the one reply to it."""
+    before = len(stub.sent)
+    stub.message(text, **kwargs)
+    return (await stub.wait_sent(before + 1))[before]
