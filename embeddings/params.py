@@ -32,17 +32,17 @@ class Fusion:
 class Evidence:
     """Linear scoring of evidence windows (a sentence or two adjacent ones), and how many are quoted."""
 
-    latent: float = 21.74  # latent-term cosine of window and question
+    latent: float = 21.3  # latent-term cosine of window and question
     dense: float = 0.0  # dense cosine of window and question
-    passage_latent: float = 16.27  # the window's passage, latent-term cosine
+    passage_latent: float = 18.58  # the window's passage, latent-term cosine
     passage_dense: float = 0.0
     passage_fused: float = 0.0  # the passage's fused retrieval score, relative to the best passage's
-    passage_lexical: float = 1.92  # its BM25 score, relative to the best
-    terms: float = 3.95  # idf-weighted share of the question's words the window holds
+    passage_lexical: float = 1.56  # its BM25 score, relative to the best
+    terms: float = 3.92  # idf-weighted share of the question's words the window holds
     keys: float = 0.0  # share of the question's names the window holds
-    subject: float = 2.01  # share of the subject of a lookup or "who is" the window holds
+    subject: float = 1.92  # share of the subject of a lookup or "who is" the window holds
     trigrams: float = 0.0  # share of the question's character trigrams the window holds
-    part: float = 1.81  # +1 when the window holds the asked-for part, -1 when it does not
+    part: float = 0.85  # how close to the focus the window holds a candidate of the asked kind (`candidates.py`)
     margin: float = 1.0  # runners-up within this score of the best are quoted too
     max_sentences: int = 3
     max_chars: int = 600
@@ -52,17 +52,17 @@ class Evidence:
 class Decision:
     """The support model: logistic regression over features of the question and its best evidence."""
 
-    intercept: float = -3.05
-    coverage: float = 2.41  # share of the question's latent-term weight on features the articles have
-    latent: float = 1.69  # best window's latent-term cosine
-    dense: float = 0.95  # best window's dense cosine
-    terms: float = 1.74  # best window's share of the question's words
-    found: float = 1.65  # share of the question's words the articles use (or bridge to)
-    unexplained: float = -0.85  # the heaviest question word the articles neither use nor bridge to
-    lookup: float = 0.51  # the input is a lookup (a name, a few words)
-    english: float = 0.66  # written in English (the articles' words are matched through the encoder)
-    kazakh: float = 0.95  # written in Kazakh
-    threshold: float = 0.65  # probability of support at which the bot answers
+    intercept: float = -2.7
+    coverage: float = 2.4  # share of the question's latent-term weight on features the articles have
+    latent: float = 1.53  # best window's latent-term cosine
+    dense: float = 0.81  # best window's dense cosine
+    terms: float = 1.48  # best window's share of the question's words
+    found: float = 1.96  # share of the question's words the articles use (or bridge to)
+    unexplained: float = -1.07  # the heaviest question word the articles neither use nor bridge to
+    lookup: float = 0.39  # the input is a lookup (a name, a few words)
+    english: float = 0.6  # written in English (the articles' words are matched through the encoder)
+    kazakh: float = 1.09  # written in Kazakh
+    threshold: float = 0.7  # probability of support at which the bot answers
 
     def support(self, features: dict[str, float]) -> float:
         """The probability that the articles answer, from named features."""
@@ -81,33 +81,33 @@ class Bridge:
 
 DENSE_EVIDENCE = Evidence(
     latent=0.0,
-    dense=35.4,
+    dense=33.58,
     passage_latent=0.0,
-    passage_dense=13.32,
+    passage_dense=17.23,
     passage_fused=0.0,
-    passage_lexical=2.13,
-    terms=5.56,
+    passage_lexical=1.79,
+    terms=5.42,
     keys=0.0,
-    subject=1.42,
-    trigrams=0.21,
-    part=2.43,
+    subject=1.28,
+    trigrams=0.39,
+    part=1.15,
     margin=1.0,
     max_sentences=3,
     max_chars=600,
 )
 
 DENSE_DECISION = Decision(
-    intercept=-1.18,
+    intercept=-0.86,
     coverage=0.0,
     latent=0.0,
-    dense=1.12,
-    terms=2.26,
-    found=1.67,
-    unexplained=-0.82,
-    lookup=0.18,
-    english=0.5,
-    kazakh=0.89,
-    threshold=0.75,
+    dense=0.88,
+    terms=1.68,
+    found=2.29,
+    unexplained=-0.98,
+    lookup=0.03,
+    english=0.63,
+    kazakh=1.13,
+    threshold=0.7,
 )
 
 

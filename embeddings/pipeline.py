@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from embeddings.annotate.spans import measure_nouns
 from embeddings.answer.answerer import Answerer
 from embeddings.answer.cache import AnswerCache
 from embeddings.answer.decision import Status
@@ -156,6 +157,7 @@ class Pipeline:
             self.speller,
             lambda stem: bm25.idf(stem) if stem else unknown,
             corpus_cyrillic=corpus_is_cyrillic(index),
+            measures=measure_nouns([s.text for s in index.sentences], index.annotations),
         )
         self.bridge = (
             WordBridge(index.word_forms, index.word_vectors, encoder, params.bridge)

@@ -37,13 +37,13 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from embeddings.answer.candidates import closeness  # noqa: E402
 from embeddings.answer.decision import by_rule, support_features  # noqa: E402
-from embeddings.answer.evidence import FEATURES  # noqa: E402
+from embeddings.answer.evidence import FEATURES, focus_of  # noqa: E402
 from embeddings.config import EngineSettings  # noqa: E402
 from embeddings.index.load import window_text  # noqa: E402
 from embeddings.params import DEFAULT, Decision, Evidence  # noqa: E402
 from embeddings.pipeline import Pipeline  # noqa: E402
-from embeddings.retrieve.question import AnswerType  # noqa: E402
 from eval.score import load, satisfies  # noqa: E402
 
 TUNE = ROOT / "eval" / "tune.jsonl"
@@ -170,8 +170,9 @@ def decision_rows(
         answerer = pipeline.answerer
         ranked = answerer.ranker.rank(reading, result, bridged)
         stems = frozenset(term.stem for term in reading.terms if term.stem)
-        quoted = " ".join(q.text for q in answerer.ranker.choose(ranked, stems)) if ranked else ""
-        partial = reading.wanted.kind is not AnswerType.ANY and not reading.wanted.met_by(quoted)
+        quotes = answerer.ranker.choose(ranked, stems) if ranked else []
+        quoted = answerer.ranker.annotated([i for q in quotes for i in q.sentence_ids])
+        partial = reading.analysis.strict and closeness(quoted, focus_of(reading)) == 0.0
         if by_rule(reading, ranked, bridged) is not None or partial:
             counts[f"{side}_ruled"] += 1
             continue

@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sets", nargs="*", type=Path, default=list(SETS), help="question files (JSON lines)")
-    parser.add_argument("--verbose", action="store_true", help="print every miss of eval/tune.jsonl")
+    parser.add_argument("--verbose", action="store_true", help="print the misses of tune and dev_qa")
     parser.add_argument(
         "--story", type=Path, action="append", default=[], help="a story folder (seeds/ + questions.jsonl) to score"
     )
@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {key:<17} {value:8.3f}{unit}")
         kinds = by_kind(outcomes, threshold)
         print("  by kind: " + ", ".join(f"{t} {v:.2f} ({n})" for t, (v, n) in sorted(kinds.items())))
-        if name == "tune.jsonl" and args.verbose:
+        if name in ("tune.jsonl", "dev_qa.jsonl") and args.verbose:
             for o in outcomes:
                 if not o.correct(threshold):
                     said = " | ".join(e.text[:100] for e in o.answer.evidence) or "(no quote)"

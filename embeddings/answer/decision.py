@@ -30,10 +30,11 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from embeddings.annotate.spans import Span
+from embeddings.answer.candidates import Focus, closeness
 from embeddings.answer.evidence import Candidate
 from embeddings.params import Decision
 from embeddings.retrieve.bridge import Bridged
-from embeddings.retrieve.question import AnswerType
 from embeddings.retrieve.reading import Form, Reading, Term
 from embeddings.retrieve.words import is_noun_like
 from embeddings.text import is_cyrillic, is_kazakh
@@ -56,7 +57,7 @@ class Verdict:
     status: Status
     reason: str  # answer, lookup, absent_term, absent_part, weak_support, empty
     support: float
-    missing: str | None = None  # the absent term as the reply names it, or the absent part (`AnswerType` value)
+    missing: str | None = None  # the absent term as the reply names it, or the absent part (an `Asks` value)
 
 
 def support_features(
@@ -119,23 +120,25 @@ def by_rule(reading: Reading, ranked: Sequence[Candidate], bridged: Mapping[str,
 def decide(
     reading: Reading,
     ranked: Sequence[Candidate],
-    quoted: str,
+    quoted: Sequence[tuple[str, Sequence[Span]]],
+    focus: Focus,
     coverage: float | None,
     bridged: Mapping[str, Bridged],
     params: Decision,
 ) -> Verdict:
-    """The outcome for a reading, its ranked evidence, the text that would be quoted, and the corpus coverage."""
+    """The outcome for a reading, its ranked evidence, the sentences that would be quoted (with their spans), the
+    question's focus, and the corpus coverage."""
     ruled = by_rule(reading, ranked, bridged)
     if ruled is not None:
         return ruled
     features = support_features(reading, ranked[0], coverage, bridged)
     support = params.support(features)
-    kind = reading.wanted.kind
-    if kind is not AnswerType.ANY and not reading.wanted.met_by(quoted):
+    analysis = reading.analysis
+    if analysis.strict and closeness(quoted, focus) == 0.0:
         # The subject is there when the names it asks about are, or most of its words: say what is missing.
         keys = [term for term in reading.terms if term.key]
         if (keys and all(term.found for term in keys)) or features["found"] >= SUBJECT_FOUND:
-            return Verdict(Status.PARTIAL, "absent_part", support, kind.value)
+            return Verdict(Status.PARTIAL, "absent_part", support, analysis.asks.value)
         return Verdict(Status.NOT_FOUND, "weak_support", support)
     lookup = reading.form is Form.LOOKUP and all(t.found for t in reading.terms)
     if support < params.threshold and not lookup:

@@ -25,11 +25,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from embeddings.annotate.spans import Span
+from embeddings.answer.candidates import Focus, closeness
 from embeddings.encode.latent import cosine
 from embeddings.index.load import LoadedIndex, window_text
 from embeddings.params import Evidence as EvidenceParams
 from embeddings.retrieve.bridge import Bridged
-from embeddings.retrieve.question import AnswerType
 from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.search import Passage, SearchResult
 from embeddings.text import STOPWORDS, WORD, fold, tokenize
@@ -149,7 +150,9 @@ class EvidenceRanker:
         keys = [t for t in reading.terms if t.key and t.found]
         subject = [t for t in reading.subject if t.stem]
         question_grams = trigrams(reading.searched)
-        specific = reading.wanted.kind is not AnswerType.ANY
+        focus = focus_of(reading)
+        specific = bool(reading.analysis.kinds)
+        soft = not reading.analysis.strict  # a candidate helps; its absence is no sign against the window
         sparse_windows, query_sparse = self.index.sparse_windows, result.query_sparse
         candidates: list[Candidate] = []
         passages = result.passages[: self.candidates]
@@ -159,7 +162,7 @@ class EvidenceRanker:
             ids = self.index.windows_of_chunk[passage.chunk_id]
             dense = self.index.window_vectors[ids.start : ids.stop] @ result.query_vector
             for offset, window_id in enumerate(ids):
-                text, stems, grams = self._features(window_id)
+                _, stems, grams, sentences = self._features(window_id)
                 latent = 0.0
                 if sparse_windows is not None and query_sparse is not None:
                     latent = cosine(sparse_windows.row(window_id), query_sparse)
@@ -174,7 +177,7 @@ class EvidenceRanker:
                     "keys": sum(t.stem in stems for t in keys) / len(keys) if keys else 1.0,
                     "subject": sum(t.stem in stems for t in subject) / len(subject) if subject else 1.0,
                     "trigrams": len(question_grams & grams) / len(question_grams) if question_grams else 0.0,
-                    "part": (1.0 if reading.wanted.met_by(text) else -1.0) if specific else 0.0,
+                    "part": _part(closeness(sentences, focus), soft) if specific else 0.0,
                 }
                 score = sum(weights[name] * value for name, value in features.items())
                 candidates.append(Candidate(window_id, score, features))
@@ -265,9 +268,29 @@ class EvidenceRanker:
         article = self.index.articles[sentences[first].article_id]
         return article.text[sentences[first].start : sentences[last].end]
 
-    def _window_features(self, window_id: int) -> tuple[str, frozenset[str], frozenset[str]]:
-        text = window_text(self.index.chunks, self.index.windows[window_id], self.index.sentences)
-        return text, frozenset(tokenize(text)), trigrams(text)
+    def _window_features(
+        self, window_id: int
+    ) -> tuple[str, frozenset[str], frozenset[str], tuple[tuple[str, tuple[Span, ...]], ...]]:
+        window = self.index.windows[window_id]
+        text = window_text(self.index.chunks, window, self.index.sentences)
+        return text, frozenset(tokenize(text)), trigrams(text), self.annotated(range(window.first, window.last + 1))
+
+    def annotated(self, sentence_ids: Sequence[int]) -> tuple[tuple[str, tuple[Span, ...]], ...]:
+        """Sentences with their typed spans (none for an index built without annotations)."""
+        annotations = self.index.annotations
+        return tuple(
+            (self.index.sentences[i].text, annotations[i] if i < len(annotations) else ()) for i in sentence_ids
+        )
+
+
+def _part(closeness: float, soft: bool) -> float:
+    """The ranking feature of a window's best candidate: from -1 (none) to 1 (beside the focus); 0 to 1 when soft."""
+    return closeness if soft else 2.0 * closeness - 1.0
+
+
+def focus_of(reading: Reading) -> Focus:
+    """What candidates of a reading are judged against (its analysis, text and found stems)."""
+    return Focus.of(reading.analysis, reading.searched, (t.stem for t in reading.terms if t.stem))
 
 
 def _strengths(reading: Reading, bridged: Mapping[str, Bridged]) -> list[tuple[Term, tuple[str | None, float]]]:

@@ -16,6 +16,9 @@ seeds again:
     sparse_chunks/   learned sparse vectors of the chunks and their inverted
                      file, when the encoder has a sparse head (see `sparse.py`)
     sparse_windows/  the same vectors of the evidence windows
+    annotations.json the typed spans of every sentence: names, places,
+                     organisations, money, dates, numbers with what they
+                     count, roles, reasons, speech (see `annotate/`)
     brief.json       the story in brief: the ids of at most six sentences
                      (see `brief.py`); the method is in the manifest
 
@@ -42,6 +45,8 @@ from typing import Any
 import faiss
 import numpy as np
 
+from embeddings.annotate.annotator import annotate_article
+from embeddings.annotate.spans import Span, save_annotations
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
 from embeddings.encode.latent import PASSAGE_TOP_K
 from embeddings.errors import IndexFolderError
@@ -96,6 +101,7 @@ def build_index(
         store = _store_passages(corpus, chunking, tmp / "passages")
         resolved = (params or IndexParams()).resolve(len(store.chunks))
         forms = _index_words(store, tmp)
+        annotated = _annotate(store, tmp)
         passes = 2 if sparse_spec else 1
         passages = (len(store.chunks) + len(store.windows)) * passes
         report.start(passages + len(forms), stages=2 * passes + 1)
@@ -117,6 +123,7 @@ def build_index(
             "passages_per_second": round(passages / seconds, 1) if seconds else None,
             **(record or {}),
             "brief": brief,
+            "annotations": annotated,
             "counts": {
                 "articles": len(corpus.articles),
                 "chunks": len(store.chunks),
@@ -176,6 +183,15 @@ def _index_words(store: PassageStore, tmp: Path) -> list[str]:
     """
     bm25 = BM25.build((c.text for c in store.chunks), tmp / "bm25")
     return article_forms(bm25.words.items())
+
+
+def _annotate(store: PassageStore, tmp: Path) -> dict[str, int]:
+    """Stage 2b: the typed spans of every sentence, article by article, in `annotations.json`; their counts."""
+    spans: list[tuple[Span, ...]] = []
+    for article_id in store.articles:
+        ids = store.article_sentences(store.articles.position(article_id))
+        spans.extend(annotate_article(store.articles[article_id].text, [store.sentences[i] for i in ids]))
+    return save_annotations(tmp, spans)
 
 
 def _encode_chunks(

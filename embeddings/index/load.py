@@ -11,6 +11,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from embeddings.annotate.spans import ANNOTATIONS_FILE, Annotations, load_annotations
 from embeddings.encode.encoders import Vectors
 from embeddings.errors import IndexFolderError, IndexMissingError
 from embeddings.index.bm25 import BM25
@@ -31,6 +32,7 @@ _FILES = (
     "bm25/bm25.json",
     "words/forms.txt",
     BRIEF_FILE,
+    ANNOTATIONS_FILE,
 )
 _REBUILD = "build it with `python -m embeddings build`"
 
@@ -57,6 +59,7 @@ class LoadedIndex:
     word_forms: Sequence[str] = ()  # the articles' content words, one form per stem (`words.py`)
     word_vectors: Vectors | None = None
     brief: tuple[BriefItem, ...] = ()  # the story in brief, in story order (`brief.py`)
+    annotations: Annotations = ()  # the typed spans of each sentence (`annotate/`)
 
     @property
     def version(self) -> str:
@@ -132,6 +135,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
             sparse_windows = SparseMatrix.load(index_dir / "sparse_windows")
         word_forms, word_vectors = load_word_vectors(index_dir / "words")
         brief = load_brief(index_dir, len(store.sentences))
+        annotations = load_annotations(index_dir, len(store.sentences))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
         raise IndexFolderError(msg) from exc
@@ -145,6 +149,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         or (sparse_chunks is not None and len(sparse_chunks.matrix) != chunks)
         or (sparse_windows is not None and len(sparse_windows) != windows)
         or word_vectors.shape[1:] != (chunk_index.d,)
+        or len(annotations) != len(store.sentences)
     ):
         msg = f"the index in {index_dir} is inconsistent (vector and chunk counts differ); {_REBUILD}"
         raise IndexFolderError(msg)
@@ -166,4 +171,5 @@ def load_index(index_dir: Path) -> LoadedIndex:
         word_forms,
         word_vectors,
         brief,
+        annotations,
     )

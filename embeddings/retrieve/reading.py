@@ -8,8 +8,9 @@
   also `что такое X` and `расскажи про X`), "who is X" (`Кто такой X`,
   `X кім?`, `who is X`), a yes/no question (`Встречался ли ...`,
   `Did ...`, `... ма?`), or any other question.
-- **What it asks for** (`question.py`): a number, a date, an amount, an age,
-  a person, a place, a role; or anything.
+- **What it asks for** (`analysis.py`): a person, a place, a date, an amount,
+  a number of something, a duration, an age, a reason, a value of a named
+  noun, a role; or anything.
 - **Terms.** Its content words, each mapped onto the articles' stems where
   it can be (`vocabulary.py`). A term is *key* when it names something: a
   number, an acronym, a Latin term in a Cyrillic question, a name (told by
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from embeddings.retrieve.question import AnswerType, Wanted, wanted
+from embeddings.retrieve.analysis import Analysis, Asks, analyse
 from embeddings.retrieve.spelling import Speller
 from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
 from embeddings.retrieve.words import (
@@ -157,7 +158,7 @@ class Reading:
     searched: str  # what is searched: spelled in Cyrillic when typed in Latin, typos corrected
     language: Language
     form: Form
-    wanted: Wanted
+    analysis: Analysis
     terms: tuple[Term, ...]
     subject: tuple[Term, ...] = ()  # what a lookup or "who is" names
 
@@ -182,8 +183,10 @@ class Reader:
         weight: Callable[[str], float],
         *,
         corpus_cyrillic: bool = True,
+        measures: frozenset[str] = frozenset(),
     ) -> None:
         self.vocabulary = vocabulary
+        self.measures = measures  # nouns the articles give in numbers (`annotate.spans.measure_nouns`)
         self.speller = speller
         self.weight = weight
         self.corpus_cyrillic = corpus_cyrillic
@@ -208,16 +211,18 @@ class Reader:
         form, subject_text = _form(folded, language, asks=searched.rstrip().endswith("?"))
         terms = self._terms(searched, language, _topic_words(folded, language))
         subject = self._subject(terms, subject_text)
-        want = wanted(searched, self.vocabulary.__contains__)
+        analysis = analyse(searched).measured(self.measures)
+        if analysis.asks is not Asks.VALUE and not all(stem(n) in self.vocabulary for n in analysis.noun):
+            analysis = Analysis(analysis.asks)  # a counted word the articles never use cannot be checked
         if form is Form.WHO_IS and all(
             not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject
         ):
             form, subject = Form.QUESTION, ()  # "Кто президент?": who holds a post, not who someone is
         if form is Form.WHO_IS:
-            want = Wanted(AnswerType.ROLE, tuple(t.stem for t in subject if t.stem))
+            analysis = Analysis(Asks.ROLE, tuple(t.word for t in subject if t.stem))
         elif form is Form.LOOKUP:
-            want = Wanted(AnswerType.ANY)
-        return Reading(question, searched, language, form, want, terms, subject)
+            analysis = Analysis()
+        return Reading(question, searched, language, form, analysis, terms, subject)
 
     def language(self, question: str) -> Language:
         """The language a question is written in.

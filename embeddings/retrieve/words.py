@@ -18,7 +18,8 @@ from __future__ import annotations
 import itertools
 import threading
 from functools import lru_cache
-from typing import Any
+
+from embeddings.lexicon import morph
 
 # pymorphy3 tags of proper names: first names, surnames, patronymics, places, organisations, trademarks.
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
@@ -28,18 +29,8 @@ _ANIMATE_TAG = "anim"
 # Verbs that ask for an age after "сколько лет": "сколько лет было ему", "сколько лет исполнилось".
 _STATES = frozenset({"быть", "исполниться", "стукнуть"})
 _lock = threading.Lock()
-_russian: Any = None
 _english: frozenset[str] | None = None
-
-
-def _morph() -> Any:
-    global _russian
-    with _lock:
-        if _russian is None:
-            import pymorphy3  # 15 MB of dictionaries, loaded when first needed
-
-            _russian = pymorphy3.MorphAnalyzer()
-        return _russian
+_morph = morph
 
 
 def _english_words() -> frozenset[str]:

@@ -6,7 +6,7 @@ import pytest
 
 from embeddings.answer.evidence import _cut_at_quotation, balanced
 from embeddings.pipeline import Pipeline
-from embeddings.retrieve.question import AnswerType
+from embeddings.retrieve.analysis import Asks
 from embeddings.retrieve.reading import Form
 from embeddings.retrieve.words import cyrillic_spellings
 
@@ -30,7 +30,7 @@ def test_russian_typed_in_latin_is_searched_in_cyrillic(tiny_pipeline: Pipeline)
     reading, _ = tiny_pipeline.read("skolko zritelej sobral festival")
     assert reading is not None
     assert reading.searched == "сколько зрителей собрал фестиваль"
-    assert reading.wanted.kind is AnswerType.NUMBER
+    assert reading.analysis.asks is Asks.NUMBER
     assert "щ" in cyrillic_spellings("shchi")[0]
 
 
@@ -41,33 +41,33 @@ def test_a_digit_for_a_letter_and_latin_words_among_cyrillic_are_read_as_russian
     reading, _ = tiny_pipeline.read("a kogda? Сколько зрителей собрал фестиваль?")  # a follow-up with its topic
     assert reading is not None
     assert reading.searched.startswith("a когда? Сколько")
-    assert reading.wanted.kind is AnswerType.DATE
+    assert reading.analysis.asks is Asks.DATE
 
 
 @pytest.mark.parametrize(
     ("question", "form", "kind"),
     [
-        ("Гродно", Form.LOOKUP, AnswerType.ANY),
-        ("трактора заводы", Form.LOOKUP, AnswerType.ANY),
-        ("Что такое фестиваль?", Form.LOOKUP, AnswerType.ANY),
-        ("Кто такой Иван Петров?", Form.WHO_IS, AnswerType.ROLE),
-        ("Петров кім?", Form.WHO_IS, AnswerType.ROLE),
-        ("who is Ivan Petrov", Form.WHO_IS, AnswerType.ROLE),
-        ("Кто министр торговли?", Form.QUESTION, AnswerType.PERSON),  # who holds a post: a person
-        ("Выступали ли оркестры на фестивале?", Form.YES_NO, AnswerType.ANY),
-        ("Did orchestras play at the festival?", Form.YES_NO, AnswerType.ANY),
-        ("Фестиваль Гроднода өте ме?", Form.YES_NO, AnswerType.ANY),
-        ("Когда пройдёт фестиваль?", Form.QUESTION, AnswerType.DATE),
-        ("Фестиваль қашан өтеді?", Form.QUESTION, AnswerType.DATE),
-        ("Фестивальге қанша көрермен келді?", Form.QUESTION, AnswerType.NUMBER),
-        ("Где пройдёт фестиваль?", Form.QUESTION, AnswerType.PLACE),
-        ("пачему товарооборот вырос", Form.QUESTION, AnswerType.ANY),  # a misspelt question word
+        ("Гродно", Form.LOOKUP, Asks.OPEN),
+        ("трактора заводы", Form.LOOKUP, Asks.OPEN),
+        ("Что такое фестиваль?", Form.LOOKUP, Asks.OPEN),
+        ("Кто такой Иван Петров?", Form.WHO_IS, Asks.ROLE),
+        ("Петров кім?", Form.WHO_IS, Asks.ROLE),
+        ("who is Ivan Petrov", Form.WHO_IS, Asks.ROLE),
+        ("Кто министр торговли?", Form.QUESTION, Asks.PERSON),  # who holds a post: a person
+        ("Выступали ли оркестры на фестивале?", Form.YES_NO, Asks.OPEN),
+        ("Did orchestras play at the festival?", Form.YES_NO, Asks.OPEN),
+        ("Фестиваль Гроднода өте ме?", Form.YES_NO, Asks.OPEN),
+        ("Когда пройдёт фестиваль?", Form.QUESTION, Asks.DATE),
+        ("Фестиваль қашан өтеді?", Form.QUESTION, Asks.DATE),
+        ("Фестивальге қанша көрермен келді?", Form.QUESTION, Asks.NUMBER),
+        ("Где пройдёт фестиваль?", Form.QUESTION, Asks.PLACE),
+        ("пачему товарооборот вырос", Form.QUESTION, Asks.REASON),  # a misspelt question word
     ],
 )
-def test_the_form_and_what_is_asked(tiny_pipeline: Pipeline, question: str, form: Form, kind: AnswerType) -> None:
+def test_the_form_and_what_is_asked(tiny_pipeline: Pipeline, question: str, form: Form, kind: Asks) -> None:
     reading, _ = tiny_pipeline.read(question)
     assert reading is not None
-    assert (reading.form, reading.wanted.kind) == (form, kind)
+    assert (reading.form, reading.analysis.asks) == (form, kind)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,152 @@
+"""Spans found by morphology: numbers with the noun they count, durations, roles, reasons, speech.
+
+pymorphy3 says what each word is: a numeral, a noun and its lemma, an
+animate noun. The closed word classes a grammar of Russian lists (units of
+time, the conjunctions of cause and purpose, verbs of saying, days of the
+week) are the only words named here; every open-class word is told by its
+parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from embeddings.annotate.spans import Kind, Span
+from embeddings.lexicon import best_parse
+from embeddings.text import fold
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+# Words that multiply or stand for a quantity but parse as nouns.
+_QUANTITY_LEMMAS = frozenset(
+    [
+        "тысяча",
+        "миллион",
+        "миллиард",
+        "триллион",
+        "млн",
+        "млрд",
+        "трлн",
+        "тыс",
+        "десяток",
+        "сотня",
+        "половина",
+        "треть",
+        "четверть",
+        "процент",
+    ]
+)
+TIME_UNITS = frozenset(["секунда", "минута", "час", "сутки", "день", "неделя", "месяц", "год", "десятилетие", "век"])
+_WEEKDAYS = frozenset(["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"])
+_RELATIVE_DAYS = frozenset(["вчера", "сегодня", "завтра", "позавчера", "послезавтра", "накануне"])
+_REASONS = re.compile(
+    r"\b(чтобы|потому что|поскольку|так как|из-за|благодаря|ради|в целях|с целью|для того|в связи с|"
+    r"because|in order to|so that|due to)\b",
+    re.IGNORECASE,
+)
+_SAYING = frozenset(
+    [
+        "сказать",
+        "заявить",
+        "отметить",
+        "подчеркнуть",
+        "сообщить",
+        "добавить",
+        "пояснить",
+        "рассказать",
+        "заметить",
+        "говорить",
+        "отмечать",
+        "подчёркивать",
+        "подчеркивать",
+        "заявлять",
+        "считать",
+        "выразить",
+        "признаться",
+        "напомнить",
+    ]
+)
+_QUOTATION = re.compile(r"[«\"“„].{12,}?[»\"”“]|^\s*[—–-]\s")
+_SITE_PREPOSITIONS = {
+    "в": ("loct", "loc2"),
+    "во": ("loct", "loc2"),
+    "на": ("loct", "loc2"),
+    "к": ("datv",),
+    "у": ("gent",),
+    "возле": ("gent",),
+    "около": ("gent",),
+}
+COUNTED_REACH = 3  # words after a number in which the noun it counts may stand
+_PERSON_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+def _tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    for match in _TOKEN.finditer(text):
+        yield match.start(), match.end(), fold(match.group())
+
+
+def _is_quantity(word: str) -> bool:
+    if word[0].isdigit():
+        return True
+    parse = best_parse(word)
+    return parse.tag.POS == "NUMR" or str(parse.normal_form) in _QUANTITY_LEMMAS
+
+
+def _site(tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
+    """The end and noun lemma of a place said with a preposition ("на участке") starting at token i, if any."""
+    cases = _SITE_PREPOSITIONS.get(tokens[i][2])
+    if cases is None:
+        return None
+    for _, end, word in tokens[i + 1 : i + 3]:
+        parse = best_parse(word)
+        if parse.tag.POS == "NOUN" and "anim" not in parse.tag.grammemes:
+            return (end, str(parse.normal_form)) if parse.tag.case in cases else None
+        if parse.tag.POS not in ("ADJF", "PRTF"):
+            return None
+    return None
+
+
+def phrases(text: str) -> list[Span]:
+    """Numbers (with what they count), durations, roles, relative dates, reasons and speech of one sentence."""
+    tokens = list(_tokens(text))
+    found: list[Span] = []
+    i = 0
+    while i < len(tokens):
+        start, end, word = tokens[i]
+        if not _is_quantity(word):
+            parse = best_parse(word)
+            lemma = str(parse.normal_form)
+            grammemes = parse.tag.grammemes
+            site = _site(tokens, i)
+            if site is not None:
+                found.append(Span(Kind.SITE, start, site[0], text[start : site[0]], site[1]))
+            if parse.tag.POS == "NOUN" and "anim" in grammemes and not (_PERSON_NAME_TAGS & grammemes):
+                found.append(Span(Kind.ROLE, start, end, text[start:end], lemma))
+            elif lemma in _WEEKDAYS or word in _RELATIVE_DAYS:
+                found.append(Span(Kind.DATE, start, end, text[start:end], lemma))
+            i += 1
+            continue
+        last = i
+        while last + 1 < len(tokens) and _is_quantity(tokens[last + 1][2]):
+            last += 1
+        counted = ""
+        for _, _, following in tokens[last + 1 : last + 1 + COUNTED_REACH]:
+            parse = best_parse(following)
+            if parse.tag.POS == "NOUN":
+                counted = str(parse.normal_form)
+                break
+            if parse.tag.POS not in ("ADJF", "PRTF", "ADJS"):
+                break
+        kind = Kind.DURATION if counted in TIME_UNITS else Kind.NUMBER
+        stop = tokens[last][1]
+        found.append(Span(kind, start, stop, text[start:stop], counted))
+        i = last + 1
+    for match in _REASONS.finditer(text):
+        found.append(Span(Kind.REASON, match.start(), match.end(), match.group(), fold(match.group())))
+    saying = next((t for t in tokens if str(best_parse(t[2]).normal_form) in _SAYING), None)
+    quotation = _QUOTATION.search(text)
+    if quotation is not None:
+        found.append(Span(Kind.SPEECH, quotation.start(), quotation.end(), quotation.group(), ""))
+    elif saying is not None:
+        found.append(Span(Kind.SPEECH, saying[0], saying[1], text[saying[0] : saying[1]], ""))
+    return found

@@ -1,0 +1,104 @@
+"""A span of a sentence that can answer a question of some kind, and how spans are stored.
+
+Kinds: persons, places and organisations (`PER`, `LOC`, `ORG`), amounts of
+money, dates, numbers with the noun they count, durations (a number of a
+unit of time), sites (a place said with a preposition and a noun), roles
+(a noun naming what a person is: "председатель", "депутаты"), reasons (a
+clause that says why) and speech (a quotation or reported words). Offsets are relative to the sentence's text.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ANNOTATIONS_FILE = "annotations.json"
+
+
+class Kind(enum.StrEnum):
+    """What a span is."""
+
+    PER = "PER"
+    LOC = "LOC"
+    ORG = "ORG"
+    MONEY = "MONEY"
+    DATE = "DATE"
+    NUMBER = "NUMBER"
+    DURATION = "DURATION"
+    ROLE = "ROLE"
+    REASON = "REASON"
+    SPEECH = "SPEECH"
+    SITE = "SITE"  # a place said with a preposition: "в промышленности", "к Монументу Победы"
+
+
+@dataclass(frozen=True)
+class Span:
+    """One typed stretch of a sentence; `value` is its normal form (a counted noun's lemma for a number)."""
+
+    kind: Kind
+    start: int
+    end: int
+    text: str
+    value: str = ""
+
+    def as_row(self) -> list[object]:
+        """The span as stored: [kind, start, end, text, value]."""
+        return [self.kind.value, self.start, self.end, self.text, self.value]
+
+    @classmethod
+    def from_row(cls, row: Sequence[object]) -> Span:
+        """A span from its stored row."""
+        kind, start, end, text, value = row
+        return cls(Kind(str(kind)), int(str(start)), int(str(end)), str(text), str(value))
+
+
+Annotations = tuple[tuple[Span, ...], ...]  # one tuple of spans per sentence of the index
+
+
+def save_annotations(folder: Path, annotations: Sequence[Sequence[Span]]) -> dict[str, int]:
+    """Write the spans of every sentence to `folder`; returns the count of each kind."""
+    rows = [[span.as_row() for span in spans] for spans in annotations]
+    (folder / ANNOTATIONS_FILE).write_text(json.dumps({"sentences": rows}, ensure_ascii=False), encoding="utf-8")
+    counts = {kind.value: 0 for kind in Kind}
+    for spans in annotations:
+        for span in spans:
+            counts[span.kind.value] += 1
+    return counts
+
+
+def load_annotations(folder: Path, sentences: int) -> Annotations:
+    """The spans of every sentence, as saved (empty for an index built before annotations were kept)."""
+    path = folder / ANNOTATIONS_FILE
+    if not path.exists():
+        return tuple(() for _ in range(sentences))
+    rows = json.loads(path.read_text(encoding="utf-8"))["sentences"]
+    return tuple(tuple(Span.from_row(row) for row in spans) for spans in rows)
+
+
+MEASURE_REACH = 2  # words between an amount and the noun it measures
+
+
+def measure_nouns(sentences: Sequence[str], annotations: Annotations) -> frozenset[str]:
+    """Lemmas of the nouns the articles give in numbers: a noun in the genitive right after an amount.
+
+    "1 млрд долларов товарооборота" makes "товарооборот" a measure; "двенадцать
+    бригад" counts teams, so "бригада" is not one.
+    """
+    from embeddings.lexicon import best_parse
+    from embeddings.text import WORD
+
+    found: set[str] = set()
+    for text, spans in zip(sentences, annotations, strict=True):
+        for span in spans:
+            if span.kind not in (Kind.MONEY, Kind.NUMBER):
+                continue
+            for word in WORD.findall(text[span.end :])[:MEASURE_REACH]:
+                parse = best_parse(word.lower())
+                lemma = str(parse.normal_form)
+                if parse.tag.POS == "NOUN" and parse.tag.case == "gent" and lemma != span.value:
+                    found.add(lemma)
+                    break
+    return frozenset(found)

@@ -1,0 +1,103 @@
+"""Typed answer candidates: does a stretch of evidence hold what the question asks for, and how close to its focus?
+
+A window answers when it holds a span of an expected kind (`Analysis.kinds`)
+that the question does not already contain, next to the question's focus
+(its words found in the window). A number must count the noun the question
+counts; "кто такой X" wants a role next to X. The closeness of the best such
+span (1 beside a focus word, falling with the distance, `FAR` when the window
+holds no focus word) is what ranking weighs and the decision checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from embeddings.annotate.phrases import TIME_UNITS
+from embeddings.annotate.spans import Kind, Span
+from embeddings.lexicon import lemma, similarity
+from embeddings.retrieve.analysis import Analysis, Asks
+from embeddings.text import WORD, fold, stem
+
+SAME_MEANING = 0.45  # navec cosine from which two nouns count the same thing
+FAR = 0.4  # closeness of a candidate in a window that holds none of the focus words
+REACH = 40  # characters over which closeness halves
+_NAMES = frozenset({Kind.PER, Kind.LOC, Kind.ORG})
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What a candidate is judged against: the question's own stems and digits, and its focus stems."""
+
+    analysis: Analysis
+    question_stems: frozenset[str]
+    focus_stems: frozenset[str]
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, analysis: Analysis, question: str, focus: Iterable[str]) -> Focus:
+        """The focus of a question: its analysis, text and the stems of its words the articles use."""
+        words = WORD.findall(fold(question))
+        stems = frozenset(s for s in (stem(w) for w in words) if s)
+        return cls(analysis, stems, frozenset(focus), frozenset(w for w in words if w.isdigit()))
+
+
+def _in_question(span: Span, focus: Focus) -> bool:
+    """Whether the question already holds this span (then it is no answer to it)."""
+    words = WORD.findall(fold(span.text))
+    if span.kind in _NAMES or span.kind is Kind.ROLE:
+        return any(stem(w) in focus.question_stems for w in words if stem(w))
+    return any(w in focus.numbers for w in words if w.isdigit())
+
+
+def _counts_right(span: Span, analysis: Analysis) -> bool:
+    """A number must count what the question counts ("сколько производств"), when it names that.
+
+    The same noun, or one of like meaning (navec: "предприятий" for "производств"); a unit of time only itself.
+    """
+    if not analysis.noun or span.kind not in (Kind.NUMBER, Kind.DURATION):
+        return True
+    if analysis.asks not in (Asks.NUMBER, Asks.DURATION, Asks.AGE):
+        return True
+    if not span.value:
+        return False
+    if span.value in TIME_UNITS or any(noun in TIME_UNITS for noun in analysis.noun):
+        return span.value in analysis.noun
+    return any(similarity(span.value, noun) >= SAME_MEANING for noun in analysis.noun)
+
+
+def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> float:
+    """How well a window (its sentences with their spans) answers: 0 (no candidate) to 1 (one beside the focus)."""
+    analysis = focus.analysis
+    kinds = analysis.kinds
+    if not kinds:
+        return 0.0
+    text = ""
+    spans: list[Span] = []
+    for sentence, own in sentences:
+        offset = len(text) + (1 if text else 0)
+        text = f"{text} {sentence}" if text else sentence
+        spans += [Span(s.kind, s.start + offset, s.end + offset, s.text, s.value) for s in own]
+    anchors = _anchors(text, focus, analysis)
+    best = 0.0
+    for span in spans:
+        if span.kind not in kinds or _in_question(span, focus) or not _counts_right(span, analysis):
+            continue
+        if not anchors:
+            best = max(best, FAR)
+            continue
+        distance = min(max(0, a - span.end, span.start - b) for a, b in anchors)
+        if analysis.asks is Asks.ROLE and distance > REACH:
+            continue  # a role far from the name is someone else's
+        best = max(best, 1.0 / (1.0 + distance / REACH))
+    return best
+
+
+def _anchors(text: str, focus: Focus, analysis: Analysis) -> list[tuple[int, int]]:
+    """Where the focus stands in `text`: the named noun of "какой X" first, else any focus word."""
+    named = {stem(n) for n in analysis.noun} | {stem(lemma(n)) for n in analysis.noun}
+    wanted = named if analysis.asks in (Asks.VALUE, Asks.AMOUNT, Asks.ROLE) and named else focus.focus_stems
+    found = [(m.start(), m.end()) for m in WORD.finditer(fold(text)) if stem(m.group()) in wanted]
+    if not found and wanted is named and analysis.asks is not Asks.ROLE:
+        found = [(m.start(), m.end()) for m in WORD.finditer(fold(text)) if stem(m.group()) in focus.focus_stems]
+    return found

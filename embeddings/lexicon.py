@@ -1,0 +1,75 @@
+"""Russian words: parses and lemmas (pymorphy3's OpenCorpora dictionary) and meaning (navec vectors).
+
+Both load lazily, once per process: pymorphy3's 15 MB of dictionaries in
+about a tenth of a second, natasha's navec news vectors (250,000 words,
+quantised) in about half a second.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+_lock = threading.Lock()
+_analyser: Any = None
+_vectors: Any = None
+
+
+def morph() -> Any:
+    """The process's pymorphy3 analyser."""
+    global _analyser
+    with _lock:
+        if _analyser is None:
+            import pymorphy3
+
+            _analyser = pymorphy3.MorphAnalyzer()
+        return _analyser
+
+
+@lru_cache(maxsize=131_072)
+def best_parse(word: str) -> Any:
+    """The likeliest parse of a folded word."""
+    return morph().parse(word)[0]
+
+
+@lru_cache(maxsize=131_072)
+def lemma(word: str) -> str:
+    """The dictionary form of a folded word's likeliest reading (the word itself for a number or a foreign word)."""
+    return str(best_parse(word).normal_form)
+
+
+@lru_cache(maxsize=131_072)
+def pos(word: str) -> str:
+    """The part of speech of a folded word's likeliest reading ("" when pymorphy has none)."""
+    return str(best_parse(word).tag.POS or "")
+
+
+def grammemes(word: str) -> frozenset[str]:
+    """The grammemes of a folded word's likeliest reading."""
+    return frozenset(best_parse(word).tag.grammemes)
+
+
+def navec() -> Any:
+    """natasha's navec news embedding (shipped inside the natasha wheel)."""
+    global _vectors
+    with _lock:
+        if _vectors is None:
+            from natasha import NewsEmbedding
+
+            _vectors = NewsEmbedding()
+        return _vectors
+
+
+@lru_cache(maxsize=131_072)
+def similarity(first: str, second: str) -> float:
+    """The cosine of two lemmas' navec vectors (1.0 for the same lemma, 0.0 when either is unknown)."""
+    if first == second:
+        return 1.0
+    vectors = navec()
+    a, b = vectors.get(first), vectors.get(second)
+    if a is None or b is None:
+        return 0.0
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))

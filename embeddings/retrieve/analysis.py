@@ -1,0 +1,215 @@
+"""What a question asks for: the kind of answer it expects, and the noun that answer is of.
+
+Classic answer typing over lemmas. A question word sets the kind ("кто" a
+person, "где" a place, "когда" a date, "сколько" a number, "почему" a
+reason); "сколько" takes the noun it counts ("сколько производств": a
+number of производство; "сколько лет": a duration, or an age when it asks
+it of someone); "какой <noun>" / "which <noun>" wants an instance or a value
+of that noun, and the noun's own meaning narrows it: a place noun wants a
+place, a time noun a date, a person noun a person. Question words are a
+closed class of each language, so they are the only words listed here;
+every other word is told by its pymorphy3 parse.
+
+`Analysis.kinds` are the span kinds (`annotate.spans.Kind`) that can
+answer; `strict` kinds must be found in the quoted evidence, or the answer
+is partial.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from embeddings.annotate.phrases import TIME_UNITS
+from embeddings.annotate.spans import Kind
+from embeddings.lexicon import best_parse
+from embeddings.text import WORD, fold
+
+
+class Asks(enum.Enum):
+    """The kind of answer a question wants (its value names the part a partial answer lacks; bot/render.py)."""
+
+    OPEN = "any"
+    PERSON = "person"
+    PLACE = "place"
+    DATE = "date"
+    MONEY = "money"
+    NUMBER = "number"
+    DURATION = "duration"
+    AGE = "age"
+    REASON = "reason"
+    AMOUNT = "amount"  # "какой товарооборот": an amount of a measure the articles give in numbers
+    VALUE = "value"  # "какой статус": a value or an instance of the named noun
+    ROLE = "role"  # "кто такой X": what X is
+
+
+_KINDS: dict[Asks, frozenset[Kind]] = {
+    Asks.OPEN: frozenset(),
+    Asks.PERSON: frozenset({Kind.PER, Kind.ORG, Kind.ROLE}),
+    Asks.PLACE: frozenset({Kind.LOC, Kind.SITE}),
+    Asks.DATE: frozenset({Kind.DATE}),
+    Asks.MONEY: frozenset({Kind.MONEY}),
+    Asks.NUMBER: frozenset({Kind.NUMBER, Kind.MONEY, Kind.DURATION}),
+    Asks.DURATION: frozenset({Kind.DURATION, Kind.DATE}),
+    Asks.AGE: frozenset({Kind.DURATION, Kind.NUMBER}),
+    Asks.AMOUNT: frozenset({Kind.NUMBER, Kind.MONEY}),
+    Asks.REASON: frozenset({Kind.REASON}),
+    Asks.VALUE: frozenset({Kind.NUMBER, Kind.MONEY, Kind.DURATION, Kind.DATE, Kind.PER, Kind.ORG, Kind.LOC}),
+    Asks.ROLE: frozenset({Kind.ROLE}),
+}
+_STRICT = frozenset(
+    {Asks.PERSON, Asks.PLACE, Asks.DATE, Asks.MONEY, Asks.NUMBER, Asks.AMOUNT, Asks.DURATION, Asks.AGE, Asks.ROLE}
+)
+
+# Question words, by lemma (Russian) or as written (English, Kazakh): the closed class every language has.
+_QUESTION_WORDS: dict[str, Asks] = {
+    **dict.fromkeys(("кто", "чей", "who", "whom", "whose"), Asks.PERSON),
+    **dict.fromkeys(("где", "куда", "откуда", "where", "қайда", "қайдан"), Asks.PLACE),
+    **dict.fromkeys(("когда", "when", "қашан"), Asks.DATE),
+    **dict.fromkeys(("сколько", "скока", "қанша", "неше"), Asks.NUMBER),
+    **dict.fromkeys(("почему", "зачем", "why", "неге", "неліктен"), Asks.REASON),
+    **dict.fromkeys(("что", "чем", "чём", "как", "ли", "how", "жайлы", "туралы"), Asks.OPEN),
+    **dict.fromkeys(
+        ("какой", "каков", "каково", "какова", "каковы", "который", "which", "what", "қандай", "қай"), Asks.VALUE
+    ),
+}
+_KAZAKH_PERSON = re.compile(r"^кім")
+_NAME = re.compile(r"\b(как (?:его |её |ее |их )?(?:зовут|звали)|what is (?:his|her|the) name|есімі кім|аты кім)\b")
+_AGE = re.compile(r"\b(жаста|жасы|возраст\w*)\b")
+# Nouns after "какой" / "which" whose own meaning is the kind of answer.
+_CATEGORY_NOUNS: dict[str, Asks] = {
+    **dict.fromkeys(
+        ["город", "страна", "область", "регион", "место", "район", "столица", "село", "посёлок", "поселок", "улица"],
+        Asks.PLACE,
+    ),
+    **dict.fromkeys(["city", "country", "place", "region", "town"], Asks.PLACE),
+    **dict.fromkeys(["год", "день", "число", "дата", "месяц"], Asks.DATE),
+    **dict.fromkeys(["year", "date", "day", "month"], Asks.DATE),
+    **dict.fromkeys(["сумма", "стоимость", "цена"], Asks.MONEY),
+    **dict.fromkeys(["cost", "price", "sum"], Asks.MONEY),
+}
+_COST = frozenset({"стоить", "стоимость", "цена", "cost", "costs", "price", "тұрады", "бағасы"})
+_ENGLISH_HOW = {"many": Asks.NUMBER, "much": Asks.NUMBER, "long": Asks.DURATION, "old": Asks.AGE, "far": Asks.NUMBER}
+_PURPOSE = re.compile(r"\b(для чего|с какой целью|what for|не үшін)\b")
+_INDEFINITE = re.compile(r"\w+-(?:то|либо|нибудь)\b")
+NOUN_REACH = 3  # words after a question word in which its noun may stand
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a question asks for: the kind, and the lemmas of the noun it counts or names (if any)."""
+
+    asks: Asks = Asks.OPEN
+    noun: tuple[str, ...] = ()
+
+    @property
+    def kinds(self) -> frozenset[Kind]:
+        """The span kinds that answer."""
+        return _KINDS[self.asks]
+
+    def measured(self, measures: frozenset[str]) -> Analysis:
+        """ "Какой <noun>" where the articles give that noun in numbers ("1 млрд долларов товарооборота"): an amount."""
+        if self.asks is Asks.VALUE and any(n in measures for n in self.noun):
+            return Analysis(Asks.AMOUNT, self.noun)
+        return self
+
+    @property
+    def strict(self) -> bool:
+        """Whether evidence without such a span does not answer (the answer is then partial)."""
+        return self.asks in _STRICT
+
+
+def _lemma(word: str) -> str:
+    return str(best_parse(word).normal_form)
+
+
+_ENGLISH_SKIPPED = frozenset(["is", "are", "was", "were", "the", "a", "an", "of"])
+_ENGLISH_VERBS = frozenset(["do", "does", "did", "has", "have", "had", "can", "could", "will", "would", "should"])
+
+
+def _noun_after(words: list[str], position: int) -> str | None:
+    """The lemma of the first noun within `NOUN_REACH` words after `position` (adjectives skipped)."""
+    following = words[position + 1 : position + 1 + NOUN_REACH]
+    if following and following[0].isascii():  # English: the first word that is not a verb or an article
+        for word in following:
+            if word in _ENGLISH_VERBS:
+                return None
+            if word not in _ENGLISH_SKIPPED:
+                return word
+        return None
+    for word in following:
+        parse = best_parse(word)
+        if parse.tag.POS == "NOUN":
+            return str(parse.normal_form)
+        if parse.tag.POS not in ("ADJF", "PRTF", "ADJS", "NUMR") and not word.isdigit():
+            return None
+    return None
+
+
+def _asked_of_someone(words: list[str], position: int) -> bool:
+    """After "сколько лет": a person in the dative ("Кошанову", "ему"), asking an age, not a span of time."""
+    for word in words[position + 1 : position + 1 + NOUN_REACH]:
+        parse = best_parse(word)
+        if parse.tag.case == "datv" and (parse.tag.POS == "NPRO" or "anim" in parse.tag.grammemes):
+            return True
+        if parse.tag.POS in ("VERB", "INFN") and str(parse.normal_form) not in ("быть", "исполниться"):
+            return False
+    return False
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def _asking_sentence(question: str) -> str:
+    """The sentence that asks: the first with a question mark, else the last ("Я из Караганды. Сколько ...").
+
+    A follow-up is read with its topic after it ("а когда? Сколько ..."): the first question is the new one.
+    """
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?")]
+    return asking[0] if asking else (sentences or [question])[-1]
+
+
+def analyse(question: str) -> Analysis:
+    """What `question` asks for (`Asks.OPEN` when it has no question word)."""
+    folded = _INDEFINITE.sub(" ", fold(_asking_sentence(question)))  # "когда-то", "кто-нибудь" ask nothing
+    if _PURPOSE.search(folded):
+        return Analysis(Asks.REASON)
+    if _NAME.search(folded):
+        return Analysis(Asks.PERSON)
+    if _AGE.search(folded):
+        return Analysis(Asks.AGE, ("год",))
+    words = WORD.findall(folded)
+    for position, word in enumerate(words):
+        asks = _QUESTION_WORDS.get(word) or _QUESTION_WORDS.get(_lemma(word))
+        if asks is None and _KAZAKH_PERSON.match(word):
+            asks = Asks.PERSON
+        if word == "how" and position + 1 < len(words) and words[position + 1] in _ENGLISH_HOW:
+            asks = _ENGLISH_HOW[words[position + 1]]
+            position += 1
+        if asks is None:
+            continue
+        if asks is Asks.OPEN:
+            return Analysis()  # the first question word asks: "что ..., когда ..." asks what, not when
+        if asks is Asks.AGE:
+            return Analysis(Asks.AGE, ("год",))
+        after = words[position + 1 : position + 1 + NOUN_REACH]
+        if asks in (Asks.NUMBER, Asks.VALUE) and (set(after) | {_lemma(w) for w in after}) & _COST:
+            return Analysis(Asks.MONEY)
+        noun = _noun_after(words, position)
+        if asks is Asks.NUMBER and noun is not None:
+            if noun in TIME_UNITS:
+                return Analysis(Asks.AGE if _asked_of_someone(words, position + 1) else Asks.DURATION, (noun,))
+            return Analysis(Asks.NUMBER, (noun,))
+        if asks is Asks.VALUE:
+            if noun is None:
+                continue  # "what did he say": a question word that asks for no noun
+            narrowed = _CATEGORY_NOUNS.get(noun)
+            if narrowed is not None:
+                return Analysis(narrowed)
+            if "anim" in best_parse(noun).tag.grammemes:
+                return Analysis(Asks.PERSON, (noun,))
+            return Analysis(Asks.VALUE, (noun,))
+        return Analysis(asks)
+    return Analysis()

@@ -1,0 +1,120 @@
+"""Typed answer candidates: annotations of sentences, what a question asks, and whether evidence holds it.
+
+Every text here is written by the test; none comes from the articles.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from embeddings.annotate.annotator import annotate_article
+from embeddings.annotate.phrases import phrases
+from embeddings.annotate.spans import Kind, Span, measure_nouns
+from embeddings.answer.candidates import Focus, closeness
+from embeddings.ingest.chunking import Sentence
+from embeddings.retrieve.analysis import Analysis, Asks, analyse
+from embeddings.text import stem
+
+TEXT = (
+    "Мэр Новоозёрска Пётр Иванов открыл новый мост через реку Быструю. "
+    "Строительство обошлось в 2 млрд рублей и заняло полтора года. "
+    "На стройке работали двенадцать бригад из трёх областей. "
+    "Мост построили, чтобы разгрузить центр города. "
+    "Район получил 3 млрд рублей инвестиций."
+)
+
+
+def _sentences(text: str) -> list[Sentence]:
+    found, start = [], 0
+    for part in text.split(". "):
+        part = part if part.endswith(".") else part + "."
+        begin = text.index(part[:-1], start)
+        found.append(Sentence("a", begin, begin + len(part), part))
+        start = begin + len(part)
+    return found
+
+
+@pytest.fixture(scope="module")
+def annotated() -> list[tuple[str, tuple[Span, ...]]]:
+    sentences = _sentences(TEXT)
+    return [(s.text, spans) for s, spans in zip(sentences, annotate_article(TEXT, sentences), strict=True)]
+
+
+def _kinds(spans: tuple[Span, ...]) -> set[Kind]:
+    return {s.kind for s in spans}
+
+
+def test_sentences_carry_names_money_numbers_durations_roles_and_reasons(annotated) -> None:  # type: ignore[no-untyped-def]
+    first, second, third, fourth, _ = (spans for _, spans in annotated)
+    assert {Kind.PER, Kind.ROLE, Kind.LOC} <= _kinds(first)
+    assert any(s.kind is Kind.PER and "Иванов" in s.text for s in first)
+    assert any(s.kind is Kind.MONEY for s in second)
+    assert not any(s.kind is Kind.NUMBER and s.text.startswith("2") for s in second)  # inside the money
+    number = next(s for s in third if s.kind is Kind.NUMBER and s.text == "двенадцать")
+    assert number.value == "бригада"
+    assert Kind.REASON in _kinds(fourth)
+
+
+def test_a_number_of_a_unit_of_time_is_a_duration() -> None:
+    spans = phrases("Работы заняли три месяца.")
+    assert [(s.kind, s.value) for s in spans if s.kind in (Kind.DURATION, Kind.NUMBER)] == [(Kind.DURATION, "месяц")]
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Кто открыл мост?", Asks.PERSON),
+        ("Где построили мост?", Asks.PLACE),
+        ("В каком городе построили мост?", Asks.PLACE),
+        ("Когда открыли мост?", Asks.DATE),
+        ("Сколько стоил мост?", Asks.MONEY),
+        ("Сколько бригад работало?", Asks.NUMBER),
+        ("Сколько месяцев строили мост?", Asks.DURATION),
+        ("Сколько лет мэру?", Asks.AGE),
+        ("Зачем построили мост?", Asks.REASON),
+        ("Какой бюджет у стройки?", Asks.VALUE),
+        ("Что сказал мэр, когда открыл мост?", Asks.OPEN),  # the first question word asks
+        ("Я живу у реки. Сколько бригад работало?", Asks.NUMBER),  # the introduction asks nothing
+        ("How many teams worked there?", Asks.NUMBER),
+        ("Which city got the bridge?", Asks.PLACE),
+        ("Мост қашан ашылды?", Asks.DATE),
+    ],
+)
+def test_what_a_question_asks_for(question: str, asks: Asks) -> None:
+    assert analyse(question).asks is asks
+
+
+def test_a_noun_the_articles_give_in_numbers_is_a_measure(annotated) -> None:  # type: ignore[no-untyped-def]
+    texts = [text for text, _ in annotated]
+    measures = measure_nouns(texts, tuple(spans for _, spans in annotated))
+    assert "инвестиция" in measures
+    assert "бригада" not in measures  # what a number counts is no measure
+    assert Analysis(Asks.VALUE, ("инвестиция",)).measured(measures).asks is Asks.AMOUNT
+    assert Analysis(Asks.VALUE, ("статус",)).measured(measures).asks is Asks.VALUE
+
+
+def _focus(question: str, focus: str) -> Focus:
+    return Focus.of(analyse(question), question, [stem(w) for w in focus.split()])
+
+
+def test_a_window_answers_with_a_candidate_the_question_does_not_hold(annotated) -> None:  # type: ignore[no-untyped-def]
+    first, second, third, _, _ = annotated
+    who = _focus("Кто открыл мост?", "открыл мост")
+    assert closeness([first], who) > 0.5
+    assert closeness([second], who) == 0.0  # no person there
+    named = _focus("Что открыл Пётр Иванов?", "открыл иванов")
+    assert named.analysis.asks is Asks.OPEN and closeness([first], named) == 0.0
+
+
+def test_a_number_must_count_what_is_asked(annotated) -> None:  # type: ignore[no-untyped-def]
+    third = annotated[2]
+    assert closeness([third], _focus("Сколько бригад работало на стройке?", "бригад стройк")) > 0.0
+    assert closeness([third], _focus("Сколько грузовиков работало на стройке?", "стройк")) == 0.0
+
+
+def test_a_candidate_beside_the_focus_beats_a_far_one() -> None:
+    near = ("Оборот составил 5 млн рублей в прошлом году.", tuple(phrases("Оборот составил 5 млн рублей в прошлом году.")))
+    sentence = "Оборот рос все эти годы, а в соседней области открыли 5 новых цехов."
+    far = (sentence, tuple(phrases(sentence)))
+    focus = Focus.of(Analysis(Asks.AMOUNT, ("оборот",)), "Какой оборот?", [stem("оборот")])
+    assert closeness([near], focus) > closeness([far], focus) > 0.0
