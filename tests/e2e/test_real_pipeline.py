@@ -73,7 +73,8 @@ def test_concurrent_asks_give_the_same_answers(real_pipeline: Pipeline) -> None:
     alone = [real_pipeline.ask_encoded(q, None).evidence for q in questions]
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda q: real_pipeline.ask_encoded(q, None).evidence, questions))
-    assert all(alone) and together == alone
+    assert all(alone)
+    assert together == alone
 
 
 @pytest.mark.parametrize(
