@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from embeddings.annotate.spans import Kind, Span
-from embeddings.lexicon import best_parse
+from embeddings.lexicon import best_parse, morph
 from embeddings.text import fold
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
@@ -100,7 +100,9 @@ def _site(tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
     for _, end, word in tokens[i + 1 : i + 3]:
         parse = best_parse(word)
         if parse.tag.POS == "NOUN" and "anim" not in parse.tag.grammemes:
-            return (end, str(parse.normal_form)) if parse.tag.case in cases else None
+            # "промышленности" is genitive, dative or locative: the preposition decides, any reading may do
+            fits = any(p.tag.POS == "NOUN" and p.tag.case in cases for p in morph().parse(word))
+            return (end, str(parse.normal_form)) if fits else None
         if parse.tag.POS not in ("ADJF", "PRTF"):
             return None
     return None

@@ -6,7 +6,7 @@ reason); "сколько" takes the noun it counts ("сколько произв
 number of производство; "сколько лет": a duration, or an age when it asks
 it of someone); "какой <noun>" / "which <noun>" wants an instance or a value
 of that noun, and the noun's own meaning narrows it: a place noun wants a
-place, a time noun a date, a person noun a person. Question words are a
+place, a time noun a date, a money noun an amount of money. Question words are a
 closed class of each language, so they are the only words listed here;
 every other word is told by its pymorphy3 parse.
 
@@ -80,7 +80,7 @@ _AGE = re.compile(r"\b(жаста|жасы|возраст\w*)\b")
 # Nouns after "какой" / "which" whose own meaning is the kind of answer.
 _CATEGORY_NOUNS: dict[str, Asks] = {
     **dict.fromkeys(
-        ["город", "страна", "область", "регион", "место", "район", "столица", "село", "посёлок", "поселок", "улица"],
+        ["город", "страна", "область", "регион", "район", "столица", "село", "посёлок", "поселок", "улица"],
         Asks.PLACE,
     ),
     **dict.fromkeys(["city", "country", "place", "region", "town"], Asks.PLACE),
@@ -208,8 +208,6 @@ def analyse(question: str) -> Analysis:
             narrowed = _CATEGORY_NOUNS.get(noun)
             if narrowed is not None:
                 return Analysis(narrowed)
-            if "anim" in best_parse(noun).tag.grammemes:
-                return Analysis(Asks.PERSON, (noun,))
             return Analysis(Asks.VALUE, (noun,))
         return Analysis(asks)
     return Analysis()
