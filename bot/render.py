@@ -134,7 +134,7 @@ def answer_blocks(answer: Answer, lang: Lang) -> list[Block]:
 
 
 # How a partial answer names the part the articles lack, by what the question asked for.
-_PARTS = frozenset({"date", "number", "money", "age", "duration", "person", "place", "role"})
+_PARTS = frozenset({"date", "number", "amount", "money", "age", "duration", "person", "place", "role"})
 _CUE = re.compile(
     r"^(когда|сколько|скольк\w*|где|куда|откуда|кто|кого|кому|в каком|в какой|какого числа|на какую сумму)\b", re.I
 )

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-_lock = threading.Lock()
+_analyser_lock = threading.Lock()
+_vectors_lock = threading.Lock()  # its own: navec loads slowly, and must not hold up parsing meanwhile
 _analyser: Any = None
 _vectors: Any = None
 
@@ -21,7 +22,9 @@ _vectors: Any = None
 def morph() -> Any:
     """The process's pymorphy3 analyser."""
     global _analyser
-    with _lock:
+    if _analyser is not None:
+        return _analyser
+    with _analyser_lock:
         if _analyser is None:
             import pymorphy3
 
@@ -30,9 +33,14 @@ def morph() -> Any:
 
 
 @lru_cache(maxsize=131_072)
+def parses(word: str) -> tuple[Any, ...]:
+    """Every parse of a folded word, likeliest first."""
+    return tuple(morph().parse(word))
+
+
 def best_parse(word: str) -> Any:
     """The likeliest parse of a folded word."""
-    return morph().parse(word)[0]
+    return parses(word)[0]
 
 
 @lru_cache(maxsize=131_072)
@@ -41,21 +49,12 @@ def lemma(word: str) -> str:
     return str(best_parse(word).normal_form)
 
 
-@lru_cache(maxsize=131_072)
-def pos(word: str) -> str:
-    """The part of speech of a folded word's likeliest reading ("" when pymorphy has none)."""
-    return str(best_parse(word).tag.POS or "")
-
-
-def grammemes(word: str) -> frozenset[str]:
-    """The grammemes of a folded word's likeliest reading."""
-    return frozenset(best_parse(word).tag.grammemes)
-
-
 def navec() -> Any:
     """natasha's navec news embedding (shipped inside the natasha wheel)."""
     global _vectors
-    with _lock:
+    if _vectors is not None:
+        return _vectors
+    with _vectors_lock:
         if _vectors is None:
             from natasha import NewsEmbedding
 

@@ -37,9 +37,9 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from embeddings.answer.candidates import closeness  # noqa: E402
+from embeddings.answer.candidates import lacks_part  # noqa: E402
 from embeddings.answer.decision import by_rule, support_features  # noqa: E402
-from embeddings.answer.evidence import FEATURES, focus_of  # noqa: E402
+from embeddings.answer.evidence import FEATURES  # noqa: E402
 from embeddings.config import EngineSettings  # noqa: E402
 from embeddings.index.load import window_text  # noqa: E402
 from embeddings.params import DEFAULT, Decision, Evidence  # noqa: E402
@@ -171,8 +171,7 @@ def decision_rows(
         ranked = answerer.ranker.rank(reading, result, bridged)
         stems = frozenset(term.stem for term in reading.terms if term.stem)
         quotes = answerer.ranker.choose(ranked, stems) if ranked else []
-        quoted = answerer.ranker.annotated([i for q in quotes for i in q.sentence_ids])
-        partial = reading.analysis.strict and closeness(quoted, focus_of(reading)) == 0.0
+        partial = lacks_part(reading, answerer.ranker.quoted(quotes))
         if by_rule(reading, ranked, bridged) is not None or partial:
             counts[f"{side}_ruled"] += 1
             continue

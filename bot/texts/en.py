@@ -9,6 +9,7 @@ TEXTS: dict[str, str] = {
     "part_number": "how many or how much",
     "part_money": "how much it costs",
     "part_age": "how old they are",
+    "part_amount": "how much it comes to",
     "part_duration": "how long it lasted",
     "part_person": "who it was",
     "part_place": "where it is or was",

@@ -9,6 +9,7 @@ TEXTS: dict[str, str] = {
     "part_number": "саны не мөлшері",
     "part_money": "мұның құны",
     "part_age": "жасы",
+    "part_amount": "оның мөлшері",
     "part_duration": "қанша уақытқа созылғаны",
     "part_person": "мұның кім екені",
     "part_place": "мұның қайда екені",

@@ -9,6 +9,7 @@ TEXTS: dict[str, str] = {
     "part_number": "сколько их",
     "part_money": "сколько это стоит",
     "part_age": "сколько ему или ей лет",
+    "part_amount": "сколько это составляет",
     "part_duration": "сколько это длилось",
     "part_person": "кто это был",
     "part_place": "где это",

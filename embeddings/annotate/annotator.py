@@ -3,7 +3,7 @@
 `annotate_article` runs natasha's NER and extractors over the whole article
 (names need their context) and the morphology over each sentence, and hands
 every sentence its spans, with offsets relative to the sentence. A number
-inside an amount of money or a date is that amount or date, not a number.
+overlapping an amount of money or a date is part of that amount or date.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from embeddings.annotate.spans import Kind, Span
 from embeddings.ingest.chunking import Sentence
 from embeddings.text import document_language
 
+ANNOTATOR_VERSION = 2  # recorded in the manifest: a change of what is annotated rebuilds the index
 _WHOLE = (Kind.MONEY, Kind.DATE)  # spans that swallow the numbers inside them
 
 
@@ -37,7 +38,7 @@ def annotate_article(text: str, sentences: Sequence[Sentence]) -> list[tuple[Spa
             for s in own
             if not (
                 s.kind in (Kind.NUMBER, Kind.DURATION, Kind.DATE)
-                and any(w.start <= s.start and s.end <= w.end for w in wholes)
+                and any(w.start < s.end and s.start < w.end for w in wholes)
             )
             and not (s.kind is Kind.ROLE and any(n.start <= s.start < n.end for n in inside if n.kind is Kind.PER))
         ]

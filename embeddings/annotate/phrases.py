@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from embeddings.annotate.spans import Kind, Span
-from embeddings.lexicon import best_parse, morph
+from embeddings.lexicon import best_parse, parses
 from embeddings.text import fold
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
@@ -100,8 +100,8 @@ def _site(tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
     for _, end, word in tokens[i + 1 : i + 3]:
         parse = best_parse(word)
         if parse.tag.POS == "NOUN" and "anim" not in parse.tag.grammemes:
-            # "промышленности" is genitive, dative or locative: the preposition decides, any reading may do
-            fits = any(p.tag.POS == "NOUN" and p.tag.case in cases for p in morph().parse(word))
+            # "области" is genitive, dative or locative: the preposition decides, any reading may do
+            fits = any(p.tag.POS == "NOUN" and p.tag.case in cases for p in parses(word))
             return (end, str(parse.normal_form)) if fits else None
         if parse.tag.POS not in ("ADJF", "PRTF"):
             return None
@@ -129,7 +129,11 @@ def phrases(text: str) -> list[Span]:
             i += 1
             continue
         last = i
-        while last + 1 < len(tokens) and _is_quantity(tokens[last + 1][2]):
+        while (
+            last + 1 < len(tokens)
+            and _is_quantity(tokens[last + 1][2])
+            and not text[tokens[last][1] : tokens[last + 1][0]].strip()  # "2023–2025" are two numbers
+        ):
             last += 1
         counted = ""
         for _, _, following in tokens[last + 1 : last + 1 + COUNTED_REACH]:
@@ -145,8 +149,8 @@ def phrases(text: str) -> list[Span]:
         i = last + 1
     for match in _REASONS.finditer(text):
         found.append(Span(Kind.REASON, match.start(), match.end(), match.group(), fold(match.group())))
-    saying = next((t for t in tokens if str(best_parse(t[2]).normal_form) in _SAYING), None)
     quotation = _QUOTATION.search(text)
+    saying = None if quotation else next((t for t in tokens if str(best_parse(t[2]).normal_form) in _SAYING), None)
     if quotation is not None:
         found.append(Span(Kind.SPEECH, quotation.start(), quotation.end(), quotation.group(), ""))
     elif saying is not None:

@@ -31,7 +31,7 @@ class Kind(enum.StrEnum):
     ROLE = "ROLE"
     REASON = "REASON"
     SPEECH = "SPEECH"
-    SITE = "SITE"  # a place said with a preposition: "в промышленности", "к Монументу Победы"
+    SITE = "SITE"  # a place said with a preposition: "на стройке", "к старому мосту"
 
 
 @dataclass(frozen=True)
@@ -70,11 +70,11 @@ def save_annotations(folder: Path, annotations: Sequence[Sequence[Span]]) -> dic
 
 
 def load_annotations(folder: Path, sentences: int) -> Annotations:
-    """The spans of every sentence, as saved (empty for an index built before annotations were kept)."""
-    path = folder / ANNOTATIONS_FILE
-    if not path.exists():
-        return tuple(() for _ in range(sentences))
-    rows = json.loads(path.read_text(encoding="utf-8"))["sentences"]
+    """The spans of every sentence, as saved (`sentences`: how many the index has, to check the file against)."""
+    rows = json.loads((folder / ANNOTATIONS_FILE).read_text(encoding="utf-8"))["sentences"]
+    if len(rows) != sentences:
+        msg = f"{ANNOTATIONS_FILE} has {len(rows)} sentences, the index {sentences}"
+        raise ValueError(msg)
     return tuple(tuple(Span.from_row(row) for row in spans) for spans in rows)
 
 
@@ -84,8 +84,8 @@ MEASURE_REACH = 2  # words between an amount and the noun it measures
 def measure_nouns(sentences: Sequence[str], annotations: Annotations) -> frozenset[str]:
     """Lemmas of the nouns the articles give in numbers: a noun in the genitive right after an amount.
 
-    "1 млрд долларов товарооборота" makes "товарооборот" a measure; "двенадцать
-    бригад" counts teams, so "бригада" is not one.
+    "5 млн рублей инвестиций" makes "инвестиция" a measure; "двенадцать бригад"
+    counts teams, so "бригада" is not one.
     """
     from embeddings.lexicon import best_parse
     from embeddings.text import WORD

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from embeddings.answer.decision import Status, decide
-from embeddings.answer.evidence import EvidenceRanker, Quote, focus_of
+from embeddings.answer.evidence import EvidenceRanker, Quote
 from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.index.load import LoadedIndex
 from embeddings.params import Params
@@ -45,8 +45,7 @@ class Answerer:
         coverage = None
         if result.query_sparse is not None and self.index.sparse_chunks is not None:
             coverage = self.index.sparse_chunks.coverage(result.query_sparse)
-        quoted = self.ranker.annotated([i for quote in quotes for i in quote.sentence_ids])
-        verdict = decide(reading, ranked, quoted, focus_of(reading), coverage, bridged, self.decision)
+        verdict = decide(reading, ranked, self.ranker.quoted(quotes), coverage, bridged, self.decision)
         shown = quotes if verdict.status is not Status.NOT_FOUND else []
         evidence, citations = self._cite(shown)
         return Answer(

@@ -17,6 +17,7 @@ from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import lemma, similarity
 from embeddings.retrieve.analysis import Analysis, Asks
+from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem
 
 SAME_MEANING = 0.45  # navec cosine from which two nouns count the same thing
@@ -53,11 +54,14 @@ def _in_question(span: Span, focus: Focus) -> bool:
 def _counts_right(span: Span, analysis: Analysis) -> bool:
     """A number must count what the question counts ("сколько производств"), when it names that.
 
-    The same noun, or one of like meaning (navec: "предприятий" for "производств"); a unit of time only itself.
+    The same noun, or one of like meaning (navec: "заводов" for "предприятий"); a unit of time only itself;
+    never an amount of money, which counts no noun.
     """
-    if not analysis.noun or span.kind not in (Kind.NUMBER, Kind.DURATION):
+    if not analysis.noun or analysis.asks not in (Asks.NUMBER, Asks.DURATION, Asks.AGE):
         return True
-    if analysis.asks not in (Asks.NUMBER, Asks.DURATION, Asks.AGE):
+    if span.kind is Kind.MONEY:
+        return False
+    if span.kind not in (Kind.NUMBER, Kind.DURATION):
         return True
     if not span.value:
         return False
@@ -84,7 +88,8 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
         if span.kind not in kinds or _in_question(span, focus) or not _counts_right(span, analysis):
             continue
         if not anchors:
-            best = max(best, FAR)
+            if analysis.asks is not Asks.ROLE:  # a role says what the named one is: only beside the name
+                best = max(best, FAR)
             continue
         distance = min(max(0, a - span.end, span.start - b) for a, b in anchors)
         if analysis.asks is Asks.ROLE and distance > REACH:
@@ -97,7 +102,18 @@ def _anchors(text: str, focus: Focus, analysis: Analysis) -> list[tuple[int, int
     """Where the focus stands in `text`: the named noun of "какой X" first, else any focus word."""
     named = {stem(n) for n in analysis.noun} | {stem(lemma(n)) for n in analysis.noun}
     wanted = named if analysis.asks in (Asks.VALUE, Asks.AMOUNT, Asks.ROLE) and named else focus.focus_stems
-    found = [(m.start(), m.end()) for m in WORD.finditer(fold(text)) if stem(m.group()) in wanted]
+    words = [(m.start(), m.end(), stem(fold(m.group()))) for m in WORD.finditer(text)]  # offsets of the text itself
+    found = [(start, end) for start, end, word in words if word in wanted]
     if not found and wanted is named and analysis.asks is not Asks.ROLE:
-        found = [(m.start(), m.end()) for m in WORD.finditer(fold(text)) if stem(m.group()) in focus.focus_stems]
+        found = [(start, end) for start, end, word in words if word in focus.focus_stems]
     return found
+
+
+def focus_of(reading: Reading) -> Focus:
+    """What candidates of a reading are judged against (its analysis, text and found stems)."""
+    return Focus.of(reading.analysis, reading.searched, (t.stem for t in reading.terms if t.stem))
+
+
+def lacks_part(reading: Reading, quoted: Sequence[tuple[str, Sequence[Span]]]) -> bool:
+    """Whether the quoted sentences miss what a strict question asks for (then the answer is partial)."""
+    return reading.analysis.strict and closeness(quoted, focus_of(reading)) == 0.0

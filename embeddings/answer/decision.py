@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from embeddings.annotate.spans import Span
-from embeddings.answer.candidates import Focus, closeness
+from embeddings.answer.candidates import lacks_part
 from embeddings.answer.evidence import Candidate
 from embeddings.params import Decision
 from embeddings.retrieve.bridge import Bridged
@@ -121,24 +121,22 @@ def decide(
     reading: Reading,
     ranked: Sequence[Candidate],
     quoted: Sequence[tuple[str, Sequence[Span]]],
-    focus: Focus,
     coverage: float | None,
     bridged: Mapping[str, Bridged],
     params: Decision,
 ) -> Verdict:
-    """The outcome for a reading, its ranked evidence, the sentences that would be quoted (with their spans), the
-    question's focus, and the corpus coverage."""
+    """The outcome for a reading, its ranked evidence, the sentences that would be quoted (with the spans they
+    show), and the corpus coverage."""
     ruled = by_rule(reading, ranked, bridged)
     if ruled is not None:
         return ruled
     features = support_features(reading, ranked[0], coverage, bridged)
     support = params.support(features)
-    analysis = reading.analysis
-    if analysis.strict and closeness(quoted, focus) == 0.0:
+    if lacks_part(reading, quoted):
         # The subject is there when the names it asks about are, or most of its words: say what is missing.
         keys = [term for term in reading.terms if term.key]
         if (keys and all(term.found for term in keys)) or features["found"] >= SUBJECT_FOUND:
-            return Verdict(Status.PARTIAL, "absent_part", support, analysis.asks.value)
+            return Verdict(Status.PARTIAL, "absent_part", support, reading.analysis.asks.value)
         return Verdict(Status.NOT_FOUND, "weak_support", support)
     lookup = reading.form is Form.LOOKUP and all(t.found for t in reading.terms)
     if support < params.threshold and not lookup:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from embeddings.annotate.spans import Span
-from embeddings.answer.candidates import Focus, closeness
+from embeddings.answer.candidates import closeness, focus_of
 from embeddings.encode.latent import cosine
 from embeddings.index.load import LoadedIndex, window_text
 from embeddings.params import Evidence as EvidenceParams
@@ -276,21 +276,27 @@ class EvidenceRanker:
         return text, frozenset(tokenize(text)), trigrams(text), self.annotated(range(window.first, window.last + 1))
 
     def annotated(self, sentence_ids: Sequence[int]) -> tuple[tuple[str, tuple[Span, ...]], ...]:
-        """Sentences with their typed spans (none for an index built without annotations)."""
-        annotations = self.index.annotations
-        return tuple(
-            (self.index.sentences[i].text, annotations[i] if i < len(annotations) else ()) for i in sentence_ids
-        )
+        """Sentences with their typed spans."""
+        return tuple((self.index.sentences[i].text, self.index.annotations[i]) for i in sentence_ids)
+
+    def quoted(self, quotes: Sequence[Quote]) -> list[tuple[str, tuple[Span, ...]]]:
+        """The sentences of the quotes with the spans the quotes show (a quote cut at a quotation shows less)."""
+        shown = []
+        for quote in quotes:
+            for i in quote.sentence_ids:
+                sentence = self.index.sentences[i]
+                spans = tuple(
+                    s
+                    for s in self.index.annotations[i]
+                    if quote.start <= sentence.start + s.start and sentence.start + s.end <= quote.end
+                )
+                shown.append((sentence.text, spans))
+        return shown
 
 
 def _part(closeness: float, soft: bool) -> float:
     """The ranking feature of a window's best candidate: from -1 (none) to 1 (beside the focus); 0 to 1 when soft."""
     return closeness if soft else 2.0 * closeness - 1.0
-
-
-def focus_of(reading: Reading) -> Focus:
-    """What candidates of a reading are judged against (its analysis, text and found stems)."""
-    return Focus.of(reading.analysis, reading.searched, (t.stem for t in reading.terms if t.stem))
 
 
 def _strengths(reading: Reading, bridged: Mapping[str, Bridged]) -> list[tuple[Term, tuple[str | None, float]]]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from embeddings.annotate.annotator import ANNOTATOR_VERSION
 from embeddings.encode.encoders import Encoder, EncoderSpec, SparseEncoder
 from embeddings.encode.latent import PASSAGE_TOP_K, QUERY_TOP_K
 from embeddings.errors import StaleIndexError
@@ -98,6 +99,7 @@ def expected_identity(
         "chunking": chunking.as_dict(),
         "sparse": sparse,
         "tokenizer": tokenizer_identity(),
+        "annotator": ANNOTATOR_VERSION,
         "corpus_hash": corpus.fingerprint(),
         "article_hashes": corpus.article_hashes(),
     }
@@ -112,6 +114,7 @@ def check_fresh(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
         ("chunking", "chunking parameters"),
         ("sparse", "sparse-term settings"),
         ("tokenizer", "tokenizer (stop words, stemmers)"),
+        ("annotator", "annotations"),
         ("corpus_hash", "articles"),
     ):
         if manifest.get(key) != expected[key]:

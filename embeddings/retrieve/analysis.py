@@ -3,8 +3,8 @@
 Classic answer typing over lemmas. A question word sets the kind ("кто" a
 person, "где" a place, "когда" a date, "сколько" a number, "почему" a
 reason); "сколько" takes the noun it counts ("сколько производств": a
-number of производство; "сколько лет": a duration, or an age when it asks
-it of someone); "какой <noun>" / "which <noun>" wants an instance or a value
+number of <noun>; "сколько лет": a duration, or an age when it asks it of
+someone); "какой <noun>" / "which <noun>" wants an instance or a value
 of that noun, and the noun's own meaning narrows it: a place noun wants a
 place, a time noun a date, a money noun an amount of money. Question words are a
 closed class of each language, so they are the only words listed here;
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import best_parse
+from embeddings.lexicon import best_parse, lemma
 from embeddings.text import WORD, fold
 
 
@@ -39,7 +39,7 @@ class Asks(enum.Enum):
     DURATION = "duration"
     AGE = "age"
     REASON = "reason"
-    AMOUNT = "amount"  # "какой товарооборот": an amount of a measure the articles give in numbers
+    AMOUNT = "amount"  # "какой бюджет": an amount of a measure the articles give in numbers
     VALUE = "value"  # "какой статус": a value or an instance of the named noun
     ROLE = "role"  # "кто такой X": what X is
 
@@ -51,7 +51,7 @@ _KINDS: dict[Asks, frozenset[Kind]] = {
     Asks.DATE: frozenset({Kind.DATE}),
     Asks.MONEY: frozenset({Kind.MONEY}),
     Asks.NUMBER: frozenset({Kind.NUMBER, Kind.MONEY, Kind.DURATION}),
-    Asks.DURATION: frozenset({Kind.DURATION, Kind.DATE}),
+    Asks.DURATION: frozenset({Kind.DURATION}),
     Asks.AGE: frozenset({Kind.DURATION, Kind.NUMBER}),
     Asks.AMOUNT: frozenset({Kind.NUMBER, Kind.MONEY}),
     Asks.REASON: frozenset({Kind.REASON}),
@@ -109,7 +109,7 @@ class Analysis:
         return _KINDS[self.asks]
 
     def measured(self, measures: frozenset[str]) -> Analysis:
-        """ "Какой <noun>" where the articles give that noun in numbers ("1 млрд долларов товарооборота"): an amount."""
+        """ "Какой <noun>" where the articles give that noun in numbers ("5 млн рублей инвестиций"): an amount."""
         if self.asks is Asks.VALUE and any(n in measures for n in self.noun):
             return Analysis(Asks.AMOUNT, self.noun)
         return self
@@ -118,10 +118,6 @@ class Analysis:
     def strict(self) -> bool:
         """Whether evidence without such a span does not answer (the answer is then partial)."""
         return self.asks in _STRICT
-
-
-def _lemma(word: str) -> str:
-    return str(best_parse(word).normal_form)
 
 
 _ENGLISH_SKIPPED = frozenset(["is", "are", "was", "were", "the", "a", "an", "of"])
@@ -142,14 +138,14 @@ def _noun_after(words: list[str], position: int) -> str | None:
         parse = best_parse(word)
         if parse.tag.POS == "NOUN":
             return str(parse.normal_form)
-        if parse.tag.POS not in ("ADJF", "PRTF", "ADJS", "NUMR") and not word.isdigit():
+        if parse.tag.POS not in ("ADJF", "PRTF", "ADJS", "NUMR", "NPRO") and not word.isdigit():
             return None
     return None
 
 
 def _asked_of_someone(words: list[str], position: int) -> bool:
-    """After "сколько лет": a person in the dative ("Кошанову", "ему"), asking an age, not a span of time."""
-    for word in words[position + 1 : position + 1 + NOUN_REACH]:
+    """Around "сколько лет": a person in the dative ("сколько ему лет", "лет мэру"), asking an age, not a span."""
+    for word in words[position : position + 1 + NOUN_REACH]:
         parse = best_parse(word)
         if parse.tag.case == "datv" and (parse.tag.POS == "NPRO" or "anim" in parse.tag.grammemes):
             return True
@@ -182,7 +178,7 @@ def analyse(question: str) -> Analysis:
         return Analysis(Asks.AGE, ("год",))
     words = WORD.findall(folded)
     for position, word in enumerate(words):
-        asks = _QUESTION_WORDS.get(word) or _QUESTION_WORDS.get(_lemma(word))
+        asks = _QUESTION_WORDS.get(word) or _QUESTION_WORDS.get(lemma(word))
         if asks is None and _KAZAKH_PERSON.match(word):
             asks = Asks.PERSON
         if word == "how" and position + 1 < len(words) and words[position + 1] in _ENGLISH_HOW:
@@ -195,7 +191,7 @@ def analyse(question: str) -> Analysis:
         if asks is Asks.AGE:
             return Analysis(Asks.AGE, ("год",))
         after = words[position + 1 : position + 1 + NOUN_REACH]
-        if asks in (Asks.NUMBER, Asks.VALUE) and (set(after) | {_lemma(w) for w in after}) & _COST:
+        if asks in (Asks.NUMBER, Asks.VALUE) and (set(after) | {lemma(w) for w in after}) & _COST:
             return Analysis(Asks.MONEY)
         noun = _noun_after(words, position)
         if asks is Asks.NUMBER and noun is not None:
@@ -204,7 +200,7 @@ def analyse(question: str) -> Analysis:
             return Analysis(Asks.NUMBER, (noun,))
         if asks is Asks.VALUE:
             if noun is None:
-                continue  # "what did he say": a question word that asks for no noun
+                return Analysis()  # "what did he say", "какой он был": a question word that asks for no noun
             narrowed = _CATEGORY_NOUNS.get(noun)
             if narrowed is not None:
                 return Analysis(narrowed)

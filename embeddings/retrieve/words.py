@@ -25,12 +25,8 @@ from embeddings.lexicon import morph
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 _LOWERCASE_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
-_ANIMATE_TAG = "anim"
-# Verbs that ask for an age after "сколько лет": "сколько лет было ему", "сколько лет исполнилось".
-_STATES = frozenset({"быть", "исполниться", "стукнуть"})
 _lock = threading.Lock()
 _english: frozenset[str] | None = None
-_morph = morph
 
 
 def _english_words() -> frozenset[str]:
@@ -46,13 +42,13 @@ def _english_words() -> frozenset[str]:
 @lru_cache(maxsize=65_536)
 def is_russian_word(word: str) -> bool:
     """True when a folded Cyrillic word is in the Russian dictionary (in any of its forms)."""
-    return bool(_morph().word_is_known(word))
+    return bool(morph().word_is_known(word))
 
 
 @lru_cache(maxsize=65_536)
 def russian_name(word: str) -> str | None:
     """The dictionary form of a folded word whose likeliest reading is a proper name; None otherwise."""
-    parses = _morph().parse(word)
+    parses = morph().parse(word)
     if not parses:
         return None
     best = parses[0]
@@ -68,7 +64,7 @@ def name_form(word: str) -> str:
     A person's name first, then a word declined like an adjective (as Russian
     surnames in -ский are), then any other name; the word itself otherwise.
     """
-    parses = _morph().parse(word)
+    parses = morph().parse(word)
     for wanted in (_PERSON_TAGS, frozenset({"ADJF"}), _NAME_TAGS):
         for parse in parses:
             if wanted & set(parse.tag.grammemes):
@@ -77,42 +73,9 @@ def name_form(word: str) -> str:
 
 
 @lru_cache(maxsize=65_536)
-def is_animate(word: str) -> bool:
-    """True when the likeliest reading of a folded Russian word is an animate noun (a person or people)."""
-    parses = _morph().parse(word)
-    return bool(parses) and _ANIMATE_TAG in parses[0].tag.grammemes and "NOUN" in parses[0].tag.grammemes
-
-
-@lru_cache(maxsize=65_536)
-def is_action(word: str) -> bool:
-    """True when the likeliest reading of a folded Russian word is a verb other than "быть" or "исполниться"."""
-    parses = _morph().parse(word)
-    return bool(parses) and parses[0].tag.POS in {"VERB", "INFN"} and parses[0].normal_form not in _STATES
-
-
-@lru_cache(maxsize=65_536)
-def is_numeral(word: str) -> bool:
-    """True when the likeliest reading of a folded Russian word is a numeral ("десяти", "трёх", "второй")."""
-    parses = _morph().parse(word)
-    return bool(parses) and (parses[0].tag.POS == "NUMR" or "Anum" in parses[0].tag.grammemes)
-
-
-@lru_cache(maxsize=65_536)
-def is_locative(word: str) -> bool:
-    """True when a folded Russian word reads as a noun in the locative case ("на участке", "в промышленности")."""
-    return any(p.tag.POS == "NOUN" and p.tag.case in ("loct", "loc2") for p in _morph().parse(word)[:2])
-
-
-@lru_cache(maxsize=65_536)
-def is_place(word: str) -> bool:
-    """True when some likely reading of a folded Russian word is a place name."""
-    return any("Geox" in p.tag.grammemes for p in _morph().parse(word)[:2])
-
-
-@lru_cache(maxsize=65_536)
 def dictionary_form(word: str) -> str:
     """The dictionary form of a folded Russian word, as a noun where it can be one ("хоккее" -> "хоккей")."""
-    parses = _morph().parse(word)
+    parses = morph().parse(word)
     noun = next((p for p in parses if p.tag.POS == "NOUN"), None)
     return str((noun or parses[0]).normal_form) if parses else word
 
@@ -120,7 +83,7 @@ def dictionary_form(word: str) -> str:
 @lru_cache(maxsize=65_536)
 def is_noun_like(word: str) -> bool:
     """True when the likeliest reading of a folded Russian word names a thing (noun or adjective), or none is known."""
-    parses = _morph().parse(word)
+    parses = morph().parse(word)
     return not parses or parses[0].tag.POS in ("NOUN", "ADJF", "ADJS", None) or not is_russian_word(word)
 
 
@@ -129,7 +92,7 @@ def lemmas(word: str) -> frozenset[str]:
     """The dictionary forms a folded Russian word may be a form of (empty for a word the dictionary lacks)."""
     if not is_russian_word(word):
         return frozenset()
-    return frozenset(str(p.normal_form) for p in _morph().parse(word))
+    return frozenset(str(p.normal_form) for p in morph().parse(word))
 
 
 def may_be_one_word(a: str, b: str) -> bool:
@@ -141,7 +104,7 @@ def may_be_one_word(a: str, b: str) -> bool:
 @lru_cache(maxsize=65_536)
 def looks_like_name(word: str) -> bool:
     """True when the likeliest reading of a folded Russian word the dictionary does not know is a name."""
-    parses = _morph().parse(word)
+    parses = morph().parse(word)
     return bool(parses) and bool(_LOWERCASE_NAME_TAGS & set(parses[0].tag.grammemes))
 
 

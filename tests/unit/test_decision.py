@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from embeddings.annotate.spans import Kind, Span
 from embeddings.answer.decision import Status, decide
-from embeddings.answer.evidence import Candidate, focus_of
+from embeddings.answer.evidence import Candidate
 from embeddings.params import Decision
 from embeddings.retrieve.analysis import Analysis, Asks
 from embeddings.retrieve.reading import Form, Reading, Term
@@ -25,23 +25,25 @@ def _term(word: str, *, found: bool = True, key: bool = False) -> Term:
 
 def test_a_name_the_articles_never_mention_is_not_found_and_named() -> None:
     reading = _reading(Analysis(), _term("мост"), _term("Зеленский", found=False, key=True))
-    verdict = decide(reading, [BEST], [], focus_of(reading), 0.9, {}, MODEL)
+    verdict = decide(reading, [BEST], [], 0.9, {}, MODEL)
     assert (verdict.status, verdict.reason, verdict.missing) == (Status.NOT_FOUND, "absent_term", "Зеленский")
 
 
 def test_a_strict_kind_missing_from_the_quote_is_a_partial_answer() -> None:
     reading = _reading(Analysis(Asks.DATE), _term("открыли"), _term("мост"))
     quoted = [("Мост открыли для всех.", ())]
-    verdict = decide(reading, [BEST], quoted, focus_of(reading), 0.9, {}, MODEL)
+    verdict = decide(reading, [BEST], quoted, 0.9, {}, MODEL)
     assert (verdict.status, verdict.missing) == (Status.PARTIAL, "date")
-    dated = [("Мост открыли в понедельник.", (Span(Kind.DATE, 17, 27, "понедельник", "понедельник"),))]
-    assert decide(reading, [BEST], dated, focus_of(reading), 0.9, {}, MODEL).status is Status.ANSWER
+    said = "Мост открыли в понедельник."
+    day = said.index("понедельник")
+    dated = [(said, (Span(Kind.DATE, day, day + len("понедельник"), "понедельник", "понедельник"),))]
+    assert decide(reading, [BEST], dated, 0.9, {}, MODEL).status is Status.ANSWER
 
 
 def test_weak_support_is_not_found_and_strong_support_answers() -> None:
     reading = _reading(Analysis(), _term("мост"), _term("открыли"))
     weak = Candidate(0, 1.0, {"latent": 0.0, "dense": 0.1, "terms": 0.0})
-    assert decide(reading, [weak], [], focus_of(reading), 0.0, {}, MODEL).reason == "weak_support"
-    strong = decide(reading, [BEST], [], focus_of(reading), 0.9, {}, MODEL)
+    assert decide(reading, [weak], [], 0.0, {}, MODEL).reason == "weak_support"
+    strong = decide(reading, [BEST], [], 0.9, {}, MODEL)
     assert strong.status is Status.ANSWER
     assert strong.support >= MODEL.threshold
