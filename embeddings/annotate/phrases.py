@@ -44,7 +44,7 @@ _REASONS = re.compile(
     r"because|in order to|so that|due to)\b",
     re.IGNORECASE,
 )
-_SAYING = frozenset(
+SAYING = frozenset(
     [
         "сказать",
         "заявить",
@@ -143,7 +143,7 @@ def phrases(text: str) -> list[Span]:
         i = last + 1
     for match in _REASONS.finditer(text):
         found.append(Span(Kind.REASON, match.start(), match.end(), match.group(), fold(match.group())))
-    saying = next((t for t in tokens if str(best_parse(t[2]).normal_form) in _SAYING), None)
+    saying = next((t for t in tokens if str(best_parse(t[2]).normal_form) in SAYING), None)
     quotation = _QUOTATION.search(text)
     if quotation is not None:
         found.append(Span(Kind.SPEECH, quotation.start(), quotation.end(), quotation.group(), ""))

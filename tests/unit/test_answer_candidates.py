@@ -98,12 +98,13 @@ def _focus(question: str, focus: str) -> Focus:
 
 
 def test_a_window_answers_with_a_candidate_the_question_does_not_hold(annotated) -> None:  # type: ignore[no-untyped-def]
-    first, second, third, _, _ = annotated
+    first, second, _, _, _ = annotated
     who = _focus("Кто открыл мост?", "открыл мост")
     assert closeness([first], who) > 0.5
     assert closeness([second], who) == 0.0  # no person there
     named = _focus("Что открыл Пётр Иванов?", "открыл иванов")
-    assert named.analysis.asks is Asks.OPEN and closeness([first], named) == 0.0
+    assert named.analysis.asks is Asks.OPEN
+    assert closeness([first], named) == 0.0
 
 
 def test_a_number_must_count_what_is_asked(annotated) -> None:  # type: ignore[no-untyped-def]
@@ -113,7 +114,10 @@ def test_a_number_must_count_what_is_asked(annotated) -> None:  # type: ignore[n
 
 
 def test_a_candidate_beside_the_focus_beats_a_far_one() -> None:
-    near = ("Оборот составил 5 млн рублей в прошлом году.", tuple(phrases("Оборот составил 5 млн рублей в прошлом году.")))
+    near = (
+        "Оборот составил 5 млн рублей в прошлом году.",
+        tuple(phrases("Оборот составил 5 млн рублей в прошлом году.")),
+    )
     sentence = "Оборот рос все эти годы, а в соседней области открыли 5 новых цехов."
     far = (sentence, tuple(phrases(sentence)))
     focus = Focus.of(Analysis(Asks.AMOUNT, ("оборот",)), "Какой оборот?", [stem("оборот")])
