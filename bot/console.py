@@ -39,6 +39,9 @@ def answer_record(answer: Answer, lang: Lang, latency_ms: float) -> dict[str, An
         "status": answer.status.value,
         "missing": answer.missing,
         "answer": to_plain(answer_blocks(answer, lang)),
+        "quotes": [
+            {"text": e.text, "source": e.citation, "speaker": e.speaker, "role": e.role} for e in answer.evidence
+        ],
         "sources": [
             {
                 "id": c.article.id,
