@@ -77,7 +77,8 @@ class SpeechAnswers:
 
     def answer(self, reading: Reading) -> Answer | None:
         """The answer when `reading` asks who said something or what a speaker said; None otherwise."""
-        if not self.speakers:
+        unknown = reading.missing is not None or any(t.topic and not t.found for t in reading.terms)
+        if not self.speakers or unknown:  # a name or a topic the articles never use: refused as before
             return None
         lemmas = [lemma(fold(w)) for w in WORD.findall(reading.question)]
         if lemmas and lemmas[0] in _WHO and any(w in REPORTING or w in _WORDS_NOUN for w in lemmas):
