@@ -170,7 +170,7 @@ def _context(answering: AnsweringService, answer: Answer | None, lang: Lang) -> 
         return text("console_no_context", lang)
     first = answer.evidence[0]
     article = next(c.article for c in answer.citations if c.number == first.citation)
-    return context_html(context_of(article, first.start, first.end), lang).plain
+    return context_html(context_of(article, first.start, first.end), lang, first.speaker, first.role).plain
 
 
 def feedback_report(path: Path, limit: int, out: TextIO = sys.stdout) -> None:

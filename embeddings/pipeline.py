@@ -10,11 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from embeddings.annotate.spans import measure_nouns
+from embeddings.annotate.speakers import Speaker
 from embeddings.answer.answerer import Answerer
 from embeddings.answer.cache import AnswerCache
 from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer
-from embeddings.answer.speech import SpeechAnswers, StorySpeaker, story_speakers
+from embeddings.answer.speech import SpeechAnswers, StorySpeaker, speaker_in, story_speakers
 from embeddings.config import EngineSettings
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors, create_encoder
 from embeddings.encode.latent import QUERY_TOP_K, SparseVector
@@ -290,6 +291,10 @@ class Pipeline:
     def speakers(self) -> list[StorySpeaker]:
         """The story's speakers, the most quoted first, each with the ids of the sentences they said."""
         return story_speakers(self.index)
+
+    def speaker_at(self, article_id: str, start: int, end: int) -> Speaker | None:
+        """Who said the passage `start`..`end` of an article (None when no one, or more than one, said it)."""
+        return speaker_in(self.index, article_id, start, end)
 
     def article_at(self, position: int) -> Article | None:
         """The article stored at `position`, if there is one."""

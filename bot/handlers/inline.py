@@ -18,7 +18,7 @@ from aiogram.types import InlineQuery, InlineQueryResultArticle, InlineQueryResu
 from bot.answering.service import AnsweringService, Reply
 from bot.config import Settings
 from bot.reader import brief_title, story_brief
-from bot.render import Block, answer_blocks, escape, shorten, source_line, to_messages
+from bot.render import Block, answer_blocks, escape, said_by, shorten, source_line, to_messages
 from bot.texts import Lang, text
 from embeddings.answer.record import Answer
 from embeddings.pipeline import clean_question
@@ -58,7 +58,11 @@ def answer_message(answer: Answer, lang: Lang) -> str:
 
 def answer_results(answer: Answer, lang: Lang) -> list[InlineQueryResultUnion]:
     """The grounded answer first, then the best passages, each with its source."""
-    first = answer.evidence[0].text if answer.found and answer.evidence else text("not_found", lang)
+    if answer.found and answer.evidence:
+        quote = answer.evidence[0]
+        first = f"«{quote.text}»{said_by(quote.speaker, quote.role)}"
+    else:
+        first = text("not_found", lang)
     title = text("inline_answer" if answer.found else "inline_not_found", lang)
     results: list[InlineQueryResultUnion] = [
         _article(_result_id("answer", answer.question), title, first, answer_message(answer, lang))

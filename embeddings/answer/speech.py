@@ -60,6 +60,12 @@ def speaker_of(index: LoadedIndex, sentence_ids: Sequence[int]) -> Speaker | Non
     return named.pop() if len(named) == 1 else None
 
 
+def speaker_in(index: LoadedIndex, article_id: str, start: int, end: int) -> Speaker | None:
+    """The one named speaker of the sentences of article `article_id` that overlap `start`..`end`."""
+    ids = [i for i, s in enumerate(index.sentences) if s.article_id == article_id and s.start < end and start < s.end]
+    return speaker_of(index, ids) if ids else None
+
+
 def find_speaker(index: LoadedIndex, text: str) -> StorySpeaker | None:
     """The speaker of the story whose name `text` uses (by the stems of the name's words), if one."""
     stems = set(tokenize(text))
