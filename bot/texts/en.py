@@ -79,7 +79,8 @@ TEXTS: dict[str, str] = {
     "cmd_sources": "The articles I know",
     "console_intro": (
         "Console chat on the bot's own pipeline. Type questions; /brief — the story in brief, "
-        "/sources — the articles, /read N — read an article, /context — the paragraph around a quote. "
+        "/sources — the articles, /read N — read an article, /context — the paragraph around a quote, "
+        "/quotes — who said what. "
         "An empty line or Ctrl-D quits."
     ),
     "no_token": (
