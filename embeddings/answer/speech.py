@@ -21,7 +21,8 @@ from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.index.load import LoadedIndex
 from embeddings.lexicon import lemma
 from embeddings.retrieve.reading import Reading, Term
-from embeddings.text import WORD, fold, tokenize
+from embeddings.retrieve.words import cyrillic_spellings, name_form
+from embeddings.text import WORD, fold, is_latin, tokenize
 
 # Closed classes: the words that ask for a speaker, and what marks a question about someone's stance.
 _WHO = frozenset(["кто", "чей", "who", "whose"])
@@ -66,10 +67,20 @@ def speaker_in(index: LoadedIndex, article_id: str, start: int, end: int) -> Spe
     return speaker_of(index, ids) if ids else None
 
 
+def name_stems(text: str) -> set[str]:
+    """The stems of `text`'s words and of their names' dictionary forms; Latin words by their Cyrillic spellings."""
+    stems: set[str] = set()
+    for word in WORD.findall(fold(text)):
+        for form in cyrillic_spellings(word) if is_latin(word) else (word,):
+            stems.update(tokenize(form))
+            stems.update(tokenize(name_form(form)))
+    return stems
+
+
 def find_speaker(index: LoadedIndex, text: str) -> StorySpeaker | None:
-    """The speaker of the story whose name `text` uses (by the stems of the name's words), if one."""
-    stems = set(tokenize(text))
-    named = [s for s in story_speakers(index) if stems & set(tokenize(s.name))]
+    """The speaker of the story whose name `text` uses, in any case form or in Latin letters, if only one."""
+    stems = name_stems(text)
+    named = [s for s in story_speakers(index) if stems & name_stems(s.name)]
     return named[0] if len(named) == 1 else None
 
 

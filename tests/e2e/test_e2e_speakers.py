@@ -30,3 +30,25 @@ async def test_the_speaker_follows_the_quote_in_answers_context_and_inline(
         assert '"» — Иван Петров' in first["description"]
         assert SAID in first["input_message_content"]["message_text"]
     assert stub.rejected == []
+
+
+async def test_inline_quotes_offers_a_speakers_quotes_by_any_form_of_the_name(
+    stub: BotAPIStub, tiny_seeds: Path, tmp_path: Path
+) -> None:
+    engine = EngineSettings(seeds_dir=tiny_seeds, index_dir=tmp_path / "index", _env_file=None)
+    pipeline = Pipeline.open(engine, encoder=FakeEncoder())
+    async with running_bot(stub, pipeline, bot_settings(stub, tiny_seeds, tmp_path / "index")):
+        latin = stub.inline("цитаты Petrov", user_id=811)
+        case = stub.inline("quotes Петрову", user_id=812, language_code="en")
+        nobody = stub.inline("дәйексөздер", user_id=813, language_code="kk")
+        await stub.wait_for(lambda: {latin, case, nobody} <= set(stub.inline_answers))
+    (quote,) = stub.inline_answers[latin]["results"]
+    assert quote["title"] == "Цитаты: Иван Петров"
+    message = quote["input_message_content"]["message_text"]
+    assert message.startswith('«Министр торговли Иван Петров: "Мы откроем новые заводы')
+    assert "» — Иван Петров, Министр торговли\n<i>— Торговля выросла, 1 марта 2026</i>" in message
+    assert [r["title"] for r in stub.inline_answers[case]["results"]] == ["Quotes: Иван Петров"]
+    (listed,) = stub.inline_answers[nobody]["results"]  # no name: each speaker's first page
+    assert listed["title"] == "Дәйексөздер: Иван Петров"
+    assert listed["input_message_content"]["message_text"].startswith("<b>Дәйексөздер: Иван Петров, Министр торговли")
+    assert stub.rejected == []
