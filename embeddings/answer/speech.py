@@ -25,7 +25,11 @@ from embeddings.retrieve.words import cyrillic_spellings, name_form
 from embeddings.text import WORD, fold, is_latin, tokenize
 
 # Closed classes: the words that ask for a speaker, and what marks a question about someone's stance.
-_WHO = frozenset(["кто", "чей", "who", "whose"])
+_WHO = frozenset(["кто", "чей", "who", "whose", "кім", "кімнің"])
+# Saying in English and Kazakh, as a question asks it ("what did X say", "X ... не деді", "кім айтты").
+_SAY = frozenset(
+    ["say", "says", "said", "tell", "told", "think", "words", "айтты", "айтқан", "айтады", "деді", "деген", "сөзі"]
+)
 _STANCE = frozenset(["против", "за", "говорить", "сказать", "оценить", "думать", "считать", "against", "say", "said"])
 _WORDS_NOUN = frozenset(["слово", "words", "цитата", "quote"])
 QUOTED_SHARE = 0.5  # share of the quoted words' trigrams a sentence must hold to be the one asked about
@@ -94,14 +98,16 @@ class SpeechAnswers:
 
     def answer(self, reading: Reading) -> Answer | None:
         """The answer when `reading` asks who said something or what a speaker said; None otherwise."""
-        unknown = reading.missing is not None or any(t.topic and not t.found for t in reading.terms)
-        if not self.speakers or unknown:  # a name or a topic the articles never use: refused as before
+        if not self.speakers:
             return None
-        lemmas = [lemma(fold(w)) for w in WORD.findall(reading.question)]
-        if lemmas and lemmas[0] in _WHO and any(w in REPORTING or w in _WORDS_NOUN for w in lemmas):
-            return self._who_said(reading)
+        folded = [fold(w) for w in WORD.findall(reading.question)]
+        said = {lemma(w) for w in folded} | set(folded)
+        if folded and (folded[0] in _WHO or lemma(folded[0]) in _WHO) and said & (REPORTING | _WORDS_NOUN | _SAY):
+            return self._who_said(reading)  # the quoted words decide, whatever the other words are
+        if reading.missing is not None or any(t.topic and not t.found for t in reading.terms):
+            return None  # a name or a topic the articles never use: refused as before
         speaker = find_speaker(self.index, reading.question)
-        if speaker is None or not any(w in REPORTING or w in _STANCE for w in lemmas):
+        if speaker is None or not said & (REPORTING | _STANCE | _SAY):
             return None
         return self._what_said(reading, speaker)
 
@@ -120,15 +126,21 @@ class SpeechAnswers:
             return None
         return self._answer(reading, Status.ANSWER, [best], reason="who_said")
 
-    def _what_said(self, reading: Reading, speaker: StorySpeaker) -> Answer:
+    def _what_said(self, reading: Reading, speaker: StorySpeaker) -> Answer | None:
         name = set(tokenize(speaker.name))
-        topic = [t for t in reading.terms if t.stem and t.stem not in name and lemma(t.word) not in REPORTING | _STANCE]
+        topic = [
+            t
+            for t in reading.terms
+            if t.stem and t.stem not in name and lemma(t.word) not in REPORTING | _STANCE | _SAY
+        ]
         own = self._best(speaker.sentences, topic)
         if own or not topic:
             chosen = own or list(speaker.sentences[:MAX_QUOTES])
             return self._answer(reading, Status.ANSWER, chosen, reason="speaker")
         others = [i for s in self.speakers if s.name != speaker.name for i in s.sentences]
         theirs = self._best(others, topic)[:1]
+        if not theirs:  # no speaker spoke of it (or its words are not the articles'): the ordinary search answers
+            return None
         return self._answer(reading, Status.PARTIAL, theirs, reason="speaker_silent", missing=speaker.name)
 
     def _best(self, candidates: Sequence[int], topic: Sequence[Term]) -> list[int]:

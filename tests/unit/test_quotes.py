@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from bot.answering.service import AnsweringService
 from bot.console import chat
 from bot.quotes import Quote, quote_pages
@@ -33,3 +35,22 @@ def test_quotes_are_cut_into_pages_that_fit_the_limit() -> None:
     pages = quote_pages(quotes, limit=1000)
     assert [len(p) for p in pages] == [2, 2, 2, 2, 2]  # each quote counts 349 characters
     assert [q for p in pages for q in p] == quotes
+
+
+@pytest.mark.parametrize(
+    ("question", "reason"),
+    [
+        ("What did Petrov say about tractors?", "speaker"),  # the name in Latin letters
+        ("What did Petrov say?", "speaker"),
+        ("Petrov заводтар туралы не деді?", "speaker"),
+        ("Кім айтты: «Мы откроем новые заводы»?", "who_said"),
+        ('Who said "Мы откроем новые заводы"?', "who_said"),
+        ("Whose words are these: Мы откроем новые заводы", "who_said"),
+    ],
+)
+def test_english_and_kazakh_questions_about_speech_are_answered_from_the_speakers_words(
+    tiny_pipeline: Pipeline, question: str, reason: str
+) -> None:
+    answer = tiny_pipeline.ask(question)
+    assert answer.reason == reason
+    assert [(e.speaker, e.role) for e in answer.evidence] == [("Иван Петров", "Министр торговли")]
