@@ -4,8 +4,8 @@ The console chat keeps a conversation as a Telegram chat does: a follow-up
 is read with the previous question, "подробнее" / "more" pages through the
 last answer's passages, `/new` forgets the topic, `/sources` lists the
 articles, `/brief` tells the story in brief, `/read N [page]` shows an
-article page by page and `/context` the paragraph around the last answer's
-first quote.
+article page by page, `/context` the paragraph around the last answer's
+first quote and `/quotes [N [page]]` the speakers, or the N-th one's quotes.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from bot.answering.conversation import small_talk_of
 from bot.answering.service import AnsweringService
+from bot.quotes import quote_pages, quotes_page_block, speaker_quotes, speakers_block
 from bot.reader import article_pages, context_html, context_of, page_block, small_talk_blocks, story_brief
 from bot.render import answer_blocks, passages_blocks, reply_blocks, sources_blocks, to_plain
 from bot.state.journal import JournalDB
@@ -39,6 +40,9 @@ def answer_record(answer: Answer, lang: Lang, latency_ms: float) -> dict[str, An
         "status": answer.status.value,
         "missing": answer.missing,
         "answer": to_plain(answer_blocks(answer, lang)),
+        "quotes": [
+            {"text": e.text, "source": e.citation, "speaker": e.speaker, "role": e.role} for e in answer.evidence
+        ],
         "sources": [
             {
                 "id": c.article.id,
@@ -131,6 +135,8 @@ async def _respond(answering: AnsweringService, conversation: _Conversation, lin
         return _read(answering, line.split()[1:], lang)
     if command == "/context":
         return _context(answering, conversation.answer, lang)
+    if command == "/quotes":
+        return _quotes(answering, line.split()[1:], lang)
     if command in ("/start", "/help"):
         return to_plain(small_talk_blocks("greeting", answering.story, lang)) + "\n\n" + text("console_intro", lang)
     reply = await answering.answer(line, topic=conversation.topic, chat_type="console")
@@ -161,13 +167,34 @@ def _read(answering: AnsweringService, arguments: list[str], lang: Lang) -> str:
     return shown if page == pages else f"{shown}\n{text('console_read', lang, number=numbers[0], page=page + 1)}"
 
 
+def _quotes(answering: AnsweringService, arguments: list[str], lang: Lang) -> str:
+    """`/quotes`: the speakers, numbered; `/quotes N [page]`: a page of the N-th speaker's quotes and the next one."""
+    pipeline = answering.pipeline
+    speakers = pipeline.speakers()
+    numbers = [int(a) for a in arguments[:2] if a.isdigit()]
+    if not numbers or not 1 <= numbers[0] <= len(speakers):
+        listing = speakers_block(speakers, [len(speaker_quotes(pipeline, s)) for s in speakers], lang).plain
+        if not speakers:
+            return listing
+        title, *lines = listing.splitlines()
+        numbered = [f"{n}. {line}" for n, line in enumerate(lines, 1)]
+        return "\n".join([title, *numbered, text("console_quotes", lang, number="N")])
+    speaker = speakers[numbers[0] - 1]
+    pages = quote_pages(speaker_quotes(pipeline, speaker))
+    page = min(max(numbers[1] if len(numbers) > 1 else 1, 1), len(pages))
+    shown = quotes_page_block(speaker, pages, page - 1, lang).plain
+    if page == len(pages):
+        return shown
+    return f"{shown}\n{text('console_quotes_next', lang, number=numbers[0], page=page + 1)}"
+
+
 def _context(answering: AnsweringService, answer: Answer | None, lang: Lang) -> str:
     """`/context`: the paragraph around the first quote of the last answer."""
     if answer is None or not answer.evidence:
         return text("console_no_context", lang)
     first = answer.evidence[0]
     article = next(c.article for c in answer.citations if c.number == first.citation)
-    return context_html(context_of(article, first.start, first.end), lang).plain
+    return context_html(context_of(article, first.start, first.end), lang, first.speaker, first.role).plain
 
 
 def feedback_report(path: Path, limit: int, out: TextIO = sys.stdout) -> None:

@@ -121,3 +121,38 @@ def page_keyboard(version: str, position: int, page: int, pages: int) -> InlineK
         return InlineKeyboardButton(text=label, callback_data=data)
 
     return InlineKeyboardMarkup(inline_keyboard=[[turn("◀", max(page - 1, 0)), turn("▶", min(page + 1, pages - 1))]])
+
+
+class QuotesAction(CallbackData, prefix="q"):
+    """Show page `p` of the quotes of speaker `s` (in /quotes order) of index version `v`; `c`: the page shown."""
+
+    v: str
+    s: int
+    p: int
+    c: int = -1
+
+
+def speakers_keyboard(version: str, names: list[str], lang: Lang) -> InlineKeyboardMarkup | None:
+    """One button per speaker of /quotes (up to 99), each opening that speaker's quotes."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=text("quotes_button", lang, name=name),
+                callback_data=QuotesAction(v=version[:VERSION_CHARS], s=number, p=0).pack(),
+            )
+        ]
+        for number, name in enumerate(names[:99])
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def quotes_keyboard(version: str, speaker: int, page: int, pages: int) -> InlineKeyboardMarkup | None:
+    """◀ ▶ under page `page` of a speaker's quotes (none for one page); at either end a button stays on its page."""
+    if pages <= 1:
+        return None
+
+    def turn(label: str, target: int) -> InlineKeyboardButton:
+        data = QuotesAction(v=version[:VERSION_CHARS], s=speaker, p=target, c=page).pack()
+        return InlineKeyboardButton(text=label, callback_data=data)
+
+    return InlineKeyboardMarkup(inline_keyboard=[[turn("◀", max(page - 1, 0)), turn("▶", min(page + 1, pages - 1))]])

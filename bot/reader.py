@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.answering.conversation import SmallTalk
 from bot.answering.service import AnsweringService
-from bot.render import Block, escape, human_date, shorten, source_line, units
+from bot.render import Block, escape, human_date, said_by, shorten, source_line, units
 from bot.texts import Lang, text
 from embeddings.ingest.chunking import split_sentences
 from embeddings.ingest.corpus import Article, Span, Story
@@ -112,8 +112,11 @@ def context_of(article: Article, start: int, end: int) -> Context:
     return Context(article, number, before, _head(article.text[start:end], QUOTE_UNITS), after)
 
 
-def context_html(context: Context, lang: Lang) -> Block:
-    """The context of a quote: the article's title, outlet and date, the quote in bold, the rest folded away."""
+def context_html(context: Context, lang: Lang, speaker: str | None = None, role: str | None = None) -> Block:
+    """The context of a quote: the article's title, outlet and date, the quote in bold, the rest folded away.
+
+    A quote that is someone's speech is followed by " — Имя Фамилия, роль".
+    """
     article = context.article
     where = text("paragraph_of", lang, number=context.paragraph + 1, total=len(article.paragraphs) or 1)
     details = ", ".join(x for x in (article.outlet, human_date(article.date, lang)) if x)
@@ -123,8 +126,9 @@ def context_html(context: Context, lang: Lang) -> Block:
     if context.before:
         html.append(f"<blockquote expandable>{escape(context.before)}</blockquote>")
         plain.append(context.before)
-    html.append(f"<b>{escape(context.quote)}</b>")
-    plain.append(f"» {context.quote}")
+    said = said_by(speaker, role)
+    html.append(f"<b>{escape(context.quote)}</b>{escape(said)}")
+    plain.append(f"» {context.quote}{said}")
     if context.after:
         html.append(f"<blockquote expandable>{escape(context.after)}</blockquote>")
         plain.append(context.after)

@@ -125,8 +125,8 @@ def answer_blocks(answer: Answer, lang: Lang) -> list[Block]:
         note = partial_note(answer, lang)
         blocks.append(Block(f"<i>{escape(note)}</i>", note))
     for item in answer.evidence:
-        marker = f" [{item.citation}]"
-        blocks.append(Block(f"«{escape(item.text)}»{marker}", f"«{item.text}»{marker}"))
+        marker = f"{said_by(item.speaker, item.role)} [{item.citation}]"
+        blocks.append(Block(f"«{escape(item.text)}»{escape(marker)}", f"«{item.text}»{marker}"))
     header = text("sources_header", lang)
     blocks.append(Block(f"\n<b>{escape(header)}</b>", f"\n{header}"))
     blocks.extend(source_line(c.number, c.article, lang) for c in answer.citations)
@@ -140,12 +140,22 @@ _CUE = re.compile(
 )
 
 
+def said_by(speaker: str | None, role: str | None) -> str:
+    """ " — Имя Фамилия, роль" after a quote that is someone's speech ("" when it is no one's or unknown)."""
+    if not speaker:
+        return ""
+    return f" — {speaker}, {role}" if role else f" — {speaker}"
+
+
 def partial_note(answer: Answer, lang: Lang) -> str:
     """The line above a partial answer: what the articles do not say, then that the quotes are what they do say.
 
     A Russian question that opens with its question word is the clause itself
     ("не сказано, когда пройдёт референдум"); otherwise the asked-for part is named.
     """
+    if answer.reason == "speaker_silent" and answer.missing:
+        other = answer.evidence[0].speaker if answer.evidence else None
+        return text("speaker_silent", lang, name=answer.missing, other=other or "")
     part = answer.missing if answer.missing in _PARTS else "number"
     question = answer.question.strip().rstrip("?!. ")
     if lang == "ru" and _CUE.match(question) and cyrillic_share(question) > 0.5:

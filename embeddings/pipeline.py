@@ -10,10 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from embeddings.annotate.spans import measure_nouns
+from embeddings.annotate.speakers import Speaker
 from embeddings.answer.answerer import Answerer
 from embeddings.answer.cache import AnswerCache
 from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer
+from embeddings.answer.speech import SpeechAnswers, StorySpeaker, speaker_in, story_speakers
 from embeddings.config import EngineSettings
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors, create_encoder
 from embeddings.encode.latent import QUERY_TOP_K, SparseVector
@@ -164,6 +166,7 @@ class Pipeline:
             if len(index.word_forms) and index.word_vectors is not None
             else None
         )
+        self.speech = SpeechAnswers(index)
         self.cache = AnswerCache(cache_size)
 
     @classmethod
@@ -241,9 +244,11 @@ class Pipeline:
         reading, trimmed = self.read(question)
         if reading is None:
             return Answer(question=question, status=Status.NOT_FOUND, reason="empty", question_trimmed=trimmed)
-        bridged = self.bridged(reading)
-        result = self.search(reading, bridged, max(self.top_k, self.params.fusion.rerank), query_vector)
-        answer = self.answerer.answer(reading, result, bridged, limit=self.top_k, question_trimmed=trimmed)
+        answer = self.speech.answer(reading)
+        if answer is None:
+            bridged = self.bridged(reading)
+            result = self.search(reading, bridged, max(self.top_k, self.params.fusion.rerank), query_vector)
+            answer = self.answerer.answer(reading, result, bridged, limit=self.top_k, question_trimmed=trimmed)
         answer = replace(answer, question=question)
         self.cache.put(question, self.index.version, answer)
         return answer
@@ -282,6 +287,14 @@ class Pipeline:
             sentences = [self.index.sentences[i] for i in (item.sentence, *item.also)]
             lines.append(BriefLine(sentences[0], tuple(self.index.articles[s.article_id] for s in sentences)))
         return lines
+
+    def speakers(self) -> list[StorySpeaker]:
+        """The story's speakers, the most quoted first, each with the ids of the sentences they said."""
+        return story_speakers(self.index)
+
+    def speaker_at(self, article_id: str, start: int, end: int) -> Speaker | None:
+        """Who said the passage `start`..`end` of an article (None when no one, or more than one, said it)."""
+        return speaker_in(self.index, article_id, start, end)
 
     def article_at(self, position: int) -> Article | None:
         """The article stored at `position`, if there is one."""

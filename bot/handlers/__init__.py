@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, brief, buttons, commands, context, edits, errors, groups, inline, pages, private
+from bot.handlers import admin, brief, buttons, commands, context, edits, errors, groups, inline, pages, private, quotes
 
 
 def build_router() -> Router:
@@ -20,6 +20,7 @@ def build_router() -> Router:
         brief.create_router(),
         context.create_router(),
         pages.create_router(),
+        quotes.create_router(),
         buttons.create_router(),
         inline.create_router(),
         private.create_router(),

@@ -45,7 +45,9 @@ async def show_context(
         await query.answer(text("context_gone", lang), show_alert=True)
         return
     await query.answer()
-    block = context_html(context_of(article, start, end), lang)
+    said = answering.pipeline.speaker_at(article.id, start, end)
+    who, role = (said.name, said.role or None) if said is not None else (None, None)
+    block = context_html(context_of(article, start, end), lang, who, role)
     markup = read_article_keyboard(answering.version, callback_data.a, page_of(article, start), lang)
     await query.message.reply(block.html, reply_markup=markup)
     log.info("context shown: article=%s offset=%d", article.id, start)

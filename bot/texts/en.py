@@ -80,7 +80,8 @@ TEXTS: dict[str, str] = {
     "cmd_sources": "The articles I know",
     "console_intro": (
         "Console chat on the bot's own pipeline. Type questions; /brief — the story in brief, "
-        "/sources — the articles, /read N — read an article, /context — the paragraph around a quote. "
+        "/sources — the articles, /read N — read an article, /context — the paragraph around a quote, "
+        "/quotes — who said what. "
         "An empty line or Ctrl-D quits."
     ),
     "no_token": (
@@ -104,4 +105,13 @@ TEXTS: dict[str, str] = {
     "console_read": "Next: /read {number} {page}",
     "console_no_article": "There is no article with this number. The list of articles: /sources",
     "console_no_context": "Ask a question first — then I can show where its quote stands in the article.",
+    "speaker_silent": "In the articles {name} does not speak of this. {other} did:",
+    "quotes_title": "Who speaks in the articles",
+    "quotes_line": "{name}{role} — quotes: {count}",
+    "quotes_button": "💬 {name}",
+    "quotes_none": "The articles quote no one by name.",
+    "quotes_header": "Quotes: {name}{role}",
+    "quotes_inline": "Quotes: {name}",
+    "console_quotes": "A speaker's quotes: /quotes {number}",
+    "console_quotes_next": "Next: /quotes {number} {page}",
 }

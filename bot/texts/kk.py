@@ -86,7 +86,8 @@ TEXTS: dict[str, str] = {
     "cmd_sources": "Мақалалар тізімі",
     "console_intro": (
         "Консольдік чат: боттың өз конвейері. Сұрақ жазыңыз; /brief — оқиға туралы қысқаша, "
-        "/sources — мақалалар, /read N — мақаланы оқу, /context — дәйексөздің айналасындағы абзац. "
+        "/sources — мақалалар, /read N — мақаланы оқу, /context — дәйексөздің айналасындағы абзац, "
+        "/quotes — кім не деді. "
         "Бос жол немесе Ctrl-D — шығу."
     ),
     "no_token": (
@@ -109,4 +110,13 @@ TEXTS: dict[str, str] = {
     "console_read": "Әрі қарай: /read {number} {page}",
     "console_no_article": "Мұндай нөмірлі мақала жоқ. Мақалалар тізімі: /sources",
     "console_no_context": "Алдымен сұрақ қойыңыз — содан кейін дәйексөздің мақалада қай жерде тұрғанын көрсетемін.",
+    "speaker_silent": "{name} бұл туралы мақалаларда айтпайды. Бұл туралы {other} айтты:",
+    "quotes_title": "Мақалаларда кім сөйлейді",
+    "quotes_line": "{name}{role} — дәйексөз саны: {count}",
+    "quotes_button": "💬 {name} сөзі",
+    "quotes_none": "Мақалаларда аты аталған ешкімнің сөзі келтірілмеген.",
+    "quotes_header": "Дәйексөздер: {name}{role}",
+    "quotes_inline": "Дәйексөздер: {name}",
+    "console_quotes": "Спикердің дәйексөздері: /quotes {number}",
+    "console_quotes_next": "Әрі қарай: /quotes {number} {page}",
 }

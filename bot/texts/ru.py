@@ -82,7 +82,8 @@ TEXTS: dict[str, str] = {
     "cmd_sources": "Список статей",
     "console_intro": (
         "Консольный чат: тот же конвейер, что у бота. Пишите вопросы; /brief — коротко о сюжете, "
-        "/sources — статьи, /read N — читать статью, /context — абзац вокруг цитаты. "
+        "/sources — статьи, /read N — читать статью, /context — абзац вокруг цитаты, "
+        "/quotes — кто что сказал. "
         "Пустая строка или Ctrl-D — выход."
     ),
     "no_token": (
@@ -105,4 +106,13 @@ TEXTS: dict[str, str] = {
     "console_read": "Дальше: /read {number} {page}",
     "console_no_article": "Нет статьи с таким номером. Список статей: /sources",
     "console_no_context": "Сначала задайте вопрос — потом я покажу, где в статье стоит цитата.",
+    "speaker_silent": "{name} об этом в статьях не говорит. Об этом сказал {other}:",
+    "quotes_title": "Кто говорит в статьях",
+    "quotes_line": "{name}{role} — цитат: {count}",
+    "quotes_button": "💬 {name}",
+    "quotes_none": "В статьях нет цитат с названным автором.",
+    "quotes_header": "Цитаты: {name}{role}",
+    "quotes_inline": "Цитаты: {name}",
+    "console_quotes": "Цитаты спикера: /quotes {number}",
+    "console_quotes_next": "Дальше: /quotes {number} {page}",
 }

@@ -44,7 +44,7 @@ _REASONS = re.compile(
     r"because|in order to|so that|due to)\b",
     re.IGNORECASE,
 )
-_SAYING = frozenset(
+SAYING = frozenset(
     [
         "сказать",
         "заявить",
@@ -150,7 +150,7 @@ def phrases(text: str) -> list[Span]:
     for match in _REASONS.finditer(text):
         found.append(Span(Kind.REASON, match.start(), match.end(), match.group(), fold(match.group())))
     quotation = _QUOTATION.search(text)
-    saying = None if quotation else next((t for t in tokens if str(best_parse(t[2]).normal_form) in _SAYING), None)
+    saying = None if quotation else next((t for t in tokens if str(best_parse(t[2]).normal_form) in SAYING), None)
     if quotation is not None:
         found.append(Span(Kind.SPEECH, quotation.start(), quotation.end(), quotation.group(), ""))
     elif saying is not None:

@@ -58,10 +58,13 @@ class Span:
 Annotations = tuple[tuple[Span, ...], ...]  # one tuple of spans per sentence of the index
 
 
-def save_annotations(folder: Path, annotations: Sequence[Sequence[Span]]) -> dict[str, int]:
-    """Write the spans of every sentence to `folder`; returns the count of each kind."""
+def save_annotations(
+    folder: Path, annotations: Sequence[Sequence[Span]], speakers: Sequence[Sequence[str] | None] = ()
+) -> dict[str, int]:
+    """Write the spans (and the speaker row, if any) of every sentence to `folder`; returns the count of each kind."""
     rows = [[span.as_row() for span in spans] for spans in annotations]
-    (folder / ANNOTATIONS_FILE).write_text(json.dumps({"sentences": rows}, ensure_ascii=False), encoding="utf-8")
+    stored = {"sentences": rows, "speakers": [list(s) if s is not None else None for s in speakers]}
+    (folder / ANNOTATIONS_FILE).write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
     counts = {kind.value: 0 for kind in Kind}
     for spans in annotations:
         for span in spans:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from embeddings.answer.decision import Status, decide
 from embeddings.answer.evidence import EvidenceRanker, Quote
 from embeddings.answer.record import Answer, Citation, Evidence
+from embeddings.answer.speech import speaker_of
 from embeddings.index.load import LoadedIndex
 from embeddings.params import Params
 from embeddings.retrieve.bridge import Bridged
@@ -65,6 +66,8 @@ class Answerer:
         evidence = []
         for quote in quotes:
             number = numbers.setdefault(quote.article_id, len(numbers) + 1)
-            evidence.append(Evidence(quote.text, quote.article_id, quote.start, quote.end, number))
+            said = speaker_of(self.index, quote.sentence_ids)
+            who, role = (said.name, said.role or None) if said is not None else (None, None)
+            evidence.append(Evidence(quote.text, quote.article_id, quote.start, quote.end, number, who, role))
         citations = tuple(Citation(n, self.index.articles[a]) for a, n in numbers.items())
         return tuple(evidence), citations

@@ -19,13 +19,18 @@ class Citation:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One quoted passage (a sentence or a run of them), its exact place in the article, and its citation."""
+    """One quoted passage (a sentence or a run of them), its exact place in the article, and its citation.
+
+    `speaker` and `role` name who said it, when it is someone's speech and the articles tell whose.
+    """
 
     text: str
     article_id: str
     start: int
     end: int
     citation: int
+    speaker: str | None = None
+    role: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,7 +18,8 @@ seeds again:
     sparse_windows/  the same vectors of the evidence windows
     annotations.json the typed spans of every sentence: names, places,
                      organisations, money, dates, numbers with what they
-                     count, roles, reasons, speech (see `annotate/`)
+                     count, roles, reasons, speech (see `annotate/`), and
+                     the speaker of every sentence of speech (`speakers.py`)
     brief.json       the story in brief: the ids of at most six sentences
                      (see `brief.py`); the method is in the manifest
 
@@ -39,6 +40,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,7 @@ import numpy as np
 
 from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.spans import Span, save_annotations
+from embeddings.annotate.speakers import attribute_story
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
 from embeddings.encode.latent import PASSAGE_TOP_K
 from embeddings.errors import IndexFolderError
@@ -188,10 +191,21 @@ def _index_words(store: PassageStore, tmp: Path) -> list[str]:
 def _annotate(store: PassageStore, tmp: Path) -> dict[str, int]:
     """Stage 2b: the typed spans of every sentence, article by article, in `annotations.json`; their counts."""
     spans: list[tuple[Span, ...]] = []
+    articles = []
     for article_id in store.articles:
-        ids = store.article_sentences(store.articles.position(article_id))
-        spans.extend(annotate_article(store.articles[article_id].text, [store.sentences[i] for i in ids]))
-    return save_annotations(tmp, spans)
+        text = store.articles[article_id].text
+        sentences = [store.sentences[i] for i in store.article_sentences(store.articles.position(article_id))]
+        found = annotate_article(text, sentences)
+        spans.extend(found)
+        bounds = [(s.start, s.end) for s in sentences]
+        whole = [
+            replace(x, start=x.start + s.start, end=x.end + s.start)
+            for s, xs in zip(sentences, found, strict=True)
+            for x in xs
+        ]
+        articles.append((text, bounds, whole))
+    speakers = [s.as_row() if s else None for said in attribute_story(articles) for s in said]
+    return save_annotations(tmp, spans, speakers)
 
 
 def _encode_chunks(

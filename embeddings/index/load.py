@@ -12,6 +12,7 @@ import faiss
 import numpy as np
 
 from embeddings.annotate.spans import ANNOTATIONS_FILE, Annotations, load_annotations
+from embeddings.annotate.speakers import Speakers, load_speakers
 from embeddings.encode.encoders import Vectors
 from embeddings.errors import IndexFolderError, IndexMissingError
 from embeddings.index.bm25 import BM25
@@ -60,6 +61,7 @@ class LoadedIndex:
     word_vectors: Vectors | None = None
     brief: tuple[BriefItem, ...] = ()  # the story in brief, in story order (`brief.py`)
     annotations: Annotations = ()  # the typed spans of each sentence (`annotate/`)
+    speakers: Speakers = ()  # who said each sentence (None: no one's speech; `annotate/speakers.py`)
 
     @property
     def version(self) -> str:
@@ -136,6 +138,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         word_forms, word_vectors = load_word_vectors(index_dir / "words")
         brief = load_brief(index_dir, len(store.sentences))
         annotations = load_annotations(index_dir, len(store.sentences))
+        speakers = load_speakers(index_dir, len(store.sentences))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         msg = f"the index in {index_dir} is corrupted ({type(exc).__name__}: {exc}); {_REBUILD}"
         raise IndexFolderError(msg) from exc
@@ -172,4 +175,5 @@ def load_index(index_dir: Path) -> LoadedIndex:
         word_vectors,
         brief,
         annotations,
+        speakers,
     )

@@ -23,7 +23,7 @@ from embeddings.ingest.chunking import Chunk, ChunkingParams
 from embeddings.ingest.corpus import Corpus
 from embeddings.text import tokenizer_identity
 
-FORMAT_VERSION = 7  # 6: brief.json; 7: annotations.json
+FORMAT_VERSION = 8  # 6: brief.json; 7: annotations.json; 8: speakers in annotations.json
 HNSW_ABOVE = 50_000  # chunks; below this exact search is both faster and exact
 IVF_ABOVE = 500_000  # chunks; above this HNSW's float vectors and graph outgrow memory
 IVF_NLIST_MAX = 8_192

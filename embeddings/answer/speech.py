@@ -1,0 +1,193 @@
+"""Who said it: the story's speakers, "what did X say (about Y)" and "who said …", from the speakers in the index.
+
+A question is about speech when it names a speaker of the story (matched by
+the stems of their name) next to a verb of saying or judging, or "против" /
+"за"; it is answered from that speaker's own sentences only, chosen by the
+question's other words. When the speaker said nothing of it and another
+speaker did, the answer is partial: `missing` names the speaker asked about
+and the quote is the other speaker's. "Кто сказал «…»?" finds the sentence of
+speech that holds the quoted words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from embeddings.annotate.speakers import REPORTING, Speaker
+from embeddings.answer.decision import Status
+from embeddings.answer.evidence import trigrams
+from embeddings.answer.record import Answer, Citation, Evidence
+from embeddings.index.load import LoadedIndex
+from embeddings.lexicon import lemma
+from embeddings.retrieve.reading import Reading, Term
+from embeddings.retrieve.words import cyrillic_spellings, name_form
+from embeddings.text import WORD, fold, is_latin, tokenize
+
+# Closed classes: the words that ask for a speaker, and what marks a question about someone's stance.
+_WHO = frozenset(["кто", "чей", "who", "whose", "кім", "кімнің"])
+# Saying in English and Kazakh, as a question asks it ("what did X say", "X ... не деді", "кім айтты").
+_SAY = frozenset(
+    ["say", "says", "said", "tell", "told", "think", "words", "айтты", "айтқан", "айтады", "деді", "деген", "сөзі"]
+)
+_STANCE = frozenset(["против", "за", "говорить", "сказать", "оценить", "думать", "считать", "against", "say", "said"])
+_WORDS_NOUN = frozenset(["слово", "words", "цитата", "quote"])
+QUOTED_SHARE = 0.5  # share of the quoted words' trigrams a sentence must hold to be the one asked about
+MAX_QUOTES = 2  # sentences quoted for "what did X say"
+
+
+@dataclass(frozen=True)
+class StorySpeaker:
+    """A speaker of the story: name, role, and the ids of the sentences they said, in story order."""
+
+    name: str
+    role: str
+    sentences: tuple[int, ...]
+
+
+def story_speakers(index: LoadedIndex) -> list[StorySpeaker]:
+    """Every named speaker of the story, the most quoted first."""
+    said: dict[str, list[int]] = {}
+    roles: dict[str, str] = {}
+    for i, speaker in enumerate(index.speakers):
+        if speaker is not None and speaker.name:
+            said.setdefault(speaker.name, []).append(i)
+            roles[speaker.name] = max(roles.get(speaker.name, ""), speaker.role, key=len)
+    found = [StorySpeaker(name, roles[name], tuple(ids)) for name, ids in said.items()]
+    return sorted(found, key=lambda s: (-len(s.sentences), s.name))
+
+
+def speaker_of(index: LoadedIndex, sentence_ids: Sequence[int]) -> Speaker | None:
+    """The one named speaker of a quote's sentences (None when no one, or more than one, said them)."""
+    if len(index.speakers) <= max(sentence_ids, default=-1):
+        return None
+    named = {s for i in sentence_ids if (s := index.speakers[i]) is not None and s.name}
+    return named.pop() if len(named) == 1 else None
+
+
+def speaker_in(index: LoadedIndex, article_id: str, start: int, end: int) -> Speaker | None:
+    """The one named speaker of the sentences of article `article_id` that overlap `start`..`end`."""
+    ids = [i for i, s in enumerate(index.sentences) if s.article_id == article_id and s.start < end and start < s.end]
+    return speaker_of(index, ids) if ids else None
+
+
+def name_stems(text: str) -> set[str]:
+    """The stems of `text`'s words and of their names' dictionary forms; Latin words by their Cyrillic spellings."""
+    stems: set[str] = set()
+    for word in WORD.findall(fold(text)):
+        for form in cyrillic_spellings(word) if is_latin(word) else (word,):
+            stems.update(tokenize(form))
+            stems.update(tokenize(name_form(form)))
+    return stems
+
+
+def find_speaker(index: LoadedIndex, text: str) -> StorySpeaker | None:
+    """The speaker of the story whose name `text` uses, in any case form or in Latin letters, if only one."""
+    stems = name_stems(text)
+    named = [s for s in story_speakers(index) if stems & name_stems(s.name)]
+    return named[0] if len(named) == 1 else None
+
+
+class SpeechAnswers:
+    """Answers to questions about who said what, from the index's speakers."""
+
+    def __init__(self, index: LoadedIndex) -> None:
+        self.index = index
+        self.speakers = story_speakers(index)
+        self.stems = [frozenset(tokenize(s.text)) for s in index.sentences]
+
+    def answer(self, reading: Reading) -> Answer | None:
+        """The answer when `reading` asks who said something or what a speaker said; None otherwise."""
+        if not self.speakers:
+            return None
+        folded = [fold(w) for w in WORD.findall(reading.question)]
+        said = {lemma(w) for w in folded} | set(folded)
+        if folded and (folded[0] in _WHO or lemma(folded[0]) in _WHO) and said & (REPORTING | _WORDS_NOUN | _SAY):
+            return self._who_said(reading)  # the quoted words decide, whatever the other words are
+        if reading.missing is not None or any(t.topic and not t.found for t in reading.terms):
+            return None  # a name or a topic the articles never use: refused as before
+        speaker = find_speaker(self.index, reading.question)
+        if speaker is None or not said & (REPORTING | _STANCE | _SAY):
+            return None
+        return self._what_said(reading, speaker)
+
+    def _who_said(self, reading: Reading) -> Answer | None:
+        quoted = _quoted_part(reading.question)
+        wanted = trigrams(quoted)
+        if not wanted:
+            return None
+        best, share = -1, 0.0
+        for i, speaker in enumerate(self.index.speakers):
+            if speaker is not None:
+                held = len(wanted & trigrams(self.index.sentences[i].text)) / len(wanted)
+                if held > share:
+                    best, share = i, held
+        if share < QUOTED_SHARE:
+            return None
+        return self._answer(reading, Status.ANSWER, [best], reason="who_said")
+
+    def _what_said(self, reading: Reading, speaker: StorySpeaker) -> Answer | None:
+        name = set(tokenize(speaker.name))
+        topic = [
+            t
+            for t in reading.terms
+            if t.stem and t.stem not in name and lemma(t.word) not in REPORTING | _STANCE | _SAY
+        ]
+        own = self._best(speaker.sentences, topic)
+        if own or not topic:
+            chosen = own or list(speaker.sentences[:MAX_QUOTES])
+            return self._answer(reading, Status.ANSWER, chosen, reason="speaker")
+        others = [i for s in self.speakers if s.name != speaker.name for i in s.sentences]
+        theirs = self._best(others, topic)[:1]
+        if not theirs:  # no speaker spoke of it (or its words are not the articles'): the ordinary search answers
+            return None
+        return self._answer(reading, Status.PARTIAL, theirs, reason="speaker_silent", missing=speaker.name)
+
+    def _best(self, candidates: Sequence[int], topic: Sequence[Term]) -> list[int]:
+        """The sentences that hold most of the topic's weight (at most `MAX_QUOTES`, in story order)."""
+        scored = []
+        for i in candidates:
+            weight = sum(t.weight for t in topic if t.stem in self.stems[i])
+            if weight > 0:
+                scored.append((weight, i))
+        if not scored:
+            return []
+        top = max(w for w, _ in scored)
+        return sorted(i for w, i in sorted(scored, reverse=True)[:MAX_QUOTES] if w >= top / 2)
+
+    def _answer(
+        self, reading: Reading, status: Status, ids: Sequence[int], *, reason: str, missing: str | None = None
+    ) -> Answer:
+        numbers: dict[str, int] = {}
+        evidence = []
+        for i in ids:
+            sentence = self.index.sentences[i]
+            number = numbers.setdefault(sentence.article_id, len(numbers) + 1)
+            said = self.index.speakers[i]
+            who, role = (said.name, said.role or None) if said is not None and said.name else (None, None)
+            evidence.append(
+                Evidence(sentence.text, sentence.article_id, sentence.start, sentence.end, number, who, role)
+            )
+        citations = tuple(Citation(n, self.index.articles[a]) for a, n in numbers.items())
+        return Answer(
+            question=reading.question,
+            status=status if evidence else Status.NOT_FOUND,
+            evidence=tuple(evidence),
+            citations=citations,
+            confidence=1.0,
+            missing=missing,
+            reason=reason,
+        )
+
+
+def _quoted_part(question: str) -> str:
+    """The words a "who said" question quotes: inside quotation marks, else after its colon or verb."""
+    for opening, closing in (("«", "»"), ('"', '"'), ("“", "”"), ("„", "“")):
+        start = question.find(opening)
+        end = question.find(closing, start + 1)
+        if start >= 0 and end > start:
+            return question[start + 1 : end]
+    if ":" in question:
+        return question.split(":", 1)[1]
+    words = question.split()
+    return " ".join(words[2:])
