@@ -80,13 +80,13 @@ class Deliveries:
 
     async def finish(self, delivery: Delivery) -> None:
         """The update was handled: done, or kept for later when its answer could not be sent."""
-        self.handling.discard(delivery.update_id)
-        if delivery.kept:
-            return
         try:
-            await self.inbox.done(delivery.update_id)
+            if not delivery.kept:
+                await self.inbox.done(delivery.update_id)
         except Exception as exc:  # the update stays unfinished: it may be answered again, never lost
             log.warning("update %s: could not mark it answered in the inbox: %s", delivery.update_id, exc)
+        finally:  # only now: a sweep meanwhile would answer it again
+            self.handling.discard(delivery.update_id)
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run `work` (an update's handling) in the background, kept until it ends."""

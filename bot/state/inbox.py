@@ -28,9 +28,12 @@ from collections.abc import Callable, Set
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Protocol, TypeVar
+from typing import IO, TYPE_CHECKING, Protocol, TypeVar
 
 from bot.state.redis_link import RedisLink
+
+if TYPE_CHECKING:  # it imports this module's Entry
+    from bot.state.inbox_redis import RedisInbox
 
 T = TypeVar("T")
 
@@ -190,7 +193,7 @@ class SqliteInbox:
 class FallbackInbox:
     """The replicas' inbox in Redis while it answers, this process's in SQLite while it is lost."""
 
-    def __init__(self, shared: Inbox, local: Inbox, link: RedisLink) -> None:
+    def __init__(self, shared: RedisInbox, local: Inbox, link: RedisLink) -> None:
         self.shared, self.local, self.link = shared, local, link
         self._local_ids: set[int] = set()  # updates in SQLite, to be marked done there
         self._done_later: set[int] = set()  # answered while Redis was lost: to be marked done there when it is back
@@ -221,7 +224,9 @@ class FallbackInbox:
         """The unfinished updates of both, oldest first."""
         local = await self.local.unfinished(handling)
         self._local_ids.update(e.update_id for e in local.to_answer)
-        shared = await self.link.call(lambda: self.shared.unfinished(set(handling) | self._done_later), _none)
+        shared = await self.link.call(
+            lambda: self.shared.unfinished(set(handling) | self._done_later, take_over=self.link.settled), _none
+        )
         return Unfinished(
             sorted(local.to_answer + shared.to_answer, key=lambda e: e.update_id),
             local.given_up + shared.given_up,

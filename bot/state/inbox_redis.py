@@ -62,7 +62,8 @@ if entry then redis.call('XDEL', KEYS[3], entry) end
 """
 
 # KEYS: the stream, the heartbeats. ARGV: this replica's token, window (ms), ALIVE_SECONDS (ms), key prefix,
-# most entries looked at. Takes the entries that no live replica answers: {'answer' | 'old', id, JSON, entry}.
+# most entries looked at, whether to take other replicas' (1) or only this one's (0).
+# Takes the entries that no live replica answers: {'answer' | 'old', id, JSON, entry}.
 _UNFINISHED = (
     _ALIVE
     + """
@@ -77,7 +78,7 @@ for _, item in ipairs(redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', ARGV[5]))
   local owner = redis.call('HGET', hash, 'owner')
   if redis.call('EXISTS', done) == 1 then
     redis.call('XDEL', KEYS[1], entry)
-  elseif owner == ARGV[1] or not alive(owner, KEYS[2], now, tonumber(ARGV[3])) then
+  elseif owner == ARGV[1] or (ARGV[6] == '1' and not alive(owner, KEYS[2], now, tonumber(ARGV[3]))) then
     if tonumber(string.match(entry, '^(%d+)')) <= now - window then
       redis.call('XDEL', KEYS[1], entry)
       redis.call('DEL', hash)
@@ -127,11 +128,15 @@ class RedisInbox:
         p = self.prefix
         await self._done(keys=[f"{p}:u:{update_id}", f"{p}:done:{update_id}", p], args=[self.window_ms])
 
-    async def unfinished(self, handling: Set[int]) -> Unfinished:
-        """Take the unfinished updates that no live replica answers (nor this one: `handling`), oldest first."""
+    async def unfinished(self, handling: Set[int], *, take_over: bool = True) -> Unfinished:
+        """Take the unfinished updates that no live replica answers (nor this one: `handling`), oldest first.
+
+        Without `take_over`, only this replica's own: right after Redis came back, a live replica's
+        heartbeat may still be old there.
+        """
         taken = await self._unfinished(
             keys=[self.prefix, self.replicas_key],
-            args=[self.owner, self.window_ms, self.alive_ms, self.prefix, 1000],
+            args=[self.owner, self.window_ms, self.alive_ms, self.prefix, 1000, int(take_over)],
         )
         result = Unfinished()
         for kind, update_id, body, entry in taken:

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -62,6 +63,7 @@ class RedisLink:
         self.replicas = 1  # alive at the last heartbeat, this one included
         self.losses = 0  # how often Redis was lost: a store's memory share is made anew for each loss
         self.on_back: list[Callable[[], Awaitable[None]]] = []  # what to do when Redis answers again
+        self.back_at: float | None = None  # when Redis last came back (monotonic)
         self._beat = redis.register_script(_BEAT)
         self._task: asyncio.Task[None] | None = None
         metrics.redis_up.set(1)
@@ -88,6 +90,11 @@ class RedisLink:
             "replica's memory until it is back", type(exc).__name__, exc,
         )  # fmt: skip
 
+    @property
+    def settled(self) -> bool:
+        """Redis answers, and has for `ALIVE_SECONDS`: every live replica's heartbeat is fresh in it again."""
+        return self.up and (self.back_at is None or time.monotonic() - self.back_at >= ALIVE_SECONDS)
+
     async def ping(self) -> bool:
         """Whether Redis answers now (a lost Redis that answers is back)."""
         try:
@@ -110,6 +117,7 @@ class RedisLink:
 
     async def _back(self) -> None:
         self.up = True
+        self.back_at = time.monotonic()
         self.metrics.redis_up.set(1)
         log.info("Redis is back: context, limits, the send budget and the inbox are shared again")
         for hook in self.on_back:

@@ -6,8 +6,7 @@ An update is journaled in the inbox before the 200 that tells Telegram it
 arrived, then handled in the background (`bot/delivery.py`): an update the
 inbox knows already (another replica has it) is not handled twice, and one
 a killed replica did not finish is answered by a live one, or after the
-restart. When it cannot be journaled at all, the answer is 503 and Telegram
-delivers it again.
+restart.
 """
 
 from __future__ import annotations
