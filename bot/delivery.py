@@ -63,17 +63,20 @@ class Deliveries:
 
     async def accept(self, update: Update) -> bool:
         """Journal `update`; False when it is known already (it is then not to be handled)."""
-        self.handling.add(update.update_id)  # before the write: a sweep meanwhile must not take it
-        try:
-            new = await self.inbox.accept(update.update_id, update.model_dump_json(exclude_unset=True))
-        except asyncio.CancelledError:
-            self.handling.discard(update.update_id)
-            raise
-        except Exception as exc:  # better answered without the journal than not at all
-            log.error("update %s: could not journal it (%s); answering it all the same", update.update_id, exc)
-            return True
+        new = update.update_id not in self.handling  # else: being handled here
+        if new:
+            self.handling.add(update.update_id)  # before the write: a sweep meanwhile must not take it
+            try:
+                new = await self.inbox.accept(update.update_id, update.model_dump_json(exclude_unset=True))
+            except asyncio.CancelledError:
+                self.handling.discard(update.update_id)
+                raise
+            except Exception as exc:  # better answered without the journal than not at all
+                log.error("update %s: could not journal it (%s); answering it all the same", update.update_id, exc)
+                return True
+            if not new:
+                self.handling.discard(update.update_id)
         if not new:
-            self.handling.discard(update.update_id)
             self.metrics.duplicate_updates.inc()
             log.info("update %s is known already: not answered twice", update.update_id)
         return new
