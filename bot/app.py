@@ -7,9 +7,8 @@ import logging
 import signal
 import sys
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramAPIError
@@ -19,6 +18,7 @@ from aiogram.utils.token import TokenValidationError
 
 from bot.answering.service import AnsweringService
 from bot.config import Settings
+from bot.delivery import Deliveries, DurableDispatcher
 from bot.handlers import build_router
 from bot.logs import redact_secret
 from bot.middlewares.allowed_chats import AllowedChats
@@ -28,6 +28,7 @@ from bot.middlewares.observe import UpdateObserver
 from bot.middlewares.throttling import Throttle
 from bot.sending.order import KeepOrder
 from bot.sending.pacer import Pacer
+from bot.sending.session import BotApiSession
 from bot.state.backends import Backends, create_backends
 from bot.state.journal import Journal
 from bot.texts import Lang, text
@@ -48,13 +49,14 @@ def create_bot(settings: Settings, backends: Backends | None = None) -> Bot:
         msg = "BOT_TOKEN is not set"
         raise ValueError(msg)
     backends = backends or create_backends(settings)
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session = BotApiSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(
         Pacer(
             backends.outbox,
             backends.order,
             backends.typing,
             metrics=backends.metrics,
+            api=backends.api,
             max_retries=settings.max_send_retries,
             busy_notice_after=settings.busy_notice_seconds,
         )
@@ -72,19 +74,21 @@ def create_answering(pipeline: Pipeline, settings: Settings, backends: Backends)
     return AnsweringService(pipeline, load_story(settings.seeds_dir), journal=journal, metrics=backends.metrics)
 
 
-def create_dispatcher(answering: AnsweringService, settings: Settings, backends: Backends) -> Dispatcher:
+def create_dispatcher(answering: AnsweringService, settings: Settings, backends: Backends) -> DurableDispatcher:
     """The dispatcher with the answering service, settings and the bot's state passed to handlers.
 
     Handlers take what they need by name: `answering`, `registry` (the
     answers shown, behind their buttons), `journal`, `typing`, `settings`.
     Conversation context lives in the FSM storage (Redis when configured),
     one per user and forum topic in groups, forgotten after `CONTEXT_TTL_SECONDS`.
+    Updates go through the inbox (`bot/delivery.py`).
     """
     if answering.journal is None:
         msg = "the answering service of a bot keeps a journal (see create_answering)"
         raise ValueError(msg)
     in_flight = InFlight()
-    dispatcher = Dispatcher(
+    dispatcher = DurableDispatcher(
+        deliveries=Deliveries(backends.inbox, backends.metrics, backends.api),
         storage=backends.storage,
         fsm_strategy=FSMStrategy.USER_IN_TOPIC,
         answering=answering,
@@ -125,8 +129,10 @@ async def set_commands(bot: Bot) -> None:
             await bot.set_my_commands(commands, scope=scope, language_code=code)
 
 
-async def on_startup(bot: Bot) -> None:
-    """Register the command menu and say the bot is ready."""
+async def on_startup(bot: Bot, dispatcher: DurableDispatcher, backends: Backends) -> None:
+    """Watch Redis, answer what a previous run left unfinished, register the command menu, say the bot is ready."""
+    backends.start()
+    dispatcher.deliveries.start(dispatcher, bot)
     try:
         await set_commands(bot)
     except TelegramAPIError as exc:
@@ -135,8 +141,15 @@ async def on_startup(bot: Bot) -> None:
     log.info("ready: @%s is answering", me.username)
 
 
-async def on_shutdown(in_flight: InFlight, answering: AnsweringService, journal: Journal, backends: Backends) -> None:
+async def on_shutdown(
+    dispatcher: DurableDispatcher,
+    in_flight: InFlight,
+    answering: AnsweringService,
+    journal: Journal,
+    backends: Backends,
+) -> None:
     """Let the answers in flight reach their chats before the session closes."""
+    await dispatcher.deliveries.close()
     if in_flight.count:
         log.info("stopping: waiting for %d answers in flight", in_flight.count)
     if not await in_flight.wait_idle(SHUTDOWN_GRACE_SECONDS):

@@ -24,6 +24,12 @@ class Settings(EngineSettings):
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), description="Comma-separated user ids")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     max_send_retries: int = Field(default=5, ge=0, le=20, description="Resends after a 429 before giving up")
+    send_retry_seconds: float = Field(
+        default=120.0, ge=0, description="How long a message is sent again while the Bot API fails (5xx, network)"
+    )
+    redelivery_window_seconds: float = Field(
+        default=600.0, gt=0, description="Unanswered updates younger than this are answered after a restart"
+    )
     journal_path: Path = Field(default=Path("data/bot.sqlite3"), description="SQLite file for votes and /stats")
     context_ttl_seconds: float = Field(default=300.0, gt=0, description="Silence after which a follow-up is new")
     context_max_chats: int = Field(default=10_000, ge=1, description="Conversations remembered at most")

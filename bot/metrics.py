@@ -40,7 +40,25 @@ class Metrics:
             "newsqa_send_429", "Messages refused with 429, by the scope paused: overall or chat", ["scope"], registry=r
         )
         self.send_given_up = Counter(
-            "newsqa_send_given_up", "Messages given up after MAX_SEND_RETRIES refusals", registry=r
+            "newsqa_send_given_up",
+            "Messages given up after MAX_SEND_RETRIES refusals or SEND_RETRY_SECONDS of Bot API failures",
+            registry=r,
+        )
+        self.send_retries = Counter(
+            "newsqa_send_retries", "Messages sent again after the Bot API failed (5xx, network, timeout), by code",
+            ["code"], registry=r,
+        )  # fmt: skip
+        self.redis_errors = Counter("newsqa_redis_errors", "Failed Redis calls (memory served instead)", registry=r)
+        self.redis_up = Gauge("newsqa_redis_up", "1 while Redis answers, 0 while the replica uses memory", registry=r)
+        self.duplicate_updates = Counter(
+            "newsqa_duplicate_updates", "Updates received again and not answered twice", registry=r
+        )
+        self.redelivered = Counter(
+            "newsqa_redelivered_updates", "Unfinished updates answered again (after a crash, a Bot API outage)",
+            registry=r,
+        )  # fmt: skip
+        self.updates_given_up = Counter(
+            "newsqa_updates_given_up", "Unfinished updates older than REDELIVERY_WINDOW_SECONDS, dropped", registry=r
         )
         self.busy_notices = Counter(
             "newsqa_busy_notices", "'Many questions right now, your answer is coming' notices sent", registry=r

@@ -104,7 +104,10 @@ class Grant:
 class SendBudget(Protocol):
     """Takes a message's share of every limit at once, or says how long to wait."""
 
-    limits: SendLimits
+    @property
+    def limits(self) -> SendLimits:
+        """The limits kept to."""
+        ...
 
     async def take(self, target: Target) -> Grant:
         """Spend one message of each limit that applies to `target` if all allow it."""

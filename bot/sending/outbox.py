@@ -9,9 +9,15 @@
   the sender itself then makes the request.
 - A 429 pauses the scope it hit for its `retry_after` (one chat; the whole
   bot when a second chat is refused while the first is still paused), and
-  the message goes out again first in its chat when the pause is over. Only
-  a 429 is sent again (Telegram did not deliver it); after `max_retries` the
-  message is given up, logged and counted, and the sender gets the error.
+  the message goes out again first in its chat when the pause is over;
+  after `max_retries` the message is given up, logged and counted, and the
+  sender gets the error.
+- When the Bot API is not answering (a 5xx, a page that is not JSON, a
+  network error, a timeout), the whole queue holds, for a backoff that
+  doubles while the failures go on, and the message goes out again first in
+  its chat: the chat's order is kept. After `retry_seconds` of failures the
+  message is given up and the sender gets the error (the update is then kept
+  in the inbox, `bot.delivery`). A refusal (400, 403, ...) is not sent again.
 """
 
 from __future__ import annotations
@@ -27,10 +33,11 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 
 from bot.metrics import Metrics
 from bot.sending.budget import SendBudget, Target
+from bot.sending.session import error_code, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,10 @@ T = TypeVar("T")
 TYPING_AFTER_SECONDS = 0.5
 # The send rate a process has had over this many seconds estimates how long its queue will take.
 RATE_WINDOW_SECONDS = 2.0
+# While the Bot API is not answering, the queue holds this long after the first failure, twice as long
+# after each next one, at most RETRY_MAX_DELAY: a few tries a minute, and a quick start once it is back.
+RETRY_FIRST_DELAY = 0.5
+RETRY_MAX_DELAY = 5.0
 
 
 def _now() -> float:
@@ -58,18 +69,30 @@ class Ticket:
     receipt: str = ""
     refusals: int = 0
     waited: float = field(default=0.0)
+    failing_since: float | None = None  # when its first try failed with the Bot API not answering
 
 
 class Outbox:
     """Messages waiting for their turn, chat by chat, within one `SendBudget`."""
 
     def __init__(
-        self, budget: SendBudget, *, metrics: Metrics, max_retries: int = 5, max_retry_after: float = 60.0
+        self,
+        budget: SendBudget,
+        *,
+        metrics: Metrics,
+        max_retries: int = 5,
+        max_retry_after: float = 60.0,
+        retry_seconds: float = 120.0,
+        retry_first_delay: float = RETRY_FIRST_DELAY,
     ) -> None:
         self.budget = budget
         self.metrics = metrics
         self.max_retries = max_retries
         self.max_retry_after = max_retry_after
+        self.retry_seconds = retry_seconds
+        self.retry_first_delay = retry_first_delay
+        self._failures = 0  # failures in a row of the Bot API not answering
+        self._hold_until = 0.0  # no turn is granted before this: the Bot API is not answering
         self._lines: dict[str, deque[Ticket]] = {}
         self._in_flight: set[str] = set()
         self._turns: list[tuple[float, int, str]] = []  # (not before, order, chat): chats' turns
@@ -105,7 +128,10 @@ class Outbox:
         request: Callable[[], Awaitable[T]],
         waiting: Callable[[], AbstractAsyncContextManager[object]] | None = None,
     ) -> T:
-        """Make `request` when the ticket's turn comes, again after each 429 (bounded); `waiting` wraps long waits."""
+        """Make `request` when the ticket's turn comes, again after a 429 or a failure of the Bot API (bounded).
+
+        `waiting` wraps long waits for a turn.
+        """
         try:
             while True:
                 await self._turn(ticket, waiting)
@@ -115,10 +141,17 @@ class Outbox:
                     await self._answered(ticket)
                     await self._refused(ticket, exc)
                     continue
+                except TelegramAPIError as exc:
+                    await self._answered(ticket)
+                    if not unavailable(exc):
+                        raise
+                    self._failed(ticket, exc)
+                    continue
                 except BaseException:
                     await self._answered(ticket)
                     raise
                 await self._answered(ticket)
+                self._failures = 0
                 self._delivered(ticket)
                 return result
         finally:
@@ -199,11 +232,38 @@ class Outbox:
             )  # fmt: skip
             raise exc
         log.warning("429 for chat %s (%s scope): pausing %s s, then sending again", key, scope, exc.retry_after)
+        self._requeue(ticket, now)
+
+    def _failed(self, ticket: Ticket, exc: TelegramAPIError) -> None:
+        """The Bot API did not answer: hold the whole queue a while, then send the message again, first in its chat.
+
+        Past `retry_seconds` of failures the message is given up: the error goes to its sender.
+        """
+        now = _now()
+        if ticket.failing_since is None:
+            ticket.failing_since = now
+        code = error_code(exc)
+        if now - ticket.failing_since >= self.retry_seconds:
+            self.metrics.send_given_up.inc()
+            log.warning(
+                "gave up a message to chat %s: the Bot API has not taken it for %.0f s (%s)",
+                ticket.target.key, now - ticket.failing_since, code,
+            )  # fmt: skip
+            raise exc
+        self._failures += 1
+        delay = min(RETRY_MAX_DELAY, self.retry_first_delay * 2 ** (self._failures - 1))
+        self._hold_until = max(self._hold_until, now + delay)
+        self.metrics.send_retries.labels(code=code).inc()
+        log.debug("chat %s: %s from the Bot API, sending again in %.1f s", ticket.target.key, code, delay)
+        self._requeue(ticket, self._hold_until)
+
+    def _requeue(self, ticket: Ticket, not_before: float) -> None:
+        """Put a message that was not delivered back first in its chat's line, its turn from `not_before` on."""
         ticket.granted = False
         ticket.turn = asyncio.get_running_loop().create_future()
         self._more_waiting()
-        self._in_flight.discard(key)
-        self._schedule(key, now)
+        self._in_flight.discard(ticket.target.key)
+        self._schedule(ticket.target.key, not_before)
 
     async def _answered(self, ticket: Ticket) -> None:
         """Tell the budget the request is answered (the message counts from now); never fails the send."""
@@ -269,6 +329,9 @@ class Outbox:
     async def _schedule_turns(self) -> None:
         """Grant turns as the budget allows, until no chat is waiting."""
         while self._lines:
+            if (hold := self._hold_until - _now()) > 0:  # the Bot API is not answering: no message tries now
+                await asyncio.sleep(hold)
+                continue
             turn = self._next_turn(_now())
             if not isinstance(turn, tuple):
                 self._wake.clear()

@@ -9,7 +9,8 @@ moment of the event loop is no reason for one), and, when the queue is long
 and the chat has heard nothing for `busy_notice_after` seconds, one notice
 that the answer is coming. Other calls (callback answers, chat actions,
 getUpdates) are not queued; they are resent after a 429, bounded. Failed
-calls are counted by method and error code.
+calls are counted by method and error code, and every call tells the
+`ApiHealth` whether the Bot API answered.
 """
 
 from __future__ import annotations
@@ -21,18 +22,7 @@ from functools import partial
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramConflictError,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramNotFound,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import Response, SendMessage, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Message, ReplyParameters
@@ -42,6 +32,7 @@ from bot.sending.budget import Target
 from bot.sending.order import ChatOrder, Question, current_question
 from bot.sending.outbox import Outbox
 from bot.sending.retry import resend_after_429
+from bot.sending.session import ApiHealth, error_code
 from bot.sending.typing import ChatTyping
 from bot.texts import text
 
@@ -52,24 +43,8 @@ PACED_METHODS = frozenset(
     {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto", "sendDocument", "copyMessage",
      "forwardMessage"}
 )  # fmt: skip
-_CODES: tuple[tuple[type[TelegramAPIError], str], ...] = (
-    (TelegramRetryAfter, "429"),
-    (TelegramEntityTooLarge, "413"),
-    (TelegramBadRequest, "400"),
-    (TelegramUnauthorizedError, "401"),
-    (TelegramForbiddenError, "403"),
-    (TelegramNotFound, "404"),
-    (TelegramConflictError, "409"),
-    (TelegramServerError, "5xx"),
-    (TelegramNetworkError, "network"),
-)
 # The notice rounds its estimate up to this many seconds: it is an estimate.
 NOTICE_ROUNDING_SECONDS = 5
-
-
-def error_code(exc: TelegramAPIError) -> str:
-    """The HTTP-like code of a Bot API failure, for the metrics."""
-    return next((code for kind, code in _CODES if isinstance(exc, kind)), "other")
 
 
 def target_of(method: TelegramMethod[TelegramType]) -> Target | None:
@@ -91,10 +66,12 @@ class Pacer(BaseRequestMiddleware):
         typing: ChatTyping,
         *,
         metrics: Metrics,
+        api: ApiHealth | None = None,
         max_retries: int = 5,
         busy_notice_after: float = 10.0,
     ) -> None:
         self.outbox = outbox
+        self.api = api or ApiHealth()
         self.order = order
         self.typing = typing
         self.metrics = metrics
@@ -112,10 +89,13 @@ class Pacer(BaseRequestMiddleware):
 
         async def request() -> Response[TelegramType]:
             try:
-                return await make_request(bot, method)
+                response = await make_request(bot, method)
             except TelegramAPIError as exc:
                 self.metrics.telegram_errors.labels(method=name, code=error_code(exc)).inc()
+                self.api.failed(exc)
                 raise
+            self.api.ok()
+            return response
 
         target = target_of(method) if name in PACED_METHODS else None
         if target is None:
@@ -157,10 +137,13 @@ class Pacer(BaseRequestMiddleware):
 
         async def request() -> Response[Message]:
             try:
-                return await send_notice(bot, notice)
+                response = await send_notice(bot, notice)
             except TelegramAPIError as exc:
                 self.metrics.telegram_errors.labels(method="sendMessage", code=error_code(exc)).inc()
+                self.api.failed(exc)
                 raise
+            self.api.ok()
+            return response
 
         ticket = self.outbox.enqueue(target, urgent=True)
         task = asyncio.create_task(self.outbox.deliver(ticket, request))

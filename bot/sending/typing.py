@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.utils.chat_action import ChatActionSender
+
+log = logging.getLogger(__name__)
+
+
+class _Typing(ChatActionSender):
+    """aiogram's sender of the status, which stops quietly when the Bot API fails.
+
+    aiogram's own lets the failure end its task, and nobody awaits that task:
+    the error would be logged with a traceback when it is collected.
+    """
+
+    async def _worker(self) -> None:
+        try:
+            await super()._worker()
+        except TelegramAPIError as exc:
+            log.debug("chat %s: the typing status stopped: %s", self.chat_id, exc)
 
 
 @dataclass
@@ -39,7 +57,7 @@ class ChatTyping:
             # Registered (and counted) before the first await: a question that
             # arrives meanwhile joins this status instead of starting another.
             entry = self._chats[key] = _Pending(
-                ChatActionSender.typing(bot=bot, chat_id=chat_id, message_thread_id=thread_id)
+                _Typing(bot=bot, chat_id=chat_id, message_thread_id=thread_id, action="typing")
             )
             await entry.sender.__aenter__()
         else:

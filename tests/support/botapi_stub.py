@@ -8,10 +8,13 @@ characters after entity parsing, empty text, an unknown token or method,
 results with duplicate or over-long ids, an edit that changes nothing or
 whose message is not the bot's. With `flood` set it enforces Telegram's
 flood limits (tests/support/flood.py). Tests can make it answer 429 with
-`retry_after` and 502 on `getUpdates`, press inline buttons (callback
-queries), type inline queries, edit questions, post to channels (see
-`botapi_manners.py`), and deliver updates to webhooks with the registered
-secret token, as Telegram does.
+`retry_after` and 502 on `getUpdates`, fail every call for a while as
+Telegram's front does when it is down (`fail_for`: 500 with JSON and 502
+with an HTML page, in turn), hold the bot's messages on their way
+(`hold_messages`), press inline buttons (callback queries), type inline
+queries, edit questions, post to channels (see `botapi_manners.py`), and
+deliver updates to webhooks with the registered secret token, as Telegram
+does.
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ from tests.support.botapi_manners import EditsAndChannels
 from tests.support.flood import COUNTED_METHODS, FloodControl
 
 TOKEN = "123456789:AAStandInTokenForTestsOnly_abcdefghij"
+# What Telegram's front answers when the Bot API behind it is down: a page, not JSON.
+BAD_GATEWAY_PAGE = (
+    "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n"
+)
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "News QA", "username": "NewsQaTestBot"}
 _RAW_FORM_FIELDS = frozenset({"text", "caption", "query", "results_button"})
 
@@ -73,6 +81,8 @@ class BotAPIStub(EditsAndChannels, ButtonsAndInline):
     left_chats: list[int] = field(default_factory=list)
     delivery_failures: list[tuple[str, str]] = field(default_factory=list)  # webhook URL, status or error
     flood: FloodControl | None = None  # Telegram's flood limits, enforced when set
+    failed_calls: list[tuple[str, int]] = field(default_factory=list)  # method, status: calls failed by `fail_for`
+    held: int = 0  # messages held on their way by `hold_messages`
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -82,12 +92,16 @@ class BotAPIStub(EditsAndChannels, ButtonsAndInline):
         self._new_sent = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        self._outage: tuple[float, float | None, str | None] = (0.0, None, None)  # length, until, first method
+        self._hold: asyncio.Event | None = None
+        self._deliver_held = True
 
     async def start(self) -> str:
         """Serve on a free loopback port; returns the base URL for TELEGRAM_API_URL."""
         app = web.Application(client_max_size=10 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        # At the end, requests still open (a long poll of a killed bot) are not waited for.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -225,6 +239,31 @@ class BotAPIStub(EditsAndChannels, ButtonsAndInline):
         """The methods called, in order."""
         return [m for m, _ in self.requests]
 
+    def fail_for(self, seconds: float, *, from_first: str | None = None) -> None:
+        """Fail every call for `seconds`, from now or from the first call of `from_first` on.
+
+        The calls are answered 500 with Telegram's JSON and 502 with an HTML
+        page, in turn, as Telegram's front does when the Bot API is down.
+        """
+        self._outage = (seconds, None if from_first else time.monotonic() + seconds, from_first)
+
+    @property
+    def failing(self) -> bool:
+        """Whether calls fail now (see `fail_for`)."""
+        until = self._outage[1]
+        return until is not None and time.monotonic() < until
+
+    def hold_messages(self) -> None:
+        """Keep every sendMessage from now on waiting, unanswered, until `release_held`."""
+        self._hold = asyncio.Event()
+
+    def release_held(self, *, deliver: bool) -> None:
+        """Let the held messages go on: sent, or (`deliver=False`) answered 502 without being sent."""
+        self._deliver_held = deliver
+        if self._hold is not None:
+            self._hold.set()
+            self._hold = None
+
     # -- the server ----------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -236,6 +275,15 @@ class BotAPIStub(EditsAndChannels, ButtonsAndInline):
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             return _error(404, "Not Found: method not found")
+        seconds, until, first = self._outage
+        if until is None and first == method:
+            self._outage = (seconds, time.monotonic() + seconds, None)
+        if self.failing:
+            status = 502 if len(self.failed_calls) % 2 else 500
+            self.failed_calls.append((method, status))
+            if status == 500:
+                return _error(500, "Internal Server Error")
+            return web.Response(status=502, text=BAD_GATEWAY_PAGE, content_type="text/html")
         if method != "getUpdates" and self.rate_limit:
             retry_after = self.rate_limit.pop(0)
             self.rejected.append((method, "429"))
@@ -274,6 +322,8 @@ class BotAPIStub(EditsAndChannels, ButtonsAndInline):
                 await asyncio.wait_for(self._new_update.wait(), max(0.0, deadline - time.monotonic()))
             except TimeoutError:
                 break
+        if self.failing:  # the front went down while the request waited: the bot gets the error page
+            raise web.HTTPBadGateway(text=BAD_GATEWAY_PAGE, content_type="text/html")
         return self.updates[:limit]
 
     async def _m_deletewebhook(self, params: dict[str, Any]) -> Any:
@@ -309,6 +359,12 @@ class BotAPIStub(EditsAndChannels, ButtonsAndInline):
         return True
 
     async def _m_sendmessage(self, params: dict[str, Any]) -> Any:
+        if self._hold is not None:
+            hold = self._hold
+            self.held += 1
+            await hold.wait()
+            if not self._deliver_held:
+                raise web.HTTPBadGateway(text="Bad Gateway")
         html = str(params.get("text") or "")
         plain = check_text(html, params.get("parse_mode"))
         check_markup(params.get("reply_markup"))

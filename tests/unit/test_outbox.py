@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
 
 import pytest
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import SendMessage
 
 from bot.metrics import Metrics
 from bot.sending.budget import MemorySendBudget, SendLimits, Target
 from bot.sending.outbox import Outbox
+from bot.sending.session import BotApiServerError
 
 A, B, C = Target(1), Target(2), Target(3)
 
 
 def outbox(
-    per_second: float = 1000, *, max_retries: int = 5, chat_per_second: float = 1000, chat_burst: int = 1000
+    per_second: float = 1000,
+    *,
+    max_retries: int = 5,
+    chat_per_second: float = 1000,
+    chat_burst: int = 1000,
+    retry_seconds: float = 120,
+    retry_first_delay: float = 0.5,
 ) -> Outbox:
     limits = SendLimits(per_second=per_second, chat_per_second=chat_per_second, chat_burst=chat_burst)
-    return Outbox(MemorySendBudget(limits), metrics=Metrics(), max_retries=max_retries)
+    return Outbox(
+        MemorySendBudget(limits),
+        metrics=Metrics(),
+        max_retries=max_retries,
+        retry_seconds=retry_seconds,
+        retry_first_delay=retry_first_delay,
+    )
 
 
 def refusal(retry_after: int = 1) -> TelegramRetryAfter:
@@ -115,15 +129,84 @@ async def test_a_message_refused_too_often_is_given_up_logged_and_counted_and_th
     assert await box.send(A, telegram.request("a2")) == "a2"
 
 
-async def test_only_a_429_is_sent_again() -> None:
-    box, tries = outbox(), []
+async def test_a_message_the_bot_api_did_not_take_goes_again_first_in_its_chat_after_a_growing_wait() -> None:
+    box = outbox(retry_first_delay=0.02)
+    failures = [
+        BotApiServerError(SendMessage(chat_id=1, text="x"), "Bad Gateway", 502),
+        TelegramServerError(SendMessage(chat_id=1, text="x"), "Internal Server Error"),
+        TelegramNetworkError(SendMessage(chat_id=1, text="x"), "ClientConnectorError"),
+    ]
+    tries: list[tuple[str, float]] = []
+
+    def request(name: str) -> Callable[[], Awaitable[str]]:
+        async def send() -> str:
+            tries.append((name, asyncio.get_running_loop().time()))
+            if name == "a1" and failures:
+                raise failures.pop(0)
+            return name
+
+        return send
+
+    results = await asyncio.gather(box.send(A, request("a1")), box.send(A, request("a2")))
+    assert results == ["a1", "a2"]
+    assert [name for name, _ in tries if name.startswith("a")] == ["a1"] * 4 + ["a2"]  # the chat's order kept
+    a_tries = [at for name, at in tries if name == "a1"]
+    waits = [later - earlier for earlier, later in itertools.pairwise(a_tries)]
+    assert waits[0] >= 0.02 - 0.005
+    assert waits[1] >= 0.04 - 0.005  # the backoff doubles while the failures go on
+    assert sample(box, "newsqa_send_retries_total", code="502") == 1
+    assert sample(box, "newsqa_send_retries_total", code="5xx") == 1
+    assert sample(box, "newsqa_send_retries_total", code="network") == 1
+    assert box.waiting == 0
+
+
+async def test_while_the_bot_api_fails_no_other_chat_tries_either() -> None:
+    box, tries, failed = outbox(retry_first_delay=0.2), [], asyncio.Event()
+
+    def request(name: str) -> Callable[[], Awaitable[str]]:
+        async def send() -> str:
+            tries.append((name, asyncio.get_running_loop().time()))
+            if name == "a1" and not failed.is_set():
+                failed.set()
+                raise TelegramServerError(SendMessage(chat_id=1, text="x"), "Internal Server Error")
+            return name
+
+        return send
+
+    first = asyncio.create_task(box.send(A, request("a1")))
+    await failed.wait()
+    assert await box.send(B, request("b1")) == "b1"
+    await first
+    failed_at = tries[0][1]
+    assert all(at - failed_at >= 0.2 - 0.01 for _, at in tries[1:])  # held, then the chats go on
+
+
+async def test_a_message_the_bot_api_does_not_take_within_the_deadline_is_given_up(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    box, tries = outbox(retry_seconds=0.1, retry_first_delay=0.01), []
 
     async def lost() -> str:
         tries.append(1)
-        raise TelegramNetworkError(SendMessage(chat_id=1, text="x"), "timeout")
+        raise TelegramNetworkError(SendMessage(chat_id=1, text="x"), "ClientConnectorError")
 
     with pytest.raises(TelegramNetworkError):
-        await box.send(A, lost)  # it may have arrived: sending it again could send it twice
+        await box.send(A, lost)
+    assert len(tries) >= 3
+    assert sample(box, "newsqa_send_given_up_total") == 1
+    assert "gave up a message to chat 1: the Bot API has not taken it" in caplog.text
+    assert box.waiting == 0
+
+
+async def test_a_refusal_is_not_sent_again() -> None:
+    box, tries = outbox(), []
+
+    async def refused() -> str:
+        tries.append(1)
+        raise TelegramBadRequest(SendMessage(chat_id=1, text="x"), "Bad Request: chat not found")
+
+    with pytest.raises(TelegramBadRequest):
+        await box.send(A, refused)
     assert tries == [1]
     assert box.waiting == 0
 
