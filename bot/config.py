@@ -108,6 +108,13 @@ class Settings(EngineSettings):
         """The path of `WEBHOOK_URL`, where the bot's web server takes updates."""
         return urlsplit(self.webhook_url or "").path or "/webhook"
 
+    @property
+    def bot_id(self) -> int:
+        """The bot's user id, the digits before the token's colon (0 without a token)."""
+        token = self.bot_token.get_secret_value() if self.bot_token else ""
+        digits = token.split(":", 1)[0]
+        return int(digits) if digits.isdigit() else 0
+
     def webhook_secret_token(self) -> str:
         """`WEBHOOK_SECRET`, or one derived from the token: every replica derives the same."""
         if self.webhook_secret is not None:

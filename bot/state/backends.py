@@ -91,7 +91,7 @@ def create_backends(settings: Settings) -> Backends:
         )
 
     memory = BoundedMemoryStorage(max_keys=settings.context_max_chats, ttl=settings.context_ttl_seconds)
-    local_inbox = SqliteInbox(settings.journal_path, window=settings.redelivery_window_seconds)
+    local_inbox = SqliteInbox(settings.journal_path, window=settings.redelivery_window_seconds, bot=settings.bot_id)
     if settings.redis_url is None:
         return Backends(
             storage=memory,
@@ -113,7 +113,9 @@ def create_backends(settings: Settings) -> Backends:
     shared = RedisStorage(
         redis, key_builder=DefaultKeyBuilder(prefix=f"{REDIS_PREFIX}:fsm"), state_ttl=ttl, data_ttl=ttl
     )
-    shared_inbox = RedisInbox(redis, owner=link.token, window=settings.redelivery_window_seconds, prefix=REDIS_PREFIX)
+    shared_inbox = RedisInbox(
+        redis, owner=link.token, window=settings.redelivery_window_seconds, bot=settings.bot_id, prefix=REDIS_PREFIX
+    )
     return Backends(
         storage=FallbackStorage(shared, memory, link),
         answers=FallbackAnswers(RedisAnswers(redis, prefix=REDIS_PREFIX), AnswerRegistry(), link),

@@ -39,7 +39,8 @@ T = TypeVar("T")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inbox (
-    update_id INTEGER PRIMARY KEY, body TEXT NOT NULL, received REAL NOT NULL, done REAL, owner TEXT NOT NULL
+    bot INTEGER NOT NULL, update_id INTEGER NOT NULL, body TEXT NOT NULL, received REAL NOT NULL, done REAL,
+    owner TEXT NOT NULL, PRIMARY KEY (bot, update_id)
 );
 """
 
@@ -82,11 +83,15 @@ class Inbox(Protocol):
 
 
 class SqliteInbox:
-    """The inbox of one bot process, in a table of the journal's SQLite file, written from a thread of its own."""
+    """The inbox of one bot process, in a table of the journal's SQLite file, written from a thread of its own.
 
-    def __init__(self, path: Path, *, window: float, clock: Callable[[], float] = time.time) -> None:
+    Update ids are the bot's (`bot`: its id): a journal kept across a change of token knows none of the new bot's.
+    """
+
+    def __init__(self, path: Path, *, window: float, bot: int = 0, clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self.window = window
+        self.bot = bot
         self.clock = clock
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox")
         self._db: sqlite3.Connection | None = None  # opened on first use, on the inbox's thread
@@ -152,15 +157,15 @@ class SqliteInbox:
         db = self._connect()
         with db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO inbox (update_id, body, received, owner) VALUES (?, ?, ?, ?)",
-                (update_id, body, self.clock(), self.owner),
+                "INSERT OR IGNORE INTO inbox (bot, update_id, body, received, owner) VALUES (?, ?, ?, ?, ?)",
+                (self.bot, update_id, body, self.clock(), self.owner),
             )
         return cursor.rowcount == 1
 
     def _done(self, update_id: int) -> None:
         db = self._connect()
         with db:
-            db.execute("UPDATE inbox SET done = ? WHERE update_id = ?", (self.clock(), update_id))
+            db.execute("UPDATE inbox SET done = ? WHERE bot = ? AND update_id = ?", (self.clock(), self.bot, update_id))
 
     def _unfinished(self, handling: frozenset[int]) -> Unfinished:
         db, now = self._connect(), self.clock()
@@ -168,14 +173,18 @@ class SqliteInbox:
         with db:
             db.execute("DELETE FROM inbox WHERE done IS NOT NULL AND received < ?", (horizon,))
             rows = db.execute(
-                "SELECT update_id, body, received, owner FROM inbox WHERE done IS NULL ORDER BY update_id"
+                "SELECT update_id, body, received, owner FROM inbox WHERE bot = ? AND done IS NULL ORDER BY update_id",
+                (self.bot,),
             ).fetchall()
             owners = {str(o): o == self.owner or self._gone(str(o)) for *_, o in rows}
             entries = [Entry(int(u), str(b), float(r)) for u, b, r, o in rows if owners[o] and u not in handling]
             old = [e for e in entries if e.received <= horizon]
-            db.executemany("UPDATE inbox SET done = ? WHERE update_id = ?", [(now, e.update_id) for e in old])
             db.executemany(
-                "UPDATE inbox SET owner = ? WHERE update_id = ?", [(self.owner, e.update_id) for e in entries]
+                "UPDATE inbox SET done = ? WHERE bot = ? AND update_id = ?", [(now, self.bot, e.update_id) for e in old]
+            )
+            db.executemany(
+                "UPDATE inbox SET owner = ? WHERE bot = ? AND update_id = ?",
+                [(self.owner, self.bot, e.update_id) for e in entries],
             )
         return Unfinished([e for e in entries if e.received > horizon], old)
 

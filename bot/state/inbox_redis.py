@@ -1,11 +1,14 @@
 """The inbox shared by the replicas: a Redis stream of the updates not yet answered.
 
-- `{prefix}:inbox`, a stream: one entry per update not yet answered (its
-  id, its JSON); the entry's id is the Redis time it arrived.
-- `{prefix}:inbox:u:{update_id}`, a hash: the replica answering it (its
-  `RedisLink` token) and its stream entry.
-- `{prefix}:inbox:done:{update_id}`: answered (or given up), remembered a
-  window long, so that the update delivered again is not answered twice.
+- `{prefix}:inbox:{bot}`, a stream: one entry per update not yet answered
+  (its id, its JSON); the entry's id is the Redis time it arrived.
+- `{prefix}:inbox:{bot}:u:{update_id}`, a hash: the replica answering it
+  (its `RedisLink` token) and its stream entry.
+- `{prefix}:inbox:{bot}:done:{update_id}`: answered (or given up),
+  remembered a window long, so that the update delivered again is not
+  answered twice.
+
+`{bot}` is the bot's id: update ids are a bot's own.
 
 Each step is one Lua script, so two replicas never both take an update: the
 one that journals it answers it. An update whose replica died (no heartbeat
@@ -103,12 +106,19 @@ class RedisInbox:
     """The replicas' inbox in Redis; `owner` is this replica's `RedisLink` token."""
 
     def __init__(
-        self, redis: Redis, *, owner: str, window: float, prefix: str = "newsqa", alive: float = ALIVE_SECONDS
+        self,
+        redis: Redis,
+        *,
+        owner: str,
+        window: float,
+        bot: int = 0,
+        prefix: str = "newsqa",
+        alive: float = ALIVE_SECONDS,
     ) -> None:
         self.owner = owner
         self.window_ms = int(window * 1000)
         self.alive_ms = int(alive * 1000)
-        self.prefix = f"{prefix}:inbox"
+        self.prefix = f"{prefix}:inbox:{bot}"
         self.replicas_key = f"{prefix}:replicas"
         self._accept = redis.register_script(_ACCEPT)
         self._done = redis.register_script(_DONE)

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -33,7 +34,12 @@ def resident_mb(pid: int) -> float:
 
 
 def env_for(seeds: Path, index: Path, **extra: str) -> dict[str, str]:
-    base = {"SEEDS_DIR": str(seeds), "INDEX_DIR": str(index), "PYTHONUNBUFFERED": "1", "WEB_PORT": str(free_port())}
+    """The environment of a bot process: its index, a free port, a journal of its own (update ids repeat across
+    the tests' stand-ins, and a journal remembers the ids it answered)."""
+    base = {
+        "SEEDS_DIR": str(seeds), "INDEX_DIR": str(index), "PYTHONUNBUFFERED": "1", "WEB_PORT": str(free_port()),
+        "JOURNAL_PATH": str(Path(tempfile.mkdtemp(prefix="journal-")) / "bot.sqlite3"),
+    }  # fmt: skip
     return {**os.environ, **base, **extra}
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
+from bot.config import Settings
 from bot.metrics import Metrics
 from bot.state.inbox import FallbackInbox, Inbox, SqliteInbox, Unfinished
 from bot.state.inbox_redis import RedisInbox
@@ -132,6 +133,18 @@ async def test_processes_sharing_one_sqlite_file_take_over_only_the_updates_of_o
     await first.close()  # stopped (its lock is free, as when a process dies)
     assert [e.update_id for e in (await second.unfinished(set())).to_answer] == [1]
     await second.close()
+
+
+async def test_update_ids_are_a_bots_own_a_journal_kept_across_a_new_token_knows_none_of_the_new_bots(
+    tmp_path: Path,
+) -> None:
+    old = SqliteInbox(tmp_path / "bot.sqlite3", window=WINDOW, bot=Settings(_env_file=None, bot_token="111:AA").bot_id)
+    assert await old.accept(1, "{}")
+    await old.done(1)
+    await old.close()
+    new = SqliteInbox(tmp_path / "bot.sqlite3", window=WINDOW, bot=Settings(_env_file=None, bot_token="222:BB").bot_id)
+    assert await new.accept(1, "{}")
+    await new.close()
 
 
 async def test_while_redis_is_lost_updates_go_to_sqlite_and_answers_are_marked_in_redis_once_it_is_back(
