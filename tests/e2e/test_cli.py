@@ -36,7 +36,17 @@ def test_ask_json_reads_stdin_line_by_line(real_seeds: Path, real_index_dir: Pat
     lines = done.stdout.splitlines()
     assert len(lines) == 2  # the blank line is no question
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "found", "status", "missing", "answer", "sources", "passages", "latency_ms"}
+    assert set(first) == {
+        "question",
+        "found",
+        "status",
+        "missing",
+        "answer",
+        "quotes",
+        "sources",
+        "passages",
+        "latency_ms",
+    }
     assert (first["status"], first["missing"]) == ("answer", None)
     assert (second["status"], second["found"], second["missing"]) == ("not_found", False, "Франция")
     assert first["found"] is True
