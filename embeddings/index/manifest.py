@@ -117,7 +117,7 @@ def check_fresh(manifest: dict[str, Any], expected: dict[str, Any]) -> None:
         ("annotator", "annotations"),
         ("corpus_hash", "articles"),
     ):
-        if manifest.get(key) != expected[key]:
+        if manifest.get(key) != expected.get(key):
             reasons.append(label)
     if "articles" in reasons:
         reasons[-1] += article_changes(manifest.get("article_hashes"), expected["article_hashes"])

@@ -212,6 +212,8 @@ class Reader:
         terms = self._terms(searched, language, _topic_words(folded, language))
         subject = self._subject(terms, subject_text)
         analysis = analyse(searched).measured(self.measures)
+        if not self.corpus_cyrillic:
+            analysis = Analysis()  # annotations are made for Russian articles only: nothing typed to check against
         if analysis.asks is not Asks.VALUE and not all(stem(n) in self.vocabulary for n in analysis.noun):
             analysis = Analysis(analysis.asks)  # a counted word the articles never use cannot be checked
         if form is Form.WHO_IS and all(

@@ -81,7 +81,7 @@ def test_an_abbreviation_and_the_words_it_stands_for_are_one_concept(tmp_path: P
 
 
 def test_a_brief_of_another_method_makes_the_index_stale(bridge: LoadedIndex) -> None:
-    keys = ("format", "encoder", "chunking", "sparse", "tokenizer", "corpus_hash")
+    keys = ("format", "encoder", "chunking", "sparse", "tokenizer", "annotator", "corpus_hash")
     expected = {key: bridge.manifest[key] for key in keys}
     check_fresh(bridge.manifest, expected)
     changed = {**bridge.manifest, "brief": {**bridge.manifest["brief"], "name_weight": 9.0}}
