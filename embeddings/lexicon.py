@@ -13,6 +13,10 @@ from typing import Any
 
 import numpy as np
 
+# pymorphy3's tags of proper names: first names, surnames and patronymics; with places, organisations, trademarks.
+PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
+NAME_TAGS = PERSON_TAGS | {"Geox", "Orgn", "Trad"}
+
 _analyser_lock = threading.Lock()
 _vectors_lock = threading.Lock()  # its own: navec loads slowly, and must not hold up parsing meanwhile
 _analyser: Any = None
@@ -47,6 +51,11 @@ def best_parse(word: str) -> Any:
 def lemma(word: str) -> str:
     """The dictionary form of a folded word's likeliest reading (the word itself for a number or a foreign word)."""
     return str(best_parse(word).normal_form)
+
+
+def is_role_noun(parse: Any) -> bool:
+    """An animate common noun ("министр", "депутаты"): what a role is said with."""
+    return parse.tag.POS == "NOUN" and "anim" in parse.tag.grammemes and not (PERSON_TAGS & parse.tag.grammemes)
 
 
 def navec() -> Any:

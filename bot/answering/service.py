@@ -37,7 +37,7 @@ from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
 from embeddings.ingest.corpus import Article, Story, load_story
 from embeddings.pipeline import BriefLine, Pipeline, SourceInfo, rebuild
-from embeddings.retrieve.reading import Form
+from embeddings.retrieve.forms import Form
 from embeddings.retrieve.search import Passage
 from embeddings.text import normalise
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from embeddings.annotate.spans import Kind, Span
-from embeddings.lexicon import best_parse, morph, similarity
+from embeddings.lexicon import PERSON_TAGS, best_parse, is_role_noun, morph, similarity
 from embeddings.text import fold
 
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -24,7 +24,6 @@ ROLE_WORDS = 7  # words a role phrase may have
 NEAR = 0.4  # navec cosine at which two words of role phrases mean the same ("белорусский" ~ "беларусь")
 PLAUSIBLE_HEAD = 0.45  # ... at which a role's head may name a person with another head ("глава" ~ "президент")
 _PRONOUNS = {"он": "masc", "она": "femn", "его": "masc", "её": "femn", "ее": "femn"}
-_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 _PHRASE_POS = frozenset({"NOUN", "ADJF", "PRTF"})
 
 
@@ -87,8 +86,7 @@ def _alike(first: str, second: str) -> bool:
 
 def is_role_head(word: str) -> bool:
     """Whether a folded word is an animate common noun (a role: "президент", "спикер")."""
-    parse = best_parse(word)
-    return parse.tag.POS == "NOUN" and "anim" in parse.tag.grammemes and not (_NAME_TAGS & parse.tag.grammemes)
+    return is_role_noun(best_parse(word))
 
 
 def role_from(words: Sequence[str]) -> Role | None:
@@ -187,7 +185,7 @@ def of_story(articles: Sequence[People]) -> list[People]:
 
 def _is_name(text: str) -> bool:
     """Whether a one-word PER span is a name by the dictionary (a first name, a surname, a patronymic)."""
-    return any(_NAME_TAGS & p.tag.grammemes for w in WORD.findall(text) for p in morph().parse(fold(w)))
+    return any(PERSON_TAGS & p.tag.grammemes for w in WORD.findall(text) for p in morph().parse(fold(w)))
 
 
 def nominative(text: str, span: Span, floor: int) -> bool:

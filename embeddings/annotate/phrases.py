@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from embeddings.annotate.spans import Kind, Span
-from embeddings.lexicon import best_parse, parses
+from embeddings.lexicon import best_parse, is_role_noun, parses
 from embeddings.text import fold
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
@@ -77,7 +77,6 @@ _SITE_PREPOSITIONS = {
     "около": ("gent",),
 }
 COUNTED_REACH = 3  # words after a number in which the noun it counts may stand
-_PERSON_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
 def _tokens(text: str) -> Iterator[tuple[int, int, str]]:
@@ -118,11 +117,10 @@ def phrases(text: str) -> list[Span]:
         if not _is_quantity(word):
             parse = best_parse(word)
             lemma = str(parse.normal_form)
-            grammemes = parse.tag.grammemes
             site = _site(tokens, i)
             if site is not None:
                 found.append(Span(Kind.SITE, start, site[0], text[start : site[0]], site[1]))
-            if parse.tag.POS == "NOUN" and "anim" in grammemes and not (_PERSON_NAME_TAGS & grammemes):
+            if is_role_noun(parse):
                 found.append(Span(Kind.ROLE, start, end, text[start:end], lemma))
             elif lemma in _WEEKDAYS or word in _RELATIVE_DAYS:
                 found.append(Span(Kind.DATE, start, end, text[start:end], lemma))

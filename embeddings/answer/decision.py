@@ -35,7 +35,8 @@ from embeddings.answer.candidates import lacks_part
 from embeddings.answer.evidence import Candidate
 from embeddings.params import Decision
 from embeddings.retrieve.bridge import Bridged
-from embeddings.retrieve.reading import Form, Reading, Term
+from embeddings.retrieve.forms import Form
+from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.words import is_noun_like
 from embeddings.text import is_cyrillic, is_kazakh
 

@@ -20,12 +20,12 @@ from embeddings.answer.evidence import trigrams
 from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.index.load import LoadedIndex
 from embeddings.lexicon import lemma
+from embeddings.retrieve.analysis import Asks, question_word
 from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.words import cyrillic_spellings, name_form
 from embeddings.text import WORD, fold, is_latin, tokenize
 
-# Closed classes: the words that ask for a speaker, and what marks a question about someone's stance.
-_WHO = frozenset(["кто", "чей", "who", "whose", "кім", "кімнің"])
+# Closed classes: what marks a question about someone's words or stance.
 # Saying in English and Kazakh, as a question asks it ("what did X say", "X ... не деді", "кім айтты").
 _SAY = frozenset(
     ["say", "says", "said", "tell", "told", "think", "words", "айтты", "айтқан", "айтады", "деді", "деген", "сөзі"]
@@ -102,7 +102,7 @@ class SpeechAnswers:
             return None
         folded = [fold(w) for w in WORD.findall(reading.question)]
         said = {lemma(w) for w in folded} | set(folded)
-        if folded and (folded[0] in _WHO or lemma(folded[0]) in _WHO) and said & (REPORTING | _WORDS_NOUN | _SAY):
+        if folded and question_word(folded[0]) is Asks.PERSON and said & (REPORTING | _WORDS_NOUN | _SAY):
             return self._who_said(reading)  # the quoted words decide, whatever the other words are
         if reading.missing is not None or any(t.topic and not t.found for t in reading.terms):
             return None  # a name or a topic the articles never use: refused as before

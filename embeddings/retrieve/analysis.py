@@ -21,10 +21,10 @@ import enum
 import re
 from dataclasses import dataclass
 
-from embeddings.annotate.phrases import TIME_UNITS
+from embeddings.annotate.phrases import SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
 from embeddings.lexicon import best_parse, lemma
-from embeddings.text import WORD, fold
+from embeddings.text import WORD, fold, is_cyrillic
 
 
 class Asks(enum.Enum):
@@ -69,12 +69,60 @@ _QUESTION_WORDS: dict[str, Asks] = {
     **dict.fromkeys(("когда", "when", "қашан"), Asks.DATE),
     **dict.fromkeys(("сколько", "скока", "қанша", "неше"), Asks.NUMBER),
     **dict.fromkeys(("почему", "зачем", "why", "неге", "неліктен"), Asks.REASON),
-    **dict.fromkeys(("что", "чем", "чём", "как", "ли", "how", "жайлы", "туралы"), Asks.OPEN),
+    **dict.fromkeys(("что", "чем", "чём", "как", "насколько", "ли", "how", "жайлы", "туралы"), Asks.OPEN),
     **dict.fromkeys(
         ("какой", "каков", "каково", "какова", "каковы", "который", "which", "what", "қандай", "қай"), Asks.VALUE
     ),
 }
-_KAZAKH_PERSON = re.compile(r"^кім")
+QUESTION_WORDS = frozenset(_QUESTION_WORDS)
+
+
+class Function(enum.Enum):
+    """The grammatical part a function word plays in a question."""
+
+    COPULA = "copula"  # "является", "is", "такой": links the subject to what is asked of it
+    AUXILIARY = "auxiliary"  # an English question opening with one asks yes or no
+    WHETHER = "whether"  # a yes/no particle: "ли", Kazakh "ма"; "разве", "правда" opening a question
+    TOPIC = "topic"  # a preposition that names what a question is about: "о", "about", Kazakh "туралы"
+    MEANING = "meaning"  # "что значит X", "X нені білдіреді": asks what a word means
+    TELL = "tell"  # "расскажи", "tell me", "what is known": asks what the articles say
+
+
+_FUNCTION_WORDS: dict[str, Function] = {
+    **dict.fromkeys(
+        ("быть", "являться", "это", "такой", "таков", "is", "are", "was", "were", "s", "ол", "деген"), Function.COPULA
+    ),
+    **dict.fromkeys(
+        ("do", "does", "did", "has", "have", "had", "can", "could", "will", "would", "should", "shall", "may"),
+        Function.AUXILIARY,
+    ),
+    **dict.fromkeys(
+        ("ли", "разве", "неужели", "правда", "верно", "ма", "ме", "ба", "бе", "па", "пе"), Function.WHETHER
+    ),
+    **dict.fromkeys(
+        ("о", "об", "обо", "про", "насчет", "относительно", "about", "regarding", "concerning", "туралы", "жайлы"),
+        Function.TOPIC,
+    ),
+    **dict.fromkeys(("значить", "значит", "означать", "за", "білдіреді", "мағынасы"), Function.MEANING),
+    **dict.fromkeys(
+        ("известный", "писать", "знать", "говориться", "tell", "know", "known", "me", "you", "мне"), Function.TELL
+    ),
+}
+ARTICLES = frozenset(("the", "a", "an"))
+
+
+def function(word: str) -> Function | None:
+    """The part a folded word plays as a function word (by its lemma for Russian), or None."""
+    found = _FUNCTION_WORDS.get(word)
+    if found is None and is_cyrillic(word):
+        found = _FUNCTION_WORDS.get(lemma(word))
+        if found is None and lemma(word) in SAYING:
+            grammemes = best_parse(word).tag.grammemes
+            found = Function.TELL if "impr" in grammemes or "PRTS" in grammemes else None  # "расскажи", "сказано"
+    return found
+
+
+_KAZAKH_PERSON = "кім"  # with its case endings: "кімге", "кіммен"
 _NAME = re.compile(r"\b(как (?:его |её |ее |их )?(?:зовут|звали)|what is (?:his|her|the) name|есімі кім|аты кім)\b")
 _AGE = re.compile(r"\b(жаста|жасы|возраст\w*)\b")
 # Nouns after "какой" / "which" whose own meaning is the kind of answer.
@@ -120,8 +168,14 @@ class Analysis:
         return self.asks in _STRICT
 
 
-_ENGLISH_SKIPPED = frozenset(["is", "are", "was", "were", "the", "a", "an", "of"])
-_ENGLISH_VERBS = frozenset(["do", "does", "did", "has", "have", "had", "can", "could", "will", "would", "should"])
+def question_word(word: str) -> Asks | None:
+    """What a folded word asks for when it is a question word ("каких" as "какой", Kazakh "кімге" as "кім")."""
+    asks = _QUESTION_WORDS.get(word)
+    if asks is None and not word.isascii():
+        asks = _QUESTION_WORDS.get(lemma(word))
+    if asks is None and word.startswith(_KAZAKH_PERSON):
+        asks = Asks.PERSON
+    return asks
 
 
 def _noun_after(words: list[str], position: int) -> str | None:
@@ -129,9 +183,9 @@ def _noun_after(words: list[str], position: int) -> str | None:
     following = words[position + 1 : position + 1 + NOUN_REACH]
     if following and following[0].isascii():  # English: the first word that is not a verb or an article
         for word in following:
-            if word in _ENGLISH_VERBS:
+            if function(word) is Function.AUXILIARY:
                 return None
-            if word not in _ENGLISH_SKIPPED:
+            if function(word) is not Function.COPULA and word not in ARTICLES and word != "of":
                 return word
         return None
     for word in following:
@@ -178,9 +232,7 @@ def analyse(question: str) -> Analysis:
         return Analysis(Asks.AGE, ("год",))
     words = WORD.findall(folded)
     for position, word in enumerate(words):
-        asks = _QUESTION_WORDS.get(word) or _QUESTION_WORDS.get(lemma(word))
-        if asks is None and _KAZAKH_PERSON.match(word):
-            asks = Asks.PERSON
+        asks = question_word(word)
         if word == "how" and position + 1 < len(words) and words[position + 1] in _ENGLISH_HOW:
             asks = _ENGLISH_HOW[words[position + 1]]
             position += 1

@@ -20,14 +20,14 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from embeddings.retrieve.analysis import Analysis, Asks, analyse
+from embeddings.retrieve.analysis import QUESTION_WORDS, Analysis, Asks, analyse, function, question_word
+from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
 from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
 from embeddings.retrieve.words import (
@@ -55,64 +55,7 @@ from embeddings.text import (
 Language = Literal["ru", "kk", "en", "ru-latn"]
 
 
-class Form(enum.Enum):
-    """What kind of input a message is."""
-
-    LOOKUP = "lookup"
-    WHO_IS = "who_is"
-    YES_NO = "yes_no"
-    QUESTION = "question"
-
-
-# Words that ask rather than name: never terms of a question.
-_QUESTION_WORD_TEXT = """
-    что чего чему чем чём кто кого кому кем ком где когда куда откуда почему зачем как какой какая какое какие
-    каков сколько чей ли разве
-    неужели правда верно известно говорится пишут сказано такое расскажи расскажите скажи скажите
-    what who whom whose where when why how which is are was were do does did has have had can could will
-    would should tell about known
-    не кім қашан қанша қай қандай қайда қайдан неге неше ма ме ба бе па пе туралы жайлы деген дегеніміз
-"""
-_QUESTION_WORDS = frozenset(_QUESTION_WORD_TEXT.split())
-_ENGLISH_AUXILIARIES = frozenset(
-    {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could", "will", "would",
-     "should", "shall", "may", "might"}
-)  # fmt: skip
-_WH_RUSSIAN = re.compile(
-    r"\b(что|чего|чему|чем|чём|кто|кого|кому|кем|где|когда|куда|откуда|почему|зачем|как|какой|какая|какое|какие|каких|каким|какую|"
-    r"каков\w*|скольк\w*|скока|чей|чья|чьи|чем|насколько|в каком|в какой|на каком)\b"
-)
-_WH_ENGLISH = re.compile(r"\b(what|who|whom|whose|where|when|why|how|which)\b")
-_WH_KAZAKH = re.compile(r"(^|\s)(не|кім\w*|қашан|қанша|қай\w*|неге|неше|неліктен)(\s|$|\?)")
-_YES_NO_RUSSIAN = re.compile(r"(^|\s)ли(\s|$)|^(правда|верно|неужели|разве)\b")
-_YES_NO_KAZAKH = re.compile(r"\s(ма|ме|ба|бе|па|пе)\s*\??$")
-_WHO_IS = (
-    re.compile(r"^(кто|кем)\s+(такой|такая|такие|таков|такова|это|был|была|является|есть)\s+(?P<x>.+)$"),
-    re.compile(r"^(?P<x>.+?)\s*(?:[-—–]\s*)?(?:это\s+)?кто\s+(?:он|она|такой|такая|это)?$"),
-    re.compile(r"^(?P<x>.+?)\s+кто\s+такой$|^(?P<y>.+?)\s+кто\s+такая$"),
-    re.compile(r"^who\s+(?:is|was|are|'s)\s+(?P<x>.+)$"),
-    re.compile(r"^who's\s+(?P<x>.+)$"),
-    re.compile(r"^(?P<x>.+?)\s+(?:деген\s+)?кім(?:\s+ол)?$"),
-    re.compile(r"^кім\s+(?P<x>.+)$"),
-    re.compile(r"^(кто|who)\s+(?P<x>\S+(?:\s+\S+)?)$"),
-)
-_DEFINITION = (
-    re.compile(r"^что\s+(?:такое|это\s+такое|значит|означает|за)\s+(?P<x>.+)$"),
-    re.compile(r"^what\s+(?:is|are|was|were|'s)\s+(?:the\s+|a\s+|an\s+)?(?P<x>\S+(?:\s+\S+){0,2})$"),
-    re.compile(r"^(?P<x>.+?)\s+(?:деген(?:іміз)?\s+)?(?:не|нені білдіреді)$"),
-    re.compile(
-        r"^(?:расскажи(?:те)?|скажи(?:те)?|что\s+известно|что\s+(?:говорится|пишут|сказано|говорят))"
-        r"(?:\s+мне)?\s+(?:про|о|об|обо)\s+(?P<x>.+)$"
-    ),
-    re.compile(r"^(?:tell\s+me|what\s+do\s+you\s+know|what\s+is\s+known)\s+about\s+(?P<x>.+)$"),
-    re.compile(r"^(?:what\s+about|and)\s+(?P<x>.+)$"),
-    re.compile(r"^(?P<x>.+?)\s+(?:туралы|жайлы)(?:\s+\S+)?$"),
-)
-LOOKUP_WORDS = 5
-YES_NO_WORDS = 3  # a statement of this many words with a question mark asks whether it holds
-TOPIC_WORDS = 3
-_TOPIC = re.compile(r"(?:^|\s)(?:о|об|обо|про|насчет|относительно|about|regarding|concerning)\s+(.+)$")
-_TOPIC_KAZAKH = re.compile(r"((?:\S+\s+){1,3})(?:туралы|жайлы)(?:\s|$)")
+TOPIC_WORDS = 3  # the most words "о X" / "about X" names as the topic
 _DIGIT_FOR_LETTER = re.compile(r"(?<=[A-Za-z])4|4(?=[A-Za-z])")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _PUNCTUATION = re.compile(r"[?!.,;:…\"«»“”„()]+")
@@ -208,8 +151,9 @@ class Reader:
         text = _QUESTION_TYPO.sub(lambda m: _question_word(m.group()), text)
         searched = self.speller.correct(text, keep=lambda word: self.vocabulary.spelled(fold(word)))
         folded = " ".join(_PUNCTUATION.sub(" ", fold(searched)).split())
-        form, subject_text = _form(folded, language, asks=searched.rstrip().endswith("?"))
-        terms = self._terms(searched, language, _topic_words(folded, language))
+        words = WORD.findall(folded)
+        form, subject_text = form_of(words, language, asks=searched.rstrip().endswith("?"))
+        terms = self._terms(searched, language, topic_words(words, language, TOPIC_WORDS))
         subject = self._subject(terms, subject_text)
         analysis = analyse(searched).measured(self.measures)
         if not self.corpus_cyrillic:
@@ -289,7 +233,7 @@ class Reader:
         for position, match in enumerate(WORD.finditer(searched)):
             surface = match.group()
             word = fold(surface)
-            if word in STOPWORDS or word in _QUESTION_WORDS or word in KAZAKH_WORDS:
+            if word in STOPWORDS or word in KAZAKH_WORDS or question_word(word) or function(word):
                 continue
             if len(word) < 2 and not word.isdigit():
                 continue
@@ -336,13 +280,13 @@ def _common(word: str, language: Language) -> bool:
 
 
 _QUESTION_TYPO = re.compile(r"\b[а-яА-ЯёЁ]{5,}\b")
-_QUESTION_WORDS_BY_LENGTH = frozenset(w for w in _QUESTION_WORDS if len(w) >= 5 and is_cyrillic(w))
+_QUESTION_WORDS_BY_LENGTH = frozenset(w for w in QUESTION_WORDS if len(w) >= 5 and is_cyrillic(w))
 
 
 def _question_word(word: str) -> str:
     """A misspelled question word set right ("пачему" -> "почему"); any other word as it is."""
     folded = fold(word)
-    if folded in _QUESTION_WORDS or is_russian_word(folded):
+    if folded in QUESTION_WORDS or is_russian_word(folded):
         return word
     fixed = next((q for q in sorted(_QUESTION_WORDS_BY_LENGTH) if q[0] == folded[0] and _one_apart(q, folded)), None)
     if fixed is None:
@@ -367,55 +311,3 @@ def _foreign(word: str, language: Language) -> bool:
     if language == "kk":
         return is_kazakh(word) or not is_russian_word(word)
     return False
-
-
-def _topic_words(folded: str, language: Language) -> frozenset[str]:
-    """The content words of what a question asks about: after "о", "про", "about"; before "туралы"."""
-    found: list[str] = []
-    if language == "kk":
-        for match in _TOPIC_KAZAKH.finditer(folded):
-            found += match.group(1).split()[-TOPIC_WORDS:]
-        return frozenset(w for w in found if w not in STOPWORDS and w not in KAZAKH_WORDS)
-    for match in _TOPIC.finditer(folded):
-        following = match.group(1).split()
-        if following[0] in _QUESTION_WORDS or following[0] in STOPWORDS:
-            continue  # "о чём договорились": a question word, not a topic
-        found += [w for w in following if w not in STOPWORDS and w not in _QUESTION_WORDS][:TOPIC_WORDS]
-    return frozenset(found)
-
-
-def _form(folded: str, language: Language, *, asks: bool) -> tuple[Form, str | None]:
-    """The form of a folded question (`asks`: it ended with "?"), and the subject of a lookup or "who is"."""
-    text = folded.strip()
-    for pattern in _WHO_IS:
-        match = pattern.match(text)
-        if match:
-            subject = match.group("x") if match.groupdict().get("x") else match.groupdict().get("y")
-            if subject and len(subject.split()) <= 4:
-                return Form.WHO_IS, subject
-    for pattern in _DEFINITION:
-        match = pattern.match(text)
-        if match and len(match.group("x").split()) <= LOOKUP_WORDS:
-            return Form.LOOKUP, match.group("x")
-    has_wh = bool(
-        _WH_RUSSIAN.search(text)
-        if language in ("ru", "ru-latn")
-        else _WH_ENGLISH.search(text)
-        if language == "en"
-        else _WH_KAZAKH.search(text) or _WH_RUSSIAN.search(text)
-    )
-    first = text.split()[0] if text else ""
-    if language in ("ru", "ru-latn") and _YES_NO_RUSSIAN.search(text):
-        return Form.YES_NO, None
-    if language == "en" and first in _ENGLISH_AUXILIARIES:
-        return Form.YES_NO, None
-    if language == "kk" and _YES_NO_KAZAKH.search(f" {text}"):
-        return Form.YES_NO, None
-    if has_wh:
-        return Form.QUESTION, None
-    count = len(text.split())
-    if asks and count >= YES_NO_WORDS:
-        return Form.YES_NO, None
-    if count <= LOOKUP_WORDS:
-        return Form.LOOKUP, text
-    return Form.QUESTION, None

@@ -19,12 +19,8 @@ import itertools
 import threading
 from functools import lru_cache
 
-from embeddings.lexicon import morph
+from embeddings.lexicon import NAME_TAGS, PERSON_TAGS, morph
 
-# pymorphy3 tags of proper names: first names, surnames, patronymics, places, organisations, trademarks.
-_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
-_PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
-_LOWERCASE_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 _lock = threading.Lock()
 _english: frozenset[str] | None = None
 
@@ -52,7 +48,7 @@ def russian_name(word: str) -> str | None:
     if not parses:
         return None
     best = parses[0]
-    if _NAME_TAGS & set(best.tag.grammemes):
+    if NAME_TAGS & set(best.tag.grammemes):
         return str(best.normal_form)
     return None
 
@@ -65,7 +61,7 @@ def name_form(word: str) -> str:
     surnames in -ский are), then any other name; the word itself otherwise.
     """
     parses = morph().parse(word)
-    for wanted in (_PERSON_TAGS, frozenset({"ADJF"}), _NAME_TAGS):
+    for wanted in (PERSON_TAGS, frozenset({"ADJF"}), NAME_TAGS):
         for parse in parses:
             if wanted & set(parse.tag.grammemes):
                 return str(parse.normal_form)
@@ -105,7 +101,7 @@ def may_be_one_word(a: str, b: str) -> bool:
 def looks_like_name(word: str) -> bool:
     """True when the likeliest reading of a folded Russian word the dictionary does not know is a name."""
     parses = morph().parse(word)
-    return bool(parses) and bool(_LOWERCASE_NAME_TAGS & set(parses[0].tag.grammemes))
+    return bool(parses) and bool(NAME_TAGS & set(parses[0].tag.grammemes))
 
 
 @lru_cache(maxsize=65_536)

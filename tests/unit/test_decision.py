@@ -7,7 +7,8 @@ from embeddings.answer.decision import Status, decide
 from embeddings.answer.evidence import Candidate
 from embeddings.params import Decision
 from embeddings.retrieve.analysis import Analysis, Asks
-from embeddings.retrieve.reading import Form, Reading, Term
+from embeddings.retrieve.forms import Form
+from embeddings.retrieve.reading import Reading, Term
 
 FEATURES = {"latent": 0.4, "dense": 0.9, "terms": 0.9}
 BEST = Candidate(0, 10.0, FEATURES)

@@ -7,7 +7,7 @@ import pytest
 from embeddings.answer.evidence import _cut_at_quotation, balanced
 from embeddings.pipeline import Pipeline
 from embeddings.retrieve.analysis import Asks
-from embeddings.retrieve.reading import Form
+from embeddings.retrieve.forms import Form
 from embeddings.retrieve.words import cyrillic_spellings
 
 
