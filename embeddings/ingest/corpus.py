@@ -89,16 +89,22 @@ class Corpus:
 
     def fingerprint(self) -> str:
         """A hash of everything the index depends on: texts and cited metadata."""
-        h = hashlib.sha256()
-        for article in sorted(self.articles, key=lambda a: a.id):
-            h.update(_article_bytes(article))
-        return h.hexdigest()
+        return corpus_hash(self.article_hashes())
 
     def article_hashes(self) -> dict[str, str]:
         """A hash of each article's text and cited metadata, by id: tells which articles changed."""
-        return {
-            a.id: hashlib.sha256(_article_bytes(a)).hexdigest()[:16] for a in sorted(self.articles, key=lambda a: a.id)
-        }
+        return {a.id: article_hash(a) for a in sorted(self.articles, key=lambda a: a.id)}
+
+
+def article_hash(article: Article) -> str:
+    """A hash of one article's text and cited metadata."""
+    return hashlib.sha256(_article_bytes(article)).hexdigest()[:16]
+
+
+def corpus_hash(article_hashes: Mapping[str, str]) -> str:
+    """The hash of a corpus, from its articles' hashes (so an update need not read every article)."""
+    lines = "".join(f"{article_id}\t{digest}\n" for article_id, digest in sorted(article_hashes.items()))
+    return hashlib.sha256(lines.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ def load_corpus(seeds_dir: Path) -> Corpus:
     metadata = _load_metadata(seeds_dir / METADATA_FILE)
     articles: list[Article] = []
     problems: list[CorpusError] = []
-    for path in sorted(seeds_dir.iterdir()):
+    for path in sorted(seeds_dir.iterdir(), key=lambda p: (p.stem, p.name)):  # by id, the order of the index
         if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
             continue
         try:
