@@ -35,6 +35,7 @@ from bot.state.journal import Journal
 from bot.texts import Lang, lang_of_text
 from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
+from embeddings.index.versions import current
 from embeddings.ingest.corpus import Article, Story, load_story
 from embeddings.pipeline import BriefLine, Pipeline, SourceInfo, rebuild
 from embeddings.retrieve.reading import Form
@@ -213,26 +214,38 @@ class AnsweringService:
             started = time.perf_counter()
             encoder, params = self.pipeline.encoder, self.pipeline.params
 
-            def load() -> tuple[Pipeline, Story]:
+            def load() -> Pipeline:
                 if rebuild_index:
                     rebuild(settings, encoder, params=params)
-                return Pipeline.open(settings, encoder=encoder, params=params), load_story(settings.seeds_dir)
+                return Pipeline.open(settings, encoder=encoder, params=params)
 
-            pipeline, story = await asyncio.get_running_loop().run_in_executor(None, load)
-            self.pipeline, self.story = pipeline, story
-            reloaded = Reloaded(
-                articles=len(pipeline.index.articles),
-                passages=len(pipeline.index.chunks),
-                seconds=time.perf_counter() - started,
-                version=pipeline.index.version,
-            )
-            log.info(
-                "index swapped in: %d articles, %d passages, %.1f s",
-                reloaded.articles,
-                reloaded.passages,
-                reloaded.seconds,
-            )
-            return reloaded
+            pipeline = await asyncio.get_running_loop().run_in_executor(None, load)
+            return await self._swap_in(pipeline, settings, started)
+
+    async def follow(self, settings: EngineSettings) -> Reloaded | None:
+        """Swap in the index's current version when it is not the one answering (another process wrote it)."""
+        async with self._reload_lock:
+            if current(settings.index_dir) == self.pipeline.index.folder:
+                return None
+            started = time.perf_counter()
+            encoder, params = self.pipeline.encoder, self.pipeline.params
+            loop = asyncio.get_running_loop()
+            pipeline = await loop.run_in_executor(None, lambda: Pipeline.load(settings, encoder=encoder, params=params))
+            return await self._swap_in(pipeline, settings, started)
+
+    async def _swap_in(self, pipeline: Pipeline, settings: EngineSettings, started: float) -> Reloaded:
+        story = await asyncio.get_running_loop().run_in_executor(None, load_story, settings.seeds_dir)
+        self.pipeline, self.story = pipeline, story
+        reloaded = Reloaded(
+            articles=len(pipeline.index.articles),
+            passages=len(pipeline.index.chunks),
+            seconds=time.perf_counter() - started,
+            version=pipeline.index.version,
+        )
+        log.info(
+            "index swapped in: %d articles, %d passages, %.1f s", reloaded.articles, reloaded.passages, reloaded.seconds
+        )
+        return reloaded
 
     def sources(self) -> list[SourceInfo]:
         """The articles of the corpus (cheap: already in memory)."""

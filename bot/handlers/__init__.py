@@ -4,19 +4,37 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import admin, brief, buttons, commands, context, edits, errors, groups, inline, pages, private, quotes
+from bot.handlers import (
+    admin,
+    articles,
+    brief,
+    buttons,
+    channels,
+    commands,
+    context,
+    edits,
+    errors,
+    groups,
+    inline,
+    pages,
+    private,
+    quotes,
+)
 
 
 def build_router() -> Router:
     """The bot's routers: commands and the reader's features first, then buttons, inline, chats, edits, errors.
 
-    The reader's routers come before `buttons` (whose last handler answers any
-    button it does not know) and `private` (which reads any text as a question).
+    The reader's and the admins' routers come before `buttons` (whose last
+    handler answers any button it does not know) and `private` (which reads
+    any text, or a forward's, as a question).
     """
     root = Router(name="bot")
     root.include_routers(
         commands.create_router(),
         admin.create_router(),
+        articles.create_router(),
+        channels.create_router(),
         brief.create_router(),
         context.create_router(),
         pages.create_router(),

@@ -193,7 +193,8 @@ def test_versions_are_links_swapped_in_and_only_the_last_few_are_kept(
     kept = sorted(p.name for p in versions_dir(index_dir).iterdir())
     assert len(kept) == KEEP
     assert current(index_dir).name == kept[-1]
-    assert first.folder is not None and not first.folder.exists()
+    assert first.folder is not None
+    assert not first.folder.exists()
     assert first.store.article_at(0).text.startswith("Торговля")  # memory-mapped: still readable
 
 
