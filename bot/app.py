@@ -71,7 +71,7 @@ def create_bot(settings: Settings, backends: Backends | None = None) -> Bot:
 
 def create_answering(pipeline: Pipeline, settings: Settings, backends: Backends) -> AnsweringService:
     """The answering service of a bot: the pipeline, the story, the journal and the process's metrics."""
-    journal = Journal(settings.journal_path)
+    journal = Journal(settings.journal_path, settings.gaps_retention_days)
     return AnsweringService(pipeline, load_story(settings.seeds_dir), journal=journal, metrics=backends.metrics)
 
 

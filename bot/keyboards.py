@@ -160,7 +160,7 @@ def quotes_keyboard(version: str, speaker: int, page: int, pages: int) -> Inline
 
 class DeskAction(CallbackData, prefix="d"):
     """An admin's button on an article: `add` / `cancel` a draft (`key`), `ask` / `remove` / `keep` an article
-    (`key`: a hash of its id), `page` of the list to remove from."""
+    (`key`: a hash of its id), `page` of the list to remove from (`key`: the page shown)."""
 
     action: str
     key: str = ""
@@ -190,9 +190,12 @@ def removal_keyboard(articles: list[tuple[str, str]], page: int, pages: int) -> 
     if pages > 1:
         rows.append(
             [
-                InlineKeyboardButton(text="◀", callback_data=DeskAction(action="page", page=max(page - 1, 0)).pack()),
                 InlineKeyboardButton(
-                    text="▶", callback_data=DeskAction(action="page", page=min(page + 1, pages - 1)).pack()
+                    text="◀", callback_data=DeskAction(action="page", key=str(page), page=max(page - 1, 0)).pack()
+                ),
+                InlineKeyboardButton(
+                    text="▶",
+                    callback_data=DeskAction(action="page", key=str(page), page=min(page + 1, pages - 1)).pack(),
                 ),
             ]
         )

@@ -167,7 +167,9 @@ async def pressed(
         await query.answer(text("admin_only", lang), show_alert=True)
         return
     message, action = query.message, callback_data.action
-    if action == "page":
+    if action == "page" and callback_data.key == str(callback_data.page):  # ◀ on the first page, ▶ on the last
+        await query.answer(text("first_page" if callback_data.page == 0 else "last_page", lang))
+    elif action == "page":
         await query.answer()
         html, markup = _page(answering, callback_data.page, lang)
         await _edit(message, html, markup)

@@ -21,7 +21,7 @@ from embeddings.pipeline import Pipeline
 from tests.support.botapi_buttons import buttons
 from tests.support.botapi_manners import channel
 from tests.support.botapi_stub import BotAPIStub, Sent
-from tests.support.running import RunningBot, ask, bot_settings, running_bot
+from tests.support.running import RunningBot, ask, bot_settings, reply_to, running_bot
 
 pytestmark = pytest.mark.slow
 
@@ -105,12 +105,6 @@ def written_outside(folders: Folders, tmp_path: Path) -> list[Path]:
     places = [tmp_path / "x.txt", folders.seeds.parent / "x.txt", Path("/etc/x.txt")]
     outside = [p for p in folders.seeds.iterdir() if p.resolve().parent != folders.seeds.resolve()]
     return [p for p in places if p.exists()] + outside
-
-
-async def reply_to(stub: BotAPIStub, message: dict[str, object], within: float = 30.0) -> Sent:
-    """The bot's reply to `message`."""
-    await stub.wait_for(lambda: any(s.reply_to == message["message_id"] for s in stub.sent), within)
-    return next(s for s in stub.sent if s.reply_to == message["message_id"])
 
 
 async def confirm(stub: BotAPIStub, preview: Sent) -> float:
