@@ -109,10 +109,16 @@ class Desk:
 
 
 class IndexWatch:
-    """Keeps this replica on the index's current version: on each announcement, and every `poll` seconds."""
+    """Keeps this replica on the index's current version: on each announcement, and every `poll` seconds.
 
-    def __init__(self, answering: AnsweringService, settings: Settings, redis: Redis | None, poll: float = 5.0):
-        self.answering, self.settings, self.redis, self.poll = answering, settings, redis, poll
+    With Redis the announcements do it at once and looking is a safety net
+    (every 30 s by default); without, looking every 5 s is how a version
+    written by another process (`python -m embeddings add`) arrives.
+    """
+
+    def __init__(self, answering: AnsweringService, settings: Settings, redis: Redis | None, poll: float | None = None):
+        self.answering, self.settings, self.redis = answering, settings, redis
+        self.poll = poll if poll is not None else 30.0 if redis is not None else 5.0
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
