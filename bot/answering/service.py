@@ -41,6 +41,7 @@ from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
 from embeddings.encode.encoders import Vectors
+from embeddings.index.load import MANIFEST
 from embeddings.index.versions import current
 from embeddings.ingest.corpus import Article, Story, load_story
 from embeddings.pipeline import BriefLine, Pipeline, SourceInfo, rebuild
@@ -263,8 +264,9 @@ class AnsweringService:
     async def follow(self, settings: EngineSettings) -> Reloaded | None:
         """Swap in the index's current version when it is not the one answering (another process wrote it)."""
         async with self._reload_lock:
-            if current(settings.index_dir) == self.pipeline.index.folder:
-                return None
+            folder = current(settings.index_dir)
+            if folder == self.pipeline.index.folder or not (folder / MANIFEST).is_file():
+                return None  # the same version, or none finished there (yet)
             started = time.perf_counter()
             encoder, params = self.pipeline.encoder, self.pipeline.params
             loop = asyncio.get_running_loop()
