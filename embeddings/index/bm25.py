@@ -9,6 +9,7 @@ memory-mapped on load (see `postings.py`).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections import Counter
@@ -51,7 +52,7 @@ class Vocabulary:
         """Every term, in sorted order."""
         blob = self._blob.tobytes()
         bounds = self._offsets.tolist()
-        return (blob[bounds[i] : bounds[i + 1]].decode() for i in range(len(self._ids)))
+        return (blob[start:end].decode() for start, end in itertools.pairwise(bounds))
 
     def items(self) -> Iterator[tuple[str, int]]:
         """Every (term, id) pair, in sorted order of the terms."""

@@ -342,6 +342,9 @@ class ArticleTable(Mapping[str, Article]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._positions)
 
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._positions  # without reading the article, as `Mapping` would
+
     def __len__(self) -> int:
         return len(self._positions)
 
