@@ -117,7 +117,7 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
     )
     dispatcher.message.middleware(throttle)
     dispatcher.edited_message.middleware(throttle)  # an edited question is a question: it counts too
-    dispatcher.include_router(build_router())
+    dispatcher.include_router(build_router(source_channels=bool(settings.source_channels)))
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     # Answers in flight finish before the dispatcher closes the FSM storage (its own shutdown handler).

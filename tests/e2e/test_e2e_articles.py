@@ -171,6 +171,8 @@ async def test_admins_add_documents_and_forwards_and_remove_them_and_readers_can
 async def test_posts_of_a_source_channel_become_articles_and_their_edits_follow(
     stub: BotAPIStub, running: RunningBot
 ) -> None:
+    polls = [params for method, params in stub.requests if method == "getUpdates"]
+    assert {"channel_post", "edited_channel_post"} <= set(polls[0]["allowed_updates"])
     post = stub.channel_post(APPLES, source=SOURCE)
     stub.channel_post(TRAM, source=ELSEWHERE)
     question = "Сколько гостей собрал фестиваль яблок в Алматы?"
