@@ -8,8 +8,12 @@ and of the index: every change is an incremental update of that copy.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from embeddings.pipeline import Pipeline
+from tests.conftest import ROOT
 from tests.support.botapi_buttons import buttons
 from tests.support.botapi_manners import channel
 from tests.support.botapi_stub import BotAPIStub, Sent
@@ -190,4 +195,45 @@ async def test_posts_of_a_source_channel_become_articles_and_their_edits_follow(
         await asyncio.sleep(0.25)
     assert "сорок пять тысяч гостей" in answer.text
     assert [s for s in stub.sent if s.chat_id < 0] == []  # nothing is ever written in a channel
+    assert stub.rejected == []
+
+
+PAGE = f"""<html><head><title>Ярмарка | Костанай</title><meta property="og:site_name" content="Костанай Ньюс">
+<script>fetch("https://example.org/track")</script></head><body><h1>В Костанае прошла осенняя ярмарка</h1>
+<p>{FAIR.split(chr(10) * 2, 1)[1]}</p></body></html>"""
+
+
+def shell(folders: Folders, *args: str) -> dict[str, object]:
+    """`python -m embeddings ...` on the bot's folders; its JSON."""
+    env = {**os.environ, "SEEDS_DIR": str(folders.seeds), "INDEX_DIR": str(folders.index), "ARTICLE_MIN_CHARS": "100"}
+    done = subprocess.run(
+        [sys.executable, "-m", "embeddings", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+async def answered_within(stub: BotAPIStub, question: str, quote: str, seconds: float) -> bool:
+    """Whether `question` gets an answer quoting `quote` within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if quote in (await ask(stub, question, user_id=READER)).text:
+            return True
+        await asyncio.sleep(0.5)
+    return False
+
+
+async def test_the_shell_adds_and_removes_and_the_running_bot_follows(
+    stub: BotAPIStub, running: RunningBot, folders: Folders, tmp_path: Path
+) -> None:
+    page = tmp_path / "fair.html"
+    page.write_text(PAGE, encoding="utf-8")
+    added = await asyncio.to_thread(shell, folders, "add", str(page))
+    assert (added["action"], added["title"]) == ("added", "В Костанае прошла осенняя ярмарка")
+    question = "Сколько фермеров собрала осенняя ярмарка в Костанае?"
+    assert await answered_within(stub, question, "двести фермеров", 10)  # no Redis here: the bot looks every 5 s
+    removed = await asyncio.to_thread(shell, folders, "remove", str(added["id"]))
+    assert removed["action"] == "removed"
+    assert await answered_within(stub, question, "В статьях, которые я знаю", 10)
     assert stub.rejected == []
