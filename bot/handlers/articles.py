@@ -231,7 +231,7 @@ async def _remove(
     await _edit(message, escape(text("removing", lang, title=title)))
     try:
         change = await desk.remove(article_id)
-    except (EmbeddingsError, KeyError) as exc:
+    except EmbeddingsError as exc:
         log.error("article %s not removed: %s", article_id, exc)
         await message.answer(escape(text("remove_failed", lang, error=exc)))
         return

@@ -34,7 +34,7 @@ import numpy as np
 
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
 from embeddings.encode.latent import PASSAGE_TOP_K, SparseVector
-from embeddings.errors import IndexFolderError
+from embeddings.errors import CorpusError, IndexFolderError
 from embeddings.index.bm25 import Documents, load_forward
 from embeddings.index.brief import CONCEPTS_DIR, BriefParams, choose_brief, save_brief
 from embeddings.index.build import CHUNK_VECTORS, _fill_index, _mean
@@ -181,7 +181,7 @@ def update_index(
     unknown = sorted(set(remove) - set(old_ids))
     if unknown:
         msg = f"no article {', '.join(unknown)} in the index"
-        raise KeyError(msg)
+        raise CorpusError(msg)
     new_by_id = {new.article.id: new for new in add}
     leaving = set(remove) | (set(new_by_id) & set(old_ids))
     kept = [i for i in old_ids if i not in leaving]
@@ -203,6 +203,7 @@ def update_index(
         manifest["updated"] = {
             "added": sorted(new_by_id),
             "removed": sorted(set(remove)),
+            "words_encoded": writers.words_encoded,
             "seconds": round(time.perf_counter() - started, 3),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -254,6 +255,7 @@ class _Writers:
         self, old: _Current, tmp: Path, new: dict[str, NewArticle], dropped: list[ArticleRows], dim: int
     ) -> None:
         self.old, self.tmp, self.new = old, tmp, new
+        self.words_encoded = 0
         index = old.index
         chunks = len(index.chunks) - sum(len(r.chunks) for r in dropped) + sum(len(n.chunks) for n in new.values())
         windows = len(index.windows) - sum(len(r.windows) for r in dropped) + sum(n.windows for n in new.values())
@@ -337,8 +339,7 @@ class _Writers:
         faiss.write_index(_fill_index(resolved, chunk_vectors), str(tmp / "chunks.faiss"))
         np.save(tmp / "centroid.npy", _mean(chunk_vectors), allow_pickle=False)
         known = (index.word_forms, index.word_vectors) if index.word_vectors is not None else None
-        encoded = build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words", known=known)
-        log.info("encoded %d words new to the articles", encoded)
+        self.words_encoded = build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words", known=known)
         brief_params = BriefParams()
         brief = save_brief(tmp, choose_brief(store, window_vectors, brief_params, concepts), brief_params)
         hashes = {a: h for a, h in older["article_hashes"].items() if a in store.articles and a not in self.new}

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.errors import IndexFolderError, StaleIndexError
+from embeddings.errors import CorpusError, IndexFolderError, StaleIndexError
 from embeddings.index.build import build_index
 from embeddings.index.load import load_index
 from embeddings.index.update import encode_article, update_index
@@ -213,7 +213,7 @@ def test_a_plain_index_folder_of_the_older_layout_becomes_a_version(
 
 
 def test_what_cannot_be_updated_says_why(tiny_seeds: Path, index_dir: Path, encoder: FakeSparseEncoder) -> None:
-    with pytest.raises(KeyError, match="no article 009_missing"):
+    with pytest.raises(CorpusError, match="no article 009_missing"):
         update_index(index_dir, encoder, ChunkingParams(), remove=["009_missing"])
     with pytest.raises(IndexFolderError, match="at least one article"):
         update_index(index_dir, encoder, ChunkingParams(), remove=["001_trade", "002_culture"])
