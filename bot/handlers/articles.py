@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from typing import Any
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
@@ -31,6 +30,7 @@ from bot.state.backends import Backends
 from bot.state.drafts import Pending
 from bot.texts import Lang, text
 from embeddings.errors import EmbeddingsError
+from embeddings.ingest.corpus import Article
 from embeddings.ingest.documents import DocumentError, Draft
 from embeddings.newsroom import Change
 
@@ -189,7 +189,7 @@ async def pressed(
             await query.answer(text("remove_gone", lang), show_alert=True)
             return
         await query.answer()
-        await _remove(message, desk, answering, action, article.id, article.title, article.date, article.outlet, lang)
+        await _remove(message, desk, answering, action, article, lang)
 
 
 async def _add(message: Message, desk: Desk, pending: Pending, lang: Lang) -> None:
@@ -204,23 +204,13 @@ async def _add(message: Message, desk: Desk, pending: Pending, lang: Lang) -> No
 
 
 async def _remove(
-    message: Message,
-    desk: Desk,
-    answering: AnsweringService,
-    action: str,
-    article_id: str,
-    title: str,
-    date: str,
-    outlet: str | None,
-    lang: Lang,
+    message: Message, desk: Desk, answering: AnsweringService, action: str, article: Article, lang: Lang
 ) -> None:
+    title = article.title
     if action == "ask":
-        values: dict[str, Any] = {"title": title, "date": human_date(date, lang)}
-        values["outlet"] = outlet or text("article_unknown", lang)
-        await message.answer(
-            escape(text("remove_confirm", lang, **values)),
-            reply_markup=confirm_removal_keyboard(article_key(article_id), lang),
-        )
+        outlet = article.outlet or text("article_unknown", lang)
+        question = text("remove_confirm", lang, title=title, date=human_date(article.date, lang), outlet=outlet)
+        await message.answer(escape(question), reply_markup=confirm_removal_keyboard(article_key(article.id), lang))
         return
     if action == "keep":
         await _edit(message, escape(text("remove_kept", lang)))
@@ -230,9 +220,9 @@ async def _remove(
         return
     await _edit(message, escape(text("removing", lang, title=title)))
     try:
-        change = await desk.remove(article_id)
+        change = await desk.remove(article.id)
     except EmbeddingsError as exc:
-        log.error("article %s not removed: %s", article_id, exc)
+        log.error("article %s not removed: %s", article.id, exc)
         await message.answer(escape(text("remove_failed", lang, error=exc)))
         return
     await message.answer(escape(text("removed", lang, title=title, articles=change.articles)))
