@@ -48,7 +48,6 @@ from embeddings.index.store import PassageStore
 METHOD = "headline-led concept coverage"
 BRIEF_FILE = "brief.json"
 CONCEPTS_DIR = "brief"
-_BLOCK = 65_536
 
 Ints = npt.NDArray[np.int64]
 
@@ -109,9 +108,9 @@ def choose_brief(
     if not len(table.concepts):
         return []
     chosen = _cover(table, params, _headline_facts(store, table, params))
-    close = _close(window_vectors, store.sentence_windows(), chosen, params.same_fact_similarity)
+    rows = store.sentence_windows()
     distinctive = table.frequency <= max(3, params.distinctive_share * len(table.article))
-    items = [BriefItem(s, _same_fact(table, close[s], s, distinctive)) for s in chosen]
+    items = [BriefItem(s, _same_fact(table, window_vectors, rows, s, distinctive, params)) for s in chosen]
     dates = {int(a): store.article_at(int(a)).date for a in table.article[chosen]}
     return sorted(items, key=lambda i: (dates[int(table.article[i.sentence])], table.article[i.sentence], i.sentence))
 
@@ -259,35 +258,30 @@ def _cover(table: _Table, params: BriefParams, chosen: list[int]) -> list[int]:
     return chosen
 
 
-def _close(vectors: Vectors, rows: Ints, chosen: list[int], threshold: float) -> dict[int, list[tuple[float, int]]]:
-    """For each chosen sentence, the sentences whose vectors are at least `threshold` close: (similarity, sentence).
-
-    One pass over the sentences' vectors, block by block, for all the chosen ones.
-    """
-    queries = {s: np.asarray(vectors[rows[s]], dtype=np.float32) for s in chosen}
-    close: dict[int, list[tuple[float, int]]] = {s: [] for s in chosen}
-    for first in range(0, len(rows), _BLOCK):
-        block = np.asarray(vectors[rows[first : first + _BLOCK]], dtype=np.float32)
-        for sentence, query in queries.items():
-            similarity = block @ query
-            hits = np.flatnonzero(similarity >= threshold).tolist()
-            close[sentence].extend((float(similarity[i]), first + i) for i in hits)
-    return close
-
-
 def _same_fact(
-    table: _Table, close: list[tuple[float, int]], sentence: int, distinctive: npt.NDArray[np.bool_]
+    table: _Table, vectors: Vectors, rows: Ints, sentence: int, distinctive: npt.NDArray[np.bool_], params: BriefParams
 ) -> tuple[int, ...]:
-    """The sentence of each other article that states the same fact, if one does (the closest)."""
+    """The sentence of each other article that states the same fact, if one does (the closest).
 
-    def names(i: int) -> set[int]:
-        row = table.row(i)
-        ids = table.concepts[row][table.named[row]]
-        return set(ids[distinctive[ids]].tolist())
-
-    own, article = names(sentence), table.article[sentence]
+    Only sentences of other articles that share two distinctive names with it
+    can; their vectors alone are compared, however large the corpus.
+    """
+    row = table.row(sentence)
+    own = table.concepts[row][table.named[row]]
+    own = np.unique(own[distinctive[own]])
+    if len(own) < 2:
+        return ()
+    owner = table.owner()
+    naming = table.named & distinctive[table.concepts] & np.isin(table.concepts, own)
+    shared = np.bincount(owner[naming], minlength=len(table.article))
+    candidates = np.flatnonzero((shared >= 2) & (table.article != table.article[sentence]))
+    if not len(candidates):
+        return ()
+    query = np.asarray(vectors[rows[sentence]], dtype=np.float32)
+    similarity = np.asarray(vectors[rows[candidates]], dtype=np.float32) @ query
+    near = similarity >= params.same_fact_similarity
+    close = sorted(zip(similarity[near].tolist(), candidates[near].tolist(), strict=True), reverse=True)
     also: dict[int, int] = {}
-    for _, other in sorted((c for c in close if table.article[c[1]] != article), reverse=True):
-        if int(table.article[other]) not in also and len(own & names(other)) >= 2:
-            also[int(table.article[other])] = other
+    for _, other in close:
+        also.setdefault(int(table.article[other]), other)
     return tuple(sorted(also.values()))

@@ -353,28 +353,43 @@ def splice(
     """The postings of `matrix`, from `older` (the postings of a matrix whose rows it kept) and its `added` rows.
 
     `moved[r]` is the row an older row `r` now has, or -1 when it was left
-    out; kept rows keep their order, so the older postings stay sorted and
-    the added rows' entries are merged in where they belong. Equals
-    `invert(matrix, weigh)` when each row's weights depend on that row only.
+    out; kept rows keep their order, so each feature's older postings stay
+    sorted, and the added rows' few entries are slotted in where they
+    belong. Equals `invert(matrix, weigh)` when each row's weights depend on
+    that row only, without touching the other rows' entries more than twice.
     """
-    features = np.repeat(np.arange(older.features, dtype=np.int64), np.diff(older.starts))
     rows = moved[older.rows]
-    kept = rows >= 0
-    keys = features[kept] * len(matrix) + rows[kept]
-    new_rows = np.repeat(added.astype(np.int64), np.diff(matrix.indptr)[added])
+    weights = np.asarray(older.weights)
+    kept_counts = np.diff(older.starts)
+    if (rows < 0).any():
+        kept = rows >= 0
+        before = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])
+        kept_counts = before[older.starts[1:]] - before[older.starts[:-1]]
+        rows, weights = rows[kept], weights[kept]
+    kept_starts = offsets(kept_counts)
     spans = [np.arange(matrix.indptr[r], matrix.indptr[r + 1]) for r in added.tolist()]
     entries = np.concatenate(spans) if spans else np.zeros(0, np.int64)
+    new_rows = np.repeat(added.astype(np.int64), np.diff(matrix.indptr)[added])
     new_features = np.asarray(matrix.indices[entries], dtype=np.int64)
-    new_keys = new_features * len(matrix) + new_rows
-    order = np.argsort(new_keys, kind="stable")
-    at = np.searchsorted(keys, new_keys[order])
-    new_weights = weigh(new_rows[order].astype(np.int32), np.asarray(matrix.data[entries])[order])
-    merged = np.insert(keys, at, new_keys[order])
-    counts = np.bincount(merged // max(len(matrix), 1), minlength=older.features)
+    order = np.lexsort((new_rows, new_features))
+    new_rows, new_features = new_rows[order], new_features[order]
+    new_weights = weigh(new_rows.astype(np.int32), np.asarray(matrix.data[entries])[order])
+    at = np.asarray(
+        [
+            start + int(np.searchsorted(rows[start:end], row))
+            for row, start, end in zip(
+                new_rows.tolist(),
+                kept_starts[new_features].tolist(),
+                kept_starts[new_features + 1].tolist(),
+                strict=True,
+            )
+        ],
+        dtype=np.int64,
+    )
     postings = Postings(
-        offsets(counts),
-        (merged % max(len(matrix), 1)).astype(np.int32),
-        np.insert(np.asarray(older.weights)[kept], at, new_weights).astype(np.float32),
+        offsets(kept_counts + np.bincount(new_features, minlength=older.features)),
+        np.insert(rows, at, new_rows).astype(np.int32, copy=False),
+        np.insert(weights, at, new_weights).astype(np.float32, copy=False),
     )
     if folder is None:
         return postings
