@@ -36,8 +36,11 @@ _URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _TITLE_CHARS = 200
 
 
+REASONS = ("kind", "empty", "short", "binary", "large", "encoding")
+
+
 class DocumentError(EmbeddingsError):
-    """A document that is not an article; `reason` names why: kind, empty, short, binary, large, encoding."""
+    """A document that is not an article; `reason` (one of `REASONS`) names why."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)

@@ -131,6 +131,15 @@ async def test_admins_add_documents_and_forwards_and_remove_them_and_readers_can
     forwarded = await reply_to(stub, stub.forward(BRIDGE, ELSEWHERE, user_id=READER))
     assert "только редакторы" in forwarded.text
     assert stub.downloads == []
+    # An admin's empty, binary or cancelled document: a clear word, nothing stored.
+    empty = await reply_to(stub, stub.document("empty.txt", b"", user_id=ADMIN))
+    assert "Файл пустой" in empty.text
+    binary = await reply_to(stub, stub.document("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00" * 50, user_id=ADMIN))
+    assert "не текстовый файл" in binary.text
+    preview = await reply_to(stub, stub.document("hockey.txt", HOCKEY.encode(), user_id=ADMIN))
+    stub.press(preview, "✖", user_id=ADMIN)
+    await stub.wait_for(lambda: any(e[2] == "Отменено: статья не сохранена." for e in stub.text_edits))
+    assert names(folders.seeds) == files_before
     # An admin's document: what was read, then "Add".
     preview = await reply_to(stub, stub.document("hockey.txt", HOCKEY.encode(), user_id=ADMIN))
     assert "В Караганде прошёл хоккейный турнир юниоров" in preview.text
@@ -141,6 +150,7 @@ async def test_admins_add_documents_and_forwards_and_remove_them_and_readers_can
     assert time.monotonic() - pressed <= 15
     assert "победила сборная Караганды" in answer.text
     assert "В Караганде прошёл хоккейный турнир юниоров" in answer.text  # the source
+    assert "В Караганде прошёл хоккейный турнир юниоров" in (await ask(stub, "/sources", user_id=READER)).text
     # A forwarded channel post: the channel is the outlet, the post's address the link.
     preview = await reply_to(stub, stub.forward(BRIDGE, {**ELSEWHERE, "username": "pavlodar_news"}, user_id=ADMIN))
     assert "Чужой канал" in preview.text

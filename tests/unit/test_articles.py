@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.texts import LANGS, text
 from embeddings.config import EngineSettings
 from embeddings.errors import CorpusError
 from embeddings.index.load import load_index
 from embeddings.ingest import articles
 from embeddings.ingest.corpus import load_corpus
-from embeddings.ingest.documents import DocumentError, Draft, draft_from_text, read_document
+from embeddings.ingest.documents import REASONS, DocumentError, Draft, draft_from_text, read_document
 from embeddings.newsroom import Newsroom
 from embeddings.pipeline import Pipeline
 from tests.conftest import ANSWER_ALL
@@ -81,6 +82,12 @@ def test_what_is_not_an_article_says_why(name: str, data: bytes, reason: str) ->
     with pytest.raises(DocumentError) as raised:
         read(name, data)
     assert raised.value.reason == reason
+
+
+def test_every_reason_to_refuse_a_document_is_said_in_every_language() -> None:
+    for reason in REASONS:
+        for lang in LANGS:
+            assert text(f"document_{reason}", lang, min_chars=200, limit=976)
 
 
 def test_a_post_has_its_first_short_line_as_headline() -> None:
