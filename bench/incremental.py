@@ -67,6 +67,7 @@ SAME_BYTES = (  # parts of the index whose bytes do not depend on the order word
     "sparse_windows",
     "words",
     "brief.json",
+    "annotations.json",
 )
 
 

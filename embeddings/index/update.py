@@ -3,8 +3,8 @@
 Every array of an index folder is in article order (`build.py`), so an
 article's part of each is a range of rows (`PassageStore.rows`). An update
 first computes each new article's rows, without the lock (`encode_article`:
-its chunks, their vectors and latent terms, its evidence windows', and what
-the brief reads in its sentences). Then, holding the writers' lock, it
+its chunks, their vectors and latent terms, its evidence windows', what
+the brief reads in its sentences, and their annotations). Then, holding the writers' lock, it
 writes a new version: for every per-article part (a `RowStage`) the rows of
 the articles it keeps are copied from the current version and the new
 article's are added, in the order of the articles' ids, which is the order
@@ -32,6 +32,8 @@ from typing import Any, Protocol
 import faiss
 import numpy as np
 
+from embeddings.annotate.annotator import annotate_article
+from embeddings.annotate.spans import Span, save_annotations
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
 from embeddings.encode.latent import PASSAGE_TOP_K, SparseVector
 from embeddings.errors import CorpusError, IndexFolderError
@@ -66,6 +68,7 @@ class NewArticle:
     sparse_chunks: tuple[SparseVector, ...]  # empty without latent terms
     sparse_windows: tuple[SparseVector, ...]
     concepts: ArticleConcepts
+    annotations: tuple[tuple[Span, ...], ...]  # per sentence (`annotate/`)
 
     @property
     def windows(self) -> int:
@@ -107,7 +110,7 @@ def encode_article(
             rows.extend(encoder.encode_sparse(items[i : i + batch_size], PASSAGE_TOP_K))
         return tuple(rows)
 
-    spans = [(s.start, s.end) for c in chunks for s in c.sentences]
+    sentences = [s for c in chunks for s in c.sentences]
     return NewArticle(
         article,
         chunks,
@@ -115,7 +118,8 @@ def encode_article(
         dense(windows),
         latent(texts),
         latent(windows),
-        read_article(article, spans, BriefParams().reading),
+        read_article(article, [(s.start, s.end) for s in sentences], BriefParams().reading),
+        tuple(annotate_article(article.text, sentences)),
     )
 
 
@@ -273,7 +277,8 @@ class _Writers:
                 _SparseRows(tmp / "sparse_windows", index.sparse_windows, _window_rows, _sparse_windows),
             ]
         self.places = _Places(len(index.chunks))
-        self.stages: list[RowStage] = [self._passages(), self._lexical(), self._brief(), self.places]
+        self.annotations: list[tuple[Span, ...]] = []
+        self.stages: list[RowStage] = [self._passages(), self._lexical(), self._brief(), self._annotated(), self.places]
         self.stages += [self.chunk_vectors, self.window_vectors, *self.sparse]
 
     def copy(self, articles: range, rows: ArticleRows) -> None:
@@ -321,6 +326,13 @@ class _Writers:
             add=lambda new: self.concepts.add(new.concepts),
         )
 
+    def _annotated(self) -> RowStage:
+        older = self.old.index.annotations
+        return _Stage(
+            copy=lambda _, rows: self.annotations.extend(older[rows.sentences.start : rows.sentences.stop]),
+            add=lambda new: self.annotations.extend(new.annotations),
+        )
+
     def finish(self, encoder: Encoder, params: IndexParams, older: dict[str, Any]) -> dict[str, Any]:
         """Close the parts, make the corpus-wide ones from them, and return the new manifest."""
         tmp = self.tmp
@@ -342,6 +354,7 @@ class _Writers:
         self.words_encoded = build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words", known=known)
         brief_params = BriefParams()
         brief = save_brief(tmp, choose_brief(store, window_vectors, brief_params, concepts), brief_params)
+        annotated = save_annotations(tmp, self.annotations)
         hashes = {a: h for a, h in older["article_hashes"].items() if a in store.articles and a not in self.new}
         hashes.update({a: article_hash(new.article) for a, new in self.new.items()})
         return {
@@ -352,6 +365,7 @@ class _Writers:
             "chunks_hash": store.fingerprint(),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "brief": brief,
+            "annotations": annotated,
             "counts": {
                 "articles": len(store.articles),
                 "chunks": len(store.chunks),

@@ -38,6 +38,7 @@ EXACT = (
     "windows.npy",
     "centroid.npy",
     "brief.json",
+    "annotations.json",
     "words/forms.txt",
     "words/vectors.npy",
     "sparse_chunks",
@@ -63,7 +64,17 @@ def assert_same_index(updated: Path, built: Path) -> None:
     """Byte for byte where ids do not depend on the order words were met; by what they mean elsewhere."""
     for name in EXACT:
         assert files(updated, name) == files(built, name), name
-    keys = ("corpus_hash", "article_hashes", "chunks_hash", "counts", "brief", "index", "encoder", "sparse")
+    keys = (
+        "corpus_hash",
+        "article_hashes",
+        "chunks_hash",
+        "counts",
+        "brief",
+        "annotations",
+        "index",
+        "encoder",
+        "sparse",
+    )
     first, second = (json.loads((f / "manifest.json").read_text()) for f in (updated, built))
     assert {k: first[k] for k in keys} == {k: second[k] for k in keys}
     a, b = load_index(updated), load_index(built)
