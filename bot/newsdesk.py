@@ -50,7 +50,7 @@ class Desk:
 
     def newsroom(self) -> Newsroom:
         """The articles folder and the index, with the encoder answering now."""
-        return Newsroom(self.settings, self.answering.pipeline.encoder)
+        return Newsroom(self.settings, self.answering.pipeline.encoder, lambda: self.answering.pipeline.index)
 
     async def draft_of(self, message: Message, bot: Bot, text: str | None = None) -> tuple[Draft, str]:
         """The draft of a document, a forwarded post or `text`, and the id to save it under; else `DocumentError`."""

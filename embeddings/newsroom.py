@@ -22,7 +22,7 @@ from pathlib import Path
 from embeddings.config import EngineSettings
 from embeddings.encode.encoders import Encoder
 from embeddings.errors import CorpusError
-from embeddings.index.load import read_manifest
+from embeddings.index.load import LoadedIndex, read_manifest
 from embeddings.index.manifest import IndexParams
 from embeddings.index.store import PassageStore
 from embeddings.index.update import NewArticle, encode_article, update_index
@@ -51,8 +51,11 @@ class Change:
 class Newsroom:
     """Adds and removes articles of the configured folder and index, one writer at a time across processes."""
 
-    def __init__(self, settings: EngineSettings, encoder: Encoder) -> None:
+    def __init__(
+        self, settings: EngineSettings, encoder: Encoder, loaded: Callable[[], LoadedIndex] | None = None
+    ) -> None:
         self.settings, self.encoder = settings, encoder
+        self.loaded = loaded  # the version the caller answers from: not loaded again when it is still current
 
     @property
     def seeds_dir(self) -> Path:
@@ -111,6 +114,7 @@ class Newsroom:
                 remove=remove,
                 params=IndexParams(type=self.settings.index_type),
                 sparse=self.settings.sparse_terms,
+                loaded=self.loaded() if self.loaded is not None else None,
             )
         except BaseException:
             before.restore()

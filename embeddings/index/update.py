@@ -149,8 +149,8 @@ class _Current:
     concepts: Concepts
 
     @classmethod
-    def load(cls, folder: Path) -> _Current:
-        index = load_index(folder)
+    def load(cls, folder: Path, loaded: LoadedIndex | None = None) -> _Current:
+        index = loaded if loaded is not None and loaded.folder == folder else load_index(folder)
         try:
             return cls(
                 index,
@@ -172,13 +172,16 @@ def update_index(
     remove: Collection[str] = (),
     params: IndexParams | None = None,
     sparse: bool = True,
+    loaded: LoadedIndex | None = None,
 ) -> dict[str, Any]:
     """Write and swap in a version of the index with `add` (replacing articles of the same id), without `remove`.
 
-    The caller holds `versions.writing(index_dir)`. Returns the new manifest.
+    The caller holds `versions.writing(index_dir)`. `loaded` is the version
+    the caller has loaded, used when it is still the current one. Returns
+    the new manifest.
     """
     started = time.perf_counter()
-    old = _Current.load(current(index_dir))
+    old = _Current.load(current(index_dir), loaded)
     _check_same_settings(old.index.manifest, encoder, chunking, sparse)
     store = old.index.store
     old_ids = list(store.articles)

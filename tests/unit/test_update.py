@@ -137,6 +137,20 @@ def test_an_article_in_the_middle_and_a_removal_keep_the_order_of_a_full_build(
     assert answers(index_dir, encoder) == answers(built, encoder)
 
 
+def test_an_update_reuses_the_version_its_caller_has_loaded_only_while_it_is_current(
+    tiny_seeds: Path, index_dir: Path, encoder: FakeSparseEncoder, tmp_path: Path
+) -> None:
+    loaded = load_index(index_dir)  # what a running bot answers from
+    first = encode_article(parse_article(hockey(tiny_seeds, "003_hockey"), {}), encoder, ChunkingParams())
+    update_index(index_dir, encoder, ChunkingParams(), add=[first], loaded=loaded)
+    second = encode_article(parse_article(hockey(tiny_seeds, "004_hockey"), {}), encoder, ChunkingParams())
+    update_index(index_dir, encoder, ChunkingParams(), add=[second], loaded=loaded)  # stale now: not used
+    assert {"003_hockey", "004_hockey"} <= set(load_index(index_dir).articles)
+    built = tmp_path / "built"
+    build_index(load_corpus(tiny_seeds), encoder, built)
+    assert_same_index(current(index_dir), current(built))
+
+
 def test_replacing_an_article_updates_its_rows(
     tiny_seeds: Path, index_dir: Path, encoder: FakeSparseEncoder, tmp_path: Path
 ) -> None:
