@@ -72,6 +72,7 @@ SAME_BYTES = (  # parts of the index whose bytes do not depend on the order word
     "words",
     "brief.json",
     "annotations.json",
+    "people.jsonl",
 )
 
 

@@ -22,6 +22,7 @@ seeds again:
                      organisations, money, dates, numbers with what they
                      count, roles, reasons, speech (see `annotate/`), and
                      the speaker of every sentence of speech (`speakers.py`)
+    people.jsonl     the people each article names, and their roles (`people.py`)
     brief/           every sentence's concepts, as the brief reads them (`concepts.py`)
     brief.json       the story in brief: the ids of at most six sentences
                      (see `brief.py`); the method is in the manifest
@@ -54,6 +55,7 @@ import faiss
 import numpy as np
 
 from embeddings.annotate.annotator import annotate_article
+from embeddings.annotate.people import learn_people
 from embeddings.annotate.spans import Span, save_annotations
 from embeddings.annotate.speakers import attribute_story
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
@@ -63,6 +65,7 @@ from embeddings.index.bm25 import BM25
 from embeddings.index.brief import CONCEPTS_DIR, BriefParams, choose_brief, read_concepts, save_brief
 from embeddings.index.load import MANIFEST, window_text
 from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, expected_identity, sparse_identity
+from embeddings.index.people import save_people
 from embeddings.index.postings import MatrixWriter
 from embeddings.index.progress import Progress, auto_progress
 from embeddings.index.sparse import SparseIndex
@@ -214,6 +217,7 @@ def _annotate(store: PassageStore, tmp: Path) -> dict[str, int]:
         ]
         articles.append((text, bounds, whole))
     speakers = [s.as_row() if s else None for said in attribute_story(articles) for s in said]
+    save_people(tmp, [learn_people(text, whole, bounds) for text, bounds, whole in articles])  # for updates
     return save_annotations(tmp, spans, speakers)
 
 

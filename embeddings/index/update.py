@@ -32,8 +32,10 @@ from typing import Any, Protocol
 import faiss
 import numpy as np
 
-from embeddings.annotate.annotator import annotate_article
+from embeddings.annotate.annotator import ANNOTATOR_VERSION, annotate_article
+from embeddings.annotate.people import People
 from embeddings.annotate.spans import Span, save_annotations
+from embeddings.annotate.speakers import Speaker
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
 from embeddings.encode.latent import PASSAGE_TOP_K, SparseVector
 from embeddings.errors import CorpusError, IndexFolderError
@@ -43,6 +45,7 @@ from embeddings.index.build import CHUNK_VECTORS, _fill_index, _mean
 from embeddings.index.concepts import ArticleConcepts, Concepts, ConceptsWriter, read_article
 from embeddings.index.load import MANIFEST, LoadedIndex, load_index
 from embeddings.index.manifest import FORMAT_VERSION, IndexParams, check_fresh, sparse_identity
+from embeddings.index.people import attribute_again, load_people, people_of, save_people
 from embeddings.index.postings import MatrixWriter, SparseMatrix, copy_range
 from embeddings.index.sparse import SparseIndex
 from embeddings.index.store import ArticleRows, StoreWriter
@@ -69,6 +72,12 @@ class NewArticle:
     sparse_windows: tuple[SparseVector, ...]
     concepts: ArticleConcepts
     annotations: tuple[tuple[Span, ...], ...]  # per sentence (`annotate/`)
+    people: People  # the people it names, and their roles (`people.py`)
+
+    @property
+    def bounds(self) -> list[tuple[int, int]]:
+        """Its sentences, (start, end) in its text."""
+        return [(s.start, s.end) for c in self.chunks for s in c.sentences]
 
     @property
     def windows(self) -> int:
@@ -111,6 +120,8 @@ def encode_article(
         return tuple(rows)
 
     sentences = [s for c in chunks for s in c.sentences]
+    bounds = [(s.start, s.end) for s in sentences]
+    annotations = tuple(annotate_article(article.text, sentences))
     return NewArticle(
         article,
         chunks,
@@ -118,8 +129,9 @@ def encode_article(
         dense(windows),
         latent(texts),
         latent(windows),
-        read_article(article, [(s.start, s.end) for s in sentences], BriefParams().reading),
-        tuple(annotate_article(article.text, sentences)),
+        read_article(article, bounds, BriefParams().reading),
+        annotations,
+        people_of(article.text, bounds, annotations),
     )
 
 
@@ -147,6 +159,7 @@ class _Current:
     chunk_vectors: Vectors
     forward: SparseMatrix
     concepts: Concepts
+    people: list[People]  # each article's own
 
     @classmethod
     def load(cls, folder: Path, loaded: LoadedIndex | None = None) -> _Current:
@@ -157,6 +170,7 @@ class _Current:
                 np.load(folder / CHUNK_VECTORS, mmap_mode="r", allow_pickle=False),
                 load_forward(folder / "bm25"),
                 Concepts.load(folder / CONCEPTS_DIR),
+                load_people(folder),
             )
         except (OSError, ValueError) as exc:
             msg = f"the index in {folder} cannot be updated ({type(exc).__name__}: {exc}); {_REBUILD}"
@@ -196,10 +210,10 @@ def update_index(
     if not order:
         msg = "an index needs at least one article: add another before removing the last"
         raise IndexFolderError(msg)
-    dropped = [store.rows(range(p, p + 1)) for p, article_id in enumerate(old_ids) if article_id in leaving]
+    dropped = {p: store.rows(range(p, p + 1)) for p, article_id in enumerate(old_ids) if article_id in leaving}
     with new_version(index_dir) as tmp:
         writers = _Writers(old, tmp, new_by_id, dropped, encoder.spec.dim)
-        for rows in dropped:
+        for rows in dropped.values():
             writers.drop(rows)
         for piece in _pieces(order, new_by_id, {a: p for p, a in enumerate(old_ids)}):
             if isinstance(piece, range):
@@ -226,13 +240,14 @@ def update_index(
 
 
 def _check_same_settings(manifest: dict[str, Any], encoder: Encoder, chunking: ChunkingParams, sparse: bool) -> None:
-    """An index of another encoder, chunking, tokenizer or brief cannot take new rows: it must be rebuilt."""
+    """An index of another encoder, chunking, tokenizer, annotator or brief cannot take new rows: it must be rebuilt."""
     expected = {
         "format": FORMAT_VERSION,
         "encoder": encoder.spec.as_dict(),
         "chunking": chunking.as_dict(),
         "sparse": sparse_identity(encoder, sparse),
         "tokenizer": tokenizer_identity(),
+        "annotator": ANNOTATOR_VERSION,
         "corpus_hash": manifest.get("corpus_hash"),
         "article_hashes": manifest.get("article_hashes"),
     }
@@ -259,13 +274,14 @@ class _Writers:
     """Every per-article part of the new version, written piece by piece, then the corpus-wide parts."""
 
     def __init__(
-        self, old: _Current, tmp: Path, new: dict[str, NewArticle], dropped: list[ArticleRows], dim: int
+        self, old: _Current, tmp: Path, new: dict[str, NewArticle], dropped: dict[int, ArticleRows], dim: int
     ) -> None:
-        self.old, self.tmp, self.new = old, tmp, new
+        self.old, self.tmp, self.new, self.dropped = old, tmp, new, dropped
         self.words_encoded = 0
         index = old.index
-        chunks = len(index.chunks) - sum(len(r.chunks) for r in dropped) + sum(len(n.chunks) for n in new.values())
-        windows = len(index.windows) - sum(len(r.windows) for r in dropped) + sum(n.windows for n in new.values())
+        gone = dropped.values()
+        chunks = len(index.chunks) - sum(len(r.chunks) for r in gone) + sum(len(n.chunks) for n in new.values())
+        windows = len(index.windows) - sum(len(r.windows) for r in gone) + sum(n.windows for n in new.values())
         self.passages = StoreWriter(tmp / "passages")
         self.documents = Documents.of(index.bm25, tmp / "bm25")
         self.concepts = ConceptsWriter.of(old.concepts, tmp / CONCEPTS_DIR)
@@ -281,6 +297,9 @@ class _Writers:
             ]
         self.places = _Places(len(index.chunks))
         self.annotations: list[tuple[Span, ...]] = []
+        self.speakers: list[Speaker | None] = []
+        self.people: list[People] = []
+        self.sources: list[int | NewArticle] = []  # where each article of the new version comes from
         self.stages: list[RowStage] = [self._passages(), self._lexical(), self._brief(), self._annotated(), self.places]
         self.stages += [self.chunk_vectors, self.window_vectors, *self.sparse]
 
@@ -330,11 +349,46 @@ class _Writers:
         )
 
     def _annotated(self) -> RowStage:
-        older = self.old.index.annotations
-        return _Stage(
-            copy=lambda _, rows: self.annotations.extend(older[rows.sentences.start : rows.sentences.stop]),
-            add=lambda new: self.annotations.extend(new.annotations),
-        )
+        """The annotations and speakers of each sentence, and each article's own people."""
+        older = self.old
+
+        def copy(articles: range, rows: ArticleRows) -> None:
+            self.annotations.extend(older.index.annotations[rows.sentences.start : rows.sentences.stop])
+            self.speakers.extend(older.index.speakers[rows.sentences.start : rows.sentences.stop])
+            self.people.extend(older.people[articles.start : articles.stop])
+            self.sources.extend(articles)
+
+        def add(new: NewArticle) -> None:
+            self.annotations.extend(new.annotations)
+            self.speakers.extend(None for _ in new.annotations)  # attributed in `_speakers`
+            self.people.append(new.people)
+            self.sources.append(new)
+
+        return _Stage(copy=copy, add=add)
+
+    def _speakers(self) -> list[Speaker | None]:
+        """The speakers of every sentence: attributed again in the articles that name a person one added or
+        removed names (`people.py`), copied in the others."""
+        changed = {k for n in self.new.values() for k in n.people.names}
+        changed |= {k for p in self.dropped for k in self.old.people[p].names}
+        store = self.old.index.store
+        again: dict[int, tuple[str, list[tuple[int, int]], Sequence[tuple[Span, ...]]]] = {}
+        starts, at = [], 0
+        for position, (source, own) in enumerate(zip(self.sources, self.people, strict=True)):
+            starts.append(at)
+            if isinstance(source, NewArticle):
+                again[position] = (source.article.text, source.bounds, source.annotations)
+                at += len(source.annotations)
+                continue
+            sentences = store.article_sentences(source)
+            if changed & own.names.keys():
+                kept = self.old.index.annotations[sentences.start : sentences.stop]
+                again[position] = (store.article_at(source).text, store.sentence_spans(sentences), kept)
+            at += len(sentences)
+        speakers = list(self.speakers)
+        for position, said in attribute_again(self.people, again).items():
+            speakers[starts[position] : starts[position] + len(said)] = said
+        return speakers
 
     def finish(self, encoder: Encoder, params: IndexParams, older: dict[str, Any]) -> dict[str, Any]:
         """Close the parts, make the corpus-wide ones from them, and return the new manifest."""
@@ -357,7 +411,8 @@ class _Writers:
         self.words_encoded = build_word_vectors(article_forms(bm25.words.items()), encoder, tmp / "words", known=known)
         brief_params = BriefParams()
         brief = save_brief(tmp, choose_brief(store, window_vectors, brief_params, concepts), brief_params)
-        annotated = save_annotations(tmp, self.annotations)
+        annotated = save_annotations(tmp, self.annotations, [s.as_row() if s else None for s in self._speakers()])
+        save_people(tmp, self.people)
         hashes = {a: h for a, h in older["article_hashes"].items() if a in store.articles and a not in self.new}
         hashes.update({a: article_hash(new.article) for a, new in self.new.items()})
         return {

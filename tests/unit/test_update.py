@@ -39,6 +39,7 @@ EXACT = (
     "centroid.npy",
     "brief.json",
     "annotations.json",
+    "people.jsonl",
     "words/forms.txt",
     "words/vectors.npy",
     "sparse_chunks",
@@ -149,6 +150,41 @@ def test_an_update_reuses_the_version_its_caller_has_loaded_only_while_it_is_cur
     built = tmp_path / "built"
     build_index(load_corpus(tiny_seeds), encoder, built)
     assert_same_index(current(index_dir), current(built))
+
+
+FACTORY = (
+    " date 2026-03-01 На заводе в Караганде обсудили планы\n\n"
+    "Сергей Иванов встретился с рабочими цеха в понедельник утром. Встреча длилась два часа.\n\n"
+    "«Мы откроем новый цех уже весной», — сказал директор завода.\n"
+)
+DIRECTOR = (
+    " date 2026-03-02 Директор завода рассказал о планах\n\n"
+    "Директор завода Сергей Иванов рассказал журналистам о новом цехе. Цех откроют весной.\n"
+)
+
+
+def quoted_by(index_dir: Path) -> str | None:
+    index = load_index(index_dir)
+    speaker = next(s for t, s in zip(index.sentences, index.speakers, strict=True) if t.text.startswith("«Мы откроем"))
+    return speaker.name if speaker else None
+
+
+def test_an_article_that_names_whose_role_it_is_changes_who_speaks_in_another(
+    tmp_path: Path, encoder: FakeSparseEncoder
+) -> None:
+    seeds, index_dir = tmp_path / "story", tmp_path / "story-index"
+    seeds.mkdir()
+    (seeds / "001_factory.txt").write_text(FACTORY, encoding="utf-8")
+    build_index(load_corpus(seeds), encoder, index_dir)
+    assert quoted_by(index_dir) == ""  # "директор завода": no one the article names is one
+    (seeds / "002_director.txt").write_text(DIRECTOR, encoding="utf-8")
+    new = encode_article(parse_article(seeds / "002_director.txt", {}), encoder, ChunkingParams())
+    update_index(index_dir, encoder, ChunkingParams(), add=[new])
+    assert quoted_by(index_dir) == "Сергей Иванов"  # the other article says he is the director
+    build_index(load_corpus(seeds), encoder, tmp_path / "built")
+    assert_same_index(current(index_dir), current(tmp_path / "built"))
+    update_index(index_dir, encoder, ChunkingParams(), remove=["002_director"])
+    assert quoted_by(index_dir) == ""
 
 
 def test_replacing_an_article_updates_its_rows(
