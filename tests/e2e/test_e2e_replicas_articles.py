@@ -40,7 +40,9 @@ def stored(folders: Folders) -> tuple[set[str], set[str], set[str]]:
 async def test_both_replicas_answer_about_articles_added_through_either_at_once(
     stub: BotAPIStub, real_pipeline: Pipeline, folders: Folders, redis_url: str
 ) -> None:
-    other = BotAPIStub()  # each replica polls a stand-in of its own: Redis and the volume are all they share
+    # Each replica polls a stand-in of its own (one bot: the update ids do not repeat); Redis and the volume
+    # are all they share.
+    other = BotAPIStub(first_update_id=1_000_000)
     await other.start()
     admins = frozenset({FIRST_ADMIN, SECOND_ADMIN})
     settings = [

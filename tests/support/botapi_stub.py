@@ -83,13 +83,14 @@ class BotAPIStub(FilesAndForwards, EditsAndChannels, ButtonsAndInline):
     left_chats: list[int] = field(default_factory=list)
     delivery_failures: list[tuple[str, str]] = field(default_factory=list)  # webhook URL, status or error
     flood: FloodControl | None = None  # Telegram's flood limits, enforced when set
+    first_update_id: int = 1  # a second stand-in for the same bot goes on with the numbering of the first
     failed_calls: list[tuple[str, int]] = field(default_factory=list)  # method, status: calls failed by `fail_for`
     held: int = 0  # messages held on their way by `hold_messages`
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(10_000)
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(self.first_update_id)
         self._new_update = asyncio.Event()
         self._new_sent = asyncio.Event()
         self._runner: web.AppRunner | None = None
