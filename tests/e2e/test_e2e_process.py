@@ -60,7 +60,14 @@ async def bot_process(env: dict[str, str]) -> AsyncIterator[BotProcess]:
     )  # fmt: skip
     running = BotProcess(process)
     try:
-        yield running
+        try:
+            yield running
+        except Exception as exc:  # the test failed: its note is what the bot logged meanwhile
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            _, stderr = await process.communicate()
+            exc.add_note(f"the bot's log ends:\n{stderr.decode()[-4000:]}")
+            raise
         with contextlib.suppress(ProcessLookupError):  # a test may have killed it
             process.send_signal(signal.SIGTERM)
         try:
