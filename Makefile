@@ -60,6 +60,7 @@ bench: $(RUNTIME)
 
 bench-scale: $(RUNTIME)
 	$(PY) bench/scale.py
+	$(PY) bench/incremental.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

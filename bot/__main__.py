@@ -1,9 +1,11 @@
-"""`python -m bot [run | chat | ask [--json] [QUESTION ...] | feedback [--limit N]]`.
+"""`python -m bot [run | chat | ask [--json] [QUESTION ...] | feedback [--limit N] | gaps [--limit N]]`.
 
 `run` (the default) starts the Telegram bot, or the console chat when no
 BOT_TOKEN is set. `ask` answers questions without Telegram: those given as
 arguments, else one per line of standard input until EOF. `feedback`
-reports the users' votes from the journal (JOURNAL_PATH). Logs go to stderr.
+reports the users' votes from the journal (JOURNAL_PATH); `gaps` what they
+asked that the articles could not answer, grouped as /gaps shows it. Logs go
+to stderr.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     feedback_parser = sub.add_parser("feedback", help="vote counts and the worst-rated questions")
     feedback_parser.add_argument("--limit", type=int, default=10, help="how many questions to list")
+    gaps_parser = sub.add_parser("gaps", help="what readers asked that the articles could not answer, grouped")
+    gaps_parser.add_argument("--limit", type=int, default=20, help="how many groups to list")
     args = parser.parse_args(argv)
 
     try:
@@ -57,6 +61,11 @@ def main(argv: list[str] | None = None) -> int:
         from bot.console import feedback_report
 
         feedback_report(settings.journal_path, args.limit)
+        return 0
+    if command == "gaps":
+        from bot.console import gaps_report
+
+        gaps_report(settings.journal_path, settings.gaps_retention_days, args.limit)
         return 0
     try:
         if serving:
@@ -78,7 +87,7 @@ async def console(pipeline: Pipeline, settings: Settings, command: str, args: ar
     """`ask` or the console chat, on the answering service the Telegram bot uses (journal and metrics too)."""
     from bot.console import ask, chat
 
-    journal = Journal(settings.journal_path)
+    journal = Journal(settings.journal_path, settings.gaps_retention_days)
     answering = AnsweringService(pipeline, load_story(settings.seeds_dir), journal=journal, metrics=Metrics())
     try:
         if command == "ask":

@@ -26,6 +26,7 @@ from bot.middlewares.in_flight import InFlight
 from bot.middlewares.language import LanguageMiddleware
 from bot.middlewares.observe import UpdateObserver
 from bot.middlewares.throttling import Throttle
+from bot.newsdesk import Desk, IndexWatch
 from bot.sending.order import KeepOrder
 from bot.sending.pacer import Pacer
 from bot.sending.session import BotApiSession
@@ -70,7 +71,7 @@ def create_bot(settings: Settings, backends: Backends | None = None) -> Bot:
 
 def create_answering(pipeline: Pipeline, settings: Settings, backends: Backends) -> AnsweringService:
     """The answering service of a bot: the pipeline, the story, the journal and the process's metrics."""
-    journal = Journal(settings.journal_path)
+    journal = Journal(settings.journal_path, settings.gaps_retention_days)
     return AnsweringService(pipeline, load_story(settings.seeds_dir), journal=journal, metrics=backends.metrics)
 
 
@@ -78,7 +79,8 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
     """The dispatcher with the answering service, settings and the bot's state passed to handlers.
 
     Handlers take what they need by name: `answering`, `registry` (the
-    answers shown, behind their buttons), `journal`, `typing`, `settings`.
+    answers shown, behind their buttons), `journal`, `typing`, `settings`,
+    `desk` (articles added and removed), `backends`.
     Conversation context lives in the FSM storage (Redis when configured),
     one per user and forum topic in groups, forgotten after `CONTEXT_TTL_SECONDS`.
     Updates go through the inbox (`bot/delivery.py`).
@@ -87,6 +89,7 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
         msg = "the answering service of a bot keeps a journal (see create_answering)"
         raise ValueError(msg)
     in_flight = InFlight()
+    desk = Desk(answering, settings, backends.redis)
     dispatcher = DurableDispatcher(
         deliveries=Deliveries(backends.inbox, backends.metrics, backends.api),
         storage=backends.storage,
@@ -98,6 +101,8 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
         settings=settings,
         in_flight=in_flight,
         backends=backends,
+        desk=desk,
+        watch=IndexWatch(answering, settings, backends.redis),
     )
     dispatcher.update.outer_middleware(UpdateObserver(backends.metrics))
     dispatcher.update.outer_middleware(AllowedChats(settings.allowed_chats))
@@ -112,7 +117,7 @@ def create_dispatcher(answering: AnsweringService, settings: Settings, backends:
     )
     dispatcher.message.middleware(throttle)
     dispatcher.edited_message.middleware(throttle)  # an edited question is a question: it counts too
-    dispatcher.include_router(build_router())
+    dispatcher.include_router(build_router(source_channels=bool(settings.source_channels)))
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     # Answers in flight finish before the dispatcher closes the FSM storage (its own shutdown handler).
@@ -129,9 +134,11 @@ async def set_commands(bot: Bot) -> None:
             await bot.set_my_commands(commands, scope=scope, language_code=code)
 
 
-async def on_startup(bot: Bot, dispatcher: DurableDispatcher, backends: Backends) -> None:
-    """Watch Redis, answer what a previous run left unfinished, register the command menu, say the bot is ready."""
+async def on_startup(bot: Bot, dispatcher: DurableDispatcher, backends: Backends, watch: IndexWatch) -> None:
+    """Watch Redis and the index's versions, answer what a previous run left unfinished, register the command menu,
+    say the bot is ready."""
     backends.start()
+    watch.start()
     dispatcher.deliveries.start(dispatcher, bot)
     try:
         await set_commands(bot)
@@ -147,8 +154,10 @@ async def on_shutdown(
     answering: AnsweringService,
     journal: Journal,
     backends: Backends,
+    watch: IndexWatch,
 ) -> None:
     """Let the answers in flight reach their chats before the session closes."""
+    await watch.stop()
     await dispatcher.deliveries.close()
     if in_flight.count:
         log.info("stopping: waiting for %d answers in flight", in_flight.count)

@@ -64,6 +64,11 @@ class Settings(EngineSettings):
     allowed_chats: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), description="Group ids the bot serves (empty: any); it leaves the others"
     )
+    # The story growing
+    source_channels: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), description="Channel ids or @usernames whose posts become articles (the bot is an admin)"
+    )
+    gaps_retention_days: int = Field(default=30, ge=1, description="Days the questions the articles missed are kept")
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -91,6 +96,19 @@ class Settings(EngineSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("source_channels", mode="before")
+    @classmethod
+    def _split_channels(cls, value: object) -> object:
+        if isinstance(value, str | int):
+            value = str(value).replace(";", ",").split(",")
+        if isinstance(value, list | tuple | set | frozenset):
+            return frozenset(str(part).strip().lstrip("@").lower() for part in value if str(part).strip())
+        return value
+
+    def is_source_channel(self, chat_id: int, username: str | None) -> bool:
+        """Whether a channel is one of `SOURCE_CHANNELS`, by id or by @username."""
+        return str(chat_id) in self.source_channels or (username or "").lower() in self.source_channels
 
     @property
     def group_question_limit(self) -> int:

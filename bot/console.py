@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -23,9 +24,10 @@ from bot.answering.conversation import small_talk_of
 from bot.answering.service import AnsweringService
 from bot.quotes import quote_pages, quotes_page_block, speaker_quotes, speakers_block
 from bot.reader import article_pages, context_html, context_of, page_block, small_talk_blocks, story_brief
-from bot.render import answer_blocks, passages_blocks, reply_blocks, sources_blocks, to_plain
+from bot.render import answer_blocks, gap_line, passages_blocks, reply_blocks, sources_blocks, to_plain
+from bot.state.gaps import group_gaps
 from bot.state.journal import JournalDB
-from bot.texts import Lang, text
+from bot.texts import Lang, lang_of_user, text
 from embeddings.answer.record import Answer
 
 MORE_PAGE = 3
@@ -215,3 +217,24 @@ def feedback_report(path: Path, limit: int, out: TextIO = sys.stdout) -> None:
     print(f"Worst-rated questions (up to {limit}):", file=out)
     for item in report.worst:
         print(f"  {item.up - item.down:+d}  (👍 {item.up} / 👎 {item.down})  {item.question}", file=out)
+
+
+def gaps_report(path: Path, retention_days: float, limit: int, out: TextIO = sys.stdout) -> None:
+    """`python -m bot gaps`: the groups of questions the articles could not answer, as /gaps shows them."""
+    if not path.exists():
+        print(f"No questions yet: {path} does not exist (the bot creates it on its first start).", file=out)
+        return
+    db = JournalDB(path, retention_days)
+    try:
+        groups = group_gaps(db.gaps())
+    finally:
+        db.close()
+    lang = lang_of_user(None)
+    if not groups:
+        print(text("gaps_empty", lang, days=retention_days), file=out)
+        return
+    shown = groups[:limit]
+    title = text("gaps_title", lang, days=retention_days, first=1, last=len(shown), total=len(groups))
+    print(re.sub(r"</?b>", "", title), file=out)
+    for number, group in enumerate(shown, start=1):
+        print(f"{number}. {gap_line(group, lang)}", file=out)

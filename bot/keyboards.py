@@ -156,3 +156,63 @@ def quotes_keyboard(version: str, speaker: int, page: int, pages: int) -> Inline
         return InlineKeyboardButton(text=label, callback_data=data)
 
     return InlineKeyboardMarkup(inline_keyboard=[[turn("◀", max(page - 1, 0)), turn("▶", min(page + 1, pages - 1))]])
+
+
+class DeskAction(CallbackData, prefix="d"):
+    """An admin's button on an article: `add` / `cancel` a draft (`key`), `ask` / `remove` / `keep` an article
+    (`key`: a hash of its id), `page` of the list to remove from (`key`: the page shown)."""
+
+    action: str
+    key: str = ""
+    page: int = 0
+
+
+def draft_keyboard(key: str, lang: Lang) -> InlineKeyboardMarkup:
+    """Add or cancel the draft shown above."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=text("article_add_button", lang), callback_data=DeskAction(action="add", key=key).pack()
+                ),
+                InlineKeyboardButton(
+                    text=text("article_cancel_button", lang), callback_data=DeskAction(action="cancel", key=key).pack()
+                ),
+            ]
+        ]
+    )
+
+
+def removal_keyboard(articles: list[tuple[str, str]], page: int, pages: int) -> InlineKeyboardMarkup:
+    """One button per article (key, label) of this page of the list, then ◀ ▶ when there are more pages."""
+    rows = [[InlineKeyboardButton(text=label, callback_data=DeskAction(action="ask", key=key).pack())]
+            for key, label in articles]  # fmt: skip
+    if pages > 1:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text="◀", callback_data=DeskAction(action="page", key=str(page), page=max(page - 1, 0)).pack()
+                ),
+                InlineKeyboardButton(
+                    text="▶",
+                    callback_data=DeskAction(action="page", key=str(page), page=min(page + 1, pages - 1)).pack(),
+                ),
+            ]
+        )
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def confirm_removal_keyboard(key: str, lang: Lang) -> InlineKeyboardMarkup:
+    """Remove the article, or keep it."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=text("remove_button", lang), callback_data=DeskAction(action="remove", key=key).pack()
+                ),
+                InlineKeyboardButton(
+                    text=text("keep_button", lang), callback_data=DeskAction(action="keep", key=key).pack()
+                ),
+            ]
+        ]
+    )

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.answering.conversation import Plan
-from bot.texts import Lang, text
+from bot.state.gaps import GapGroup
+from bot.texts import TEXTS, Lang, text
 from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer
 from embeddings.ingest.corpus import Article
@@ -263,3 +264,16 @@ def _cut_plain(plain: str, limit: int) -> list[str]:
     if current.strip():
         pieces.append(escape(current))
     return [p for p in pieces if p.strip()]
+
+
+def gap_line(group: GapGroup, lang: Lang) -> str:
+    """One group of unanswered questions, in plain text: how many, the newest, what was missing."""
+    example, said = group.example, []
+    if example.status == "partial":
+        part = f"part_{example.missing}"
+        said.append(text("gaps_partial", lang, missing=text(part, lang) if part in TEXTS[lang] else example.missing))
+    elif example.status == "not_found":
+        said.append(text("gaps_not_found", lang))
+    if group.voted_down:
+        said.append(f"👎 {group.voted_down}")
+    return text("gaps_line", lang, count=group.count, example=shorten(example.question, 200), status=", ".join(said))

@@ -23,6 +23,9 @@ class EngineSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds", description="Folder of articles + metadata.toml")
+    seeds_init_dir: Path | None = Field(
+        default=None, description="A missing SEEDS_DIR starts as a copy of this folder (a shared volume's first start)"
+    )
     index_dir: Path = Field(default=PROJECT_ROOT / "var" / "index", description="Folder the index is saved in")
     auto_rebuild: bool = Field(default=True, description="Rebuild a missing or stale index on start")
 
@@ -39,6 +42,8 @@ class EngineSettings(BaseSettings):
     index_type: IndexType = "auto"
     chunk_max_chars: int = Field(default=600, ge=100)
     chunk_min_chars: int = Field(default=160, ge=0)
+    article_min_chars: int = Field(default=200, ge=1, description="Shorter documents and posts are not articles")
+    article_max_bytes: int = Field(default=1_000_000, ge=1000, description="Larger documents are refused")
 
     top_k: int = Field(default=5, ge=1, le=50, description="Passages returned with each answer")
     answer_cache_size: int = Field(default=4096, ge=0, description="Answers kept for repeated questions; 0: off")

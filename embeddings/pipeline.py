@@ -6,6 +6,7 @@ import itertools
 import logging
 import math
 import re
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -24,6 +25,7 @@ from embeddings.index.build import build_index
 from embeddings.index.load import LoadedIndex, load_index, read_manifest
 from embeddings.index.manifest import IndexParams, check_fresh, expected_identity, sparse_identity
 from embeddings.index.progress import Progress
+from embeddings.index.versions import current, writing
 from embeddings.ingest.chunking import ChunkingParams, Sentence
 from embeddings.ingest.corpus import Article, Corpus, load_corpus
 from embeddings.params import DEFAULT, Params
@@ -107,24 +109,71 @@ def rebuild(
     params: Params = DEFAULT,
     corpus: Corpus | None = None,
 ) -> dict[str, object]:
-    """Build the index of the configured seeds (or of `corpus`, loaded from them) from scratch; returns its manifest."""
-    corpus = corpus if corpus is not None else load_corpus(settings.seeds_dir)
-    return build_index(
-        corpus,
-        encoder,
-        settings.index_dir,
-        chunking=chunking_of(settings),
-        params=IndexParams(type=settings.index_type),
-        progress=progress,
-        sparse=settings.sparse_terms,
-        record={"params": params.as_dict()},
-    )
+    """Build the index of the configured seeds (or of `corpus`, loaded from them) from scratch; returns its manifest.
+
+    Holds the writers' lock: an article added meanwhile waits, then goes into the new version.
+    """
+    with writing(settings.index_dir):
+        corpus = corpus if corpus is not None else load_corpus(settings.seeds_dir)
+        return build_index(
+            corpus,
+            encoder,
+            settings.index_dir,
+            chunking=chunking_of(settings),
+            params=IndexParams(type=settings.index_type),
+            progress=progress,
+            sparse=settings.sparse_terms,
+            record={"params": params.as_dict()},
+        )
+
+
+def expected_of(settings: EngineSettings, encoder: Encoder, corpus: Corpus) -> dict[str, object]:
+    """What the manifest of a fresh index of `corpus` records, with these settings and this encoder."""
+    sparse = sparse_identity(encoder, settings.sparse_terms)
+    return expected_identity(corpus, encoder.spec, chunking_of(settings), sparse)
+
+
+def seed_articles(settings: EngineSettings) -> None:
+    """Start a missing articles folder as a copy of `SEEDS_INIT_DIR` (the image's articles, for a shared volume)."""
+    source, target = settings.seeds_init_dir, settings.seeds_dir
+    if source is None or target.exists():
+        return
+    with writing(settings.index_dir):
+        if target.exists():
+            return  # another replica did it while this one waited
+        partial = target.with_name(f".{target.name}.copying")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(source, partial)
+        partial.rename(target)
+        log.info("the articles folder %s starts as a copy of %s", target, source)
 
 
 def corpus_is_cyrillic(index: LoadedIndex, sample: int = 50) -> bool:
     """Whether the articles are written in Cyrillic (a sample of them tells)."""
     text = " ".join(a.text[:2000] for a in itertools.islice(index.articles.values(), sample))
     return cyrillic_share(text) >= 0.5
+
+
+def _fresh_index(settings: EngineSettings, encoder: Encoder) -> LoadedIndex:
+    """The current version, if it was built from the articles in the folder now with these settings."""
+    folder = current(settings.index_dir)  # one version: a swap meanwhile cannot mix two
+    check_fresh(read_manifest(folder), expected_of(settings, encoder, load_corpus(settings.seeds_dir)))
+    return load_index(folder)
+
+
+def _say_why(problem: IndexFolderError, settings: EngineSettings) -> None:
+    articles, where = len(load_corpus(settings.seeds_dir).articles), settings.seeds_dir
+    if isinstance(problem, IndexMissingError):
+        log.info(
+            "first start: building the index of the %d articles in %s into %s; later starts load it",
+            articles,
+            where,
+            settings.index_dir,
+        )
+    elif isinstance(problem, StaleIndexError):  # the articles or the settings changed: expected, not a fault
+        log.info("%s: rebuilding it from the %d articles in %s", problem, articles, where)
+    else:
+        log.warning("%s: building the index now", problem)
 
 
 class Pipeline:
@@ -180,31 +229,35 @@ class Pipeline:
     ) -> Pipeline:
         """Load the index, rebuilding it first when it is missing or stale (if allowed)."""
         encoder = encoder or encoder_of(settings)
-        corpus = load_corpus(settings.seeds_dir)
-        expected = expected_identity(
-            corpus, encoder.spec, chunking_of(settings), sparse_identity(encoder, settings.sparse_terms)
-        )
+        seed_articles(settings)
         try:
-            check_fresh(read_manifest(settings.index_dir), expected)
-            index = load_index(settings.index_dir)
+            index = _fresh_index(settings, encoder)
         except IndexFolderError as exc:
             if not settings.auto_rebuild:
                 msg = f"{exc}; run `python -m embeddings build` (or `make index`), or set AUTO_REBUILD=true"
                 raise StaleIndexError(msg) from exc
-            articles, where = len(corpus.articles), settings.seeds_dir
-            if isinstance(exc, IndexMissingError):
-                log.info(
-                    "first start: building the index of the %d articles in %s into %s; later starts load it",
-                    articles,
-                    where,
-                    settings.index_dir,
-                )
-            elif isinstance(exc, StaleIndexError):  # the articles or the settings changed: expected, not a fault
-                log.info("%s: rebuilding it from the %d articles in %s", exc, articles, where)
-            else:
-                log.warning("%s: building the index now", exc)
-            rebuild(settings, encoder, progress, params, corpus)
-            index = load_index(settings.index_dir)
+            with writing(settings.index_dir):
+                try:  # another process may have rebuilt it while this one waited for the lock
+                    index = _fresh_index(settings, encoder)
+                except IndexFolderError as again:
+                    _say_why(again, settings)
+                    rebuild(settings, encoder, progress, params)
+                    index = load_index(settings.index_dir)
+        return cls.of(index, encoder, settings, params)
+
+    @classmethod
+    def load(cls, settings: EngineSettings, *, encoder: Encoder, params: Params = DEFAULT) -> Pipeline:
+        """The index's current version as it is, not compared with the articles folder (a replica following
+        another's changes); `StaleIndexError` when it was built with another encoder."""
+        index = load_index(settings.index_dir)
+        if index.manifest.get("encoder") != encoder.spec.as_dict():
+            msg = "the index was built with another encoder; rebuild it with `python -m embeddings build`"
+            raise StaleIndexError(msg)
+        return cls.of(index, encoder, settings, params)
+
+    @classmethod
+    def of(cls, index: LoadedIndex, encoder: Encoder, settings: EngineSettings, params: Params = DEFAULT) -> Pipeline:
+        """A pipeline over `index` with the configured answer threshold, top k and cache."""
         if settings.answer_threshold is not None:
             threshold = settings.answer_threshold
             params = replace(

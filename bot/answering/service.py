@@ -10,7 +10,9 @@
 5. encode: its vector comes from the micro-batcher, one encoder call for
    every chat asking at that moment;
 6. search and answer, on a small thread pool, off the event loop;
-7. record: the journal row and the metrics, here and nowhere else.
+7. record: the journal row and the metrics, here and nowhere else; a
+   question the articles did not answer is kept as a gap for the editors,
+   with the vector it was answered with (`bot/state/gaps.py`).
 
 It returns a `Reply`: what was planned, the answer, whether it was
 remembered, and how long it took.
@@ -23,6 +25,7 @@ import contextlib
 import logging
 import os
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
@@ -31,18 +34,24 @@ from dataclasses import dataclass, replace
 from bot.answering.batcher import MicroBatcher
 from bot.answering.conversation import Plan, plan, small_talk_of, without_pleasantries
 from bot.metrics import Metrics
+from bot.state.gaps import Gap
 from bot.state.journal import Journal
 from bot.texts import Lang, lang_of_text
+from embeddings.answer.decision import Status
 from embeddings.answer.record import Answer
 from embeddings.config import EngineSettings
+from embeddings.encode.encoders import Vectors
+from embeddings.index.load import MANIFEST
+from embeddings.index.versions import current
 from embeddings.ingest.corpus import Article, Story, load_story
 from embeddings.pipeline import BriefLine, Pipeline, SourceInfo, rebuild
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.search import Passage
-from embeddings.text import normalise
+from embeddings.text import language_of, normalise
 
 log = logging.getLogger(__name__)
 
+VECTORS_KEPT = 4096
 Waiting = Callable[[], AbstractAsyncContextManager[None]]
 
 
@@ -98,6 +107,7 @@ class AnsweringService:
         self._executor = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2, thread_name_prefix="qa")
         self._in_flight: dict[str, asyncio.Future[Answer]] = {}
         self._reload_lock = asyncio.Lock()
+        self._vectors: OrderedDict[str, Vectors] = OrderedDict()  # recent questions' vectors, for the gaps
 
     def plan(self, question: str, topic: str | None) -> Plan:
         """How to answer `question` after `topic`: new, follow-up or "more" (no search, no encoding)."""
@@ -180,6 +190,8 @@ class AnsweringService:
         pipeline = self.pipeline  # a reload swaps it; this question finishes on the one it started with
         prepared, _ = pipeline.prepare(question)
         vector = await self.batcher.encode(prepared) if prepared else None
+        if vector is not None:
+            self._keep_vector(question, vector)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, pipeline.ask_encoded, question, vector)
 
@@ -191,6 +203,34 @@ class AnsweringService:
                 self.metrics.cache_hits.inc()
         if self.journal is not None:
             await self.journal.record_question(chat_type, answer.found, latency_ms, cached)
+            if answer.status in (Status.NOT_FOUND, Status.PARTIAL) and answer.reason != "empty":
+                await self._record_gap(answer.question, answer.status.value, answer.missing, voted_down=False)
+
+    async def voted_down(self, question: str, found: bool) -> None:
+        """A reader voted 👎 on the answer to `question`: a gap for the editors too."""
+        if self.journal is not None:
+            await self._record_gap(question, "answer" if found else "not_found", None, voted_down=True)
+
+    async def _record_gap(self, question: str, status: str, missing: str | None, *, voted_down: bool) -> None:
+        assert self.journal is not None
+        vector = await self._vector_of(question)
+        gap = Gap(time.time(), question, language_of(question), status, missing, voted_down, vector)
+        await self.journal.record_gap(gap)
+
+    def _keep_vector(self, question: str, vector: Vectors) -> None:
+        key = normalise(question)
+        self._vectors[key] = vector.reshape(-1)
+        self._vectors.move_to_end(key)
+        while len(self._vectors) > VECTORS_KEPT:
+            self._vectors.popitem(last=False)
+
+    async def _vector_of(self, question: str) -> Vectors | None:
+        """The vector `question` was answered with; encoded again only when forgotten (or asked elsewhere)."""
+        known = self._vectors.get(normalise(question))
+        if known is not None:
+            return known
+        prepared, _ = self.pipeline.prepare(question)
+        return (await self.batcher.encode(prepared)).reshape(-1) if prepared else None
 
     async def passages(self, question: str, limit: int) -> list[Passage]:
         """The `limit` passages closest to `question`, best first."""
@@ -213,26 +253,39 @@ class AnsweringService:
             started = time.perf_counter()
             encoder, params = self.pipeline.encoder, self.pipeline.params
 
-            def load() -> tuple[Pipeline, Story]:
+            def load() -> Pipeline:
                 if rebuild_index:
                     rebuild(settings, encoder, params=params)
-                return Pipeline.open(settings, encoder=encoder, params=params), load_story(settings.seeds_dir)
+                return Pipeline.open(settings, encoder=encoder, params=params)
 
-            pipeline, story = await asyncio.get_running_loop().run_in_executor(None, load)
-            self.pipeline, self.story = pipeline, story
-            reloaded = Reloaded(
-                articles=len(pipeline.index.articles),
-                passages=len(pipeline.index.chunks),
-                seconds=time.perf_counter() - started,
-                version=pipeline.index.version,
-            )
-            log.info(
-                "index swapped in: %d articles, %d passages, %.1f s",
-                reloaded.articles,
-                reloaded.passages,
-                reloaded.seconds,
-            )
-            return reloaded
+            pipeline = await asyncio.get_running_loop().run_in_executor(None, load)
+            return await self._swap_in(pipeline, settings, started)
+
+    async def follow(self, settings: EngineSettings) -> Reloaded | None:
+        """Swap in the index's current version when it is not the one answering (another process wrote it)."""
+        async with self._reload_lock:
+            folder = current(settings.index_dir)
+            if folder == self.pipeline.index.folder or not (folder / MANIFEST).is_file():
+                return None  # the same version, or none finished there (yet)
+            started = time.perf_counter()
+            encoder, params = self.pipeline.encoder, self.pipeline.params
+            loop = asyncio.get_running_loop()
+            pipeline = await loop.run_in_executor(None, lambda: Pipeline.load(settings, encoder=encoder, params=params))
+            return await self._swap_in(pipeline, settings, started)
+
+    async def _swap_in(self, pipeline: Pipeline, settings: EngineSettings, started: float) -> Reloaded:
+        story = await asyncio.get_running_loop().run_in_executor(None, load_story, settings.seeds_dir)
+        self.pipeline, self.story = pipeline, story
+        reloaded = Reloaded(
+            articles=len(pipeline.index.articles),
+            passages=len(pipeline.index.chunks),
+            seconds=time.perf_counter() - started,
+            version=pipeline.index.version,
+        )
+        log.info(
+            "index swapped in: %d articles, %d passages, %.1f s", reloaded.articles, reloaded.passages, reloaded.seconds
+        )
+        return reloaded
 
     def sources(self) -> list[SourceInfo]:
         """The articles of the corpus (cheap: already in memory)."""

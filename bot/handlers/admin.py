@@ -12,10 +12,12 @@ from aiogram.types import Message
 from bot.answering.service import AnsweringService
 from bot.config import Settings
 from bot.filters import FromPerson, InChat
+from bot.newsdesk import Desk
 from bot.render import escape
 from bot.state.journal import Journal
 from bot.texts import Lang, text
 from embeddings.errors import EmbeddingsError
+from embeddings.index.versions import current
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,8 @@ def create_router() -> Router:
     return router
 
 
-async def reindex(message: Message, answering: AnsweringService, settings: Settings, lang: Lang) -> None:
-    """Rebuild the index from the seeds folder in the background and swap it in."""
+async def reindex(message: Message, answering: AnsweringService, settings: Settings, desk: Desk, lang: Lang) -> None:
+    """Rebuild the index from the seeds folder in the background, swap it in and tell the other replicas."""
     if answering.reloading:
         await message.reply(escape(text("reindex_running", lang)))
         return
@@ -50,6 +52,7 @@ async def reindex(message: Message, answering: AnsweringService, settings: Setti
         log.error("reindex failed: %s", exc)
         await message.reply(escape(text("reindex_failed", lang, error=exc)))
         return
+    await desk.announce(current(settings.index_dir).name)
     await message.reply(
         escape(text("reindex_done", lang, articles=done.articles, passages=done.passages, seconds=done.seconds))
     )

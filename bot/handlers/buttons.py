@@ -29,7 +29,12 @@ def create_router() -> Router:
 
 
 async def vote(
-    query: CallbackQuery, callback_data: AnswerAction, registry: Answers, journal: Journal, lang: Lang
+    query: CallbackQuery,
+    callback_data: AnswerAction,
+    registry: Answers,
+    journal: Journal,
+    answering: AnsweringService,
+    lang: Lang,
 ) -> None:
     """Record the vote (a second one replaces the first) and show the answer's totals on its buttons."""
     shown = await registry.get(callback_data.id)
@@ -48,6 +53,8 @@ async def vote(
         )
     )
     log.info("vote answer=%s outcome=%s up=%d down=%d", shown.id, outcome, up, down)
+    if callback_data.action == "down" and outcome != "same":
+        await answering.voted_down(shown.query, shown.found)
     await query.answer(text(f"vote_{outcome}", lang))
     if outcome != "same" and isinstance(query.message, Message):
         markup = answer_keyboard(shown.id, shown.lang, more=shown.found, up=up, down=down, context=shown.context_button)

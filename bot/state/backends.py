@@ -1,13 +1,13 @@
 """Where the bot keeps its state: in this process, or in Redis shared by every replica.
 
 Conversation context (aiogram's FSM storage), the shown answers behind the
-buttons, the rate limits, the send budget and the inbox of updates all come
-from here, so that two replicas behind one webhook give a user the same
-follow-up context, the same limits, stay together within Telegram's, and
-never both answer one update. While Redis is lost each of them works from
-this process's memory (the inbox from SQLite): `bot/state/fallback.py`.
-Metrics, the outgoing queue, the chats' answer order and typing statuses
-are always per process.
+buttons, the articles waiting for an admin's word, the rate limits, the
+send budget and the inbox of updates all come from here, so that two
+replicas behind one webhook give a user the same follow-up context, the same
+limits, stay together within Telegram's, and never both answer one update.
+While Redis is lost each of them works from this process's memory (the inbox
+from SQLite): `bot/state/fallback.py`. Metrics, the outgoing queue, the
+chats' answer order and typing statuses are always per process.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bot.sending.order import ChatOrder
 from bot.sending.outbox import Outbox
 from bot.sending.session import ApiHealth
 from bot.sending.typing import ChatTyping
+from bot.state.drafts import Drafts, FallbackDrafts, MemoryDrafts, RedisDrafts
 from bot.state.fallback import FallbackAnswers, FallbackLimiter, FallbackSendBudget, FallbackStorage
 from bot.state.fsm import BoundedMemoryStorage
 from bot.state.inbox import FallbackInbox, Inbox, SqliteInbox
@@ -51,6 +52,7 @@ class Backends:
     api: ApiHealth
     redis: Redis | None = None
     link: RedisLink | None = None
+    drafts: Drafts = field(default_factory=MemoryDrafts)
     order: ChatOrder = field(default_factory=ChatOrder)
     typing: ChatTyping = field(default_factory=ChatTyping)
 
@@ -126,4 +128,5 @@ def create_backends(settings: Settings) -> Backends:
         api=ApiHealth(),
         redis=redis,
         link=link,
+        drafts=FallbackDrafts(RedisDrafts(redis, prefix=REDIS_PREFIX), MemoryDrafts(), link),
     )

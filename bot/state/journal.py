@@ -1,10 +1,13 @@
-"""The bot's own records in an embedded SQLite database: answers given and votes on them.
+"""The bot's own records in an embedded SQLite database: answers given, votes on them, and the gaps.
 
-Two tables. `questions` holds one row per answer for `/stats` -- time, chat
+Three tables. `questions` holds one row per answer for `/stats` -- time, chat
 type, found, latency, cache hit -- and no text. `votes` holds one row per
 (answer, voter) with the question asked, the cited article ids and the vote;
 the voter is a hash of (answer id, user id), so votes on one answer count
 once and cannot be linked across answers. A second vote replaces the first.
+`gaps` holds the questions the articles did not answer and the answers
+voted 👎, for the editors (`gaps.py`): no one's id, and none kept longer
+than the retention.
 
 SQLite calls run on one worker thread (the connection never leaves it), so
 the event loop never waits for the disk.
@@ -23,6 +26,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
+from bot.state.gaps import Gap
+
 VoteOutcome = Literal["new", "changed", "same"]
 
 _SCHEMA = """
@@ -36,6 +44,11 @@ CREATE TABLE IF NOT EXISTS votes (
     found INTEGER NOT NULL, vote INTEGER NOT NULL, chat_type TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (answer_id, voter)
 );
+CREATE TABLE IF NOT EXISTS gaps (
+    at REAL NOT NULL, question TEXT NOT NULL, language TEXT NOT NULL, status TEXT NOT NULL,
+    missing TEXT, voted_down INTEGER NOT NULL, vector BLOB
+);
+CREATE INDEX IF NOT EXISTS gaps_at ON gaps (at);
 """
 
 
@@ -102,7 +115,8 @@ def voter_hash(answer_id: str, user_id: int) -> str:
 class JournalDB:
     """The synchronous SQLite side; use from one thread only."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, gaps_retention_days: float = 30) -> None:
+        self.retention = gaps_retention_days * 86_400
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False)
@@ -181,17 +195,43 @@ class JournalDB:
         ).fetchall()
         return FeedbackReport(int(up), int(down), int(rated), [RatedQuestion(q, int(u), int(d)) for q, u, d in worst])
 
+    def record_gap(self, gap: Gap) -> None:
+        """Keep a question the articles did not answer (or a 👎); forget those past the retention."""
+        vector = None if gap.vector is None else np.asarray(gap.vector, dtype="<f4").tobytes()
+        with self._db:
+            self._db.execute(
+                "INSERT INTO gaps VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (gap.at, gap.question, gap.language, gap.status, gap.missing, int(gap.voted_down), vector),
+            )
+            self._db.execute("DELETE FROM gaps WHERE at < ?", (time.time() - self.retention,))
+
+    def gaps(self) -> list[Gap]:
+        """The gaps within the retention, newest first."""
+        rows = self._db.execute(
+            "SELECT at, question, language, status, missing, voted_down, vector FROM gaps WHERE at >= ? "
+            "ORDER BY at DESC",
+            (time.time() - self.retention,),
+        ).fetchall()
+        return [
+            Gap(at, question, language, status, missing, bool(down), _vector(raw))
+            for at, question, language, status, missing, down, raw in rows
+        ]
+
     def close(self) -> None:
         """Close the database."""
         self._db.close()
 
 
+def _vector(raw: bytes | None) -> npt.NDArray[np.float32] | None:
+    return None if raw is None else np.frombuffer(raw, dtype="<f4").astype(np.float32)
+
+
 class Journal:
     """`JournalDB` for the event loop: every call runs on the journal's own thread."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, gaps_retention_days: float = 30) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
-        self._db = self._executor.submit(JournalDB, path).result()
+        self._db = self._executor.submit(JournalDB, path, gaps_retention_days).result()
 
     async def record_question(self, chat_type: str, found: bool, latency_ms: float, cached: bool) -> None:
         """See `JournalDB.record_question`."""
@@ -207,6 +247,14 @@ class Journal:
         """See `JournalDB.stats` (today by default)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._db.stats, day or today())
+
+    async def record_gap(self, gap: Gap) -> None:
+        """See `JournalDB.record_gap`."""
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._db.record_gap, gap)
+
+    async def gaps(self) -> list[Gap]:
+        """See `JournalDB.gaps`."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._db.gaps)
 
     def close(self) -> None:
         """Finish pending writes and close the database."""

@@ -114,4 +114,46 @@ TEXTS: dict[str, str] = {
     "quotes_inline": "Quotes: {name}",
     "console_quotes": "A speaker's quotes: /quotes {number}",
     "console_quotes_next": "Next: /quotes {number} {page}",
+    "article_preview": (
+        "<b>A new article — please check what I read:</b>\n"
+        "<b>Title:</b> {title}\n<b>Date:</b> {date}\n<b>Outlet:</b> {outlet}\n<b>Link:</b> {url}\n"
+        "<b>Length:</b> {chars} characters, {paragraphs} paragraphs"
+    ),
+    "article_unknown": "not given",
+    "article_add_button": "✅ Add",
+    "article_cancel_button": "✖ Cancel",
+    "article_adding": "Adding the article “{title}”…",
+    "article_added": "Done: “{title}” is added, {passages} passages. Articles now: {articles}. In {seconds:.1f} s.",
+    "article_replaced": "Done: “{title}” is updated, {passages} passages. Articles: {articles}. In {seconds:.1f} s.",
+    "article_cancelled": "Cancelled: the article is not saved.",
+    "article_expired": "This draft is too old or already handled — please send the article again.",
+    "article_failed": "The article could not be saved: {error}. Nothing has changed.",
+    "article_refused": (
+        "Thank you! Only the bot's editors can add articles, so I saved nothing. "
+        "If you have a question about the story, please type it."
+    ),
+    "document_empty": "The file is empty — there is no article in it.",
+    "document_short": "The text is too short for an article: it needs at least {min_chars} characters.",
+    "document_binary": "This is not a text file. Please send the article as .txt, .md or .html.",
+    "document_large": "The file is too large: up to {limit} KB, please.",
+    "document_kind": "I read articles only from .txt, .md and .html files.",
+    "document_encoding": "I cannot read the file: it is not UTF-8 text. Please save it as UTF-8 and send it again.",
+    "add_usage": "Type the article after the command: /add Title, then the text on new lines.",
+    "remove_title": "<b>Which article should I remove?</b> Articles {first}–{last} of {total}:",
+    "remove_confirm": "Remove “{title}” ({date}, {outlet})? Questions about it will no longer be answered.",
+    "remove_button": "🗑 Remove",
+    "keep_button": "Keep",
+    "removing": "Removing the article “{title}”…",
+    "removed": "Done: “{title}” is removed. Articles now: {articles}.",
+    "remove_kept": "All right, the article stays.",
+    "remove_gone": "This article is no longer there. The list: /remove",
+    "remove_failed": "The article could not be removed: {error}",
+    "remove_last": "This is the last article: please add another one first.",
+    "gaps_title": (
+        "<b>What the articles did not answer</b> in {days} days: groups {first}–{last} of {total}, largest first."
+    ),
+    "gaps_line": "{count}× “{example}” — {status}",
+    "gaps_not_found": "no answer",
+    "gaps_partial": "part missing: {missing}",
+    "gaps_empty": "No question went unanswered in {days} days.",
 }

@@ -119,4 +119,46 @@ TEXTS: dict[str, str] = {
     "quotes_inline": "Дәйексөздер: {name}",
     "console_quotes": "Спикердің дәйексөздері: /quotes {number}",
     "console_quotes_next": "Әрі қарай: /quotes {number} {page}",
+    "article_preview": (
+        "<b>Жаңа мақала — не оқығанымды тексеріңіз:</b>\n"
+        "<b>Тақырыбы:</b> {title}\n<b>Күні:</b> {date}\n<b>Басылым:</b> {outlet}\n<b>Сілтеме:</b> {url}\n"
+        "<b>Көлемі:</b> {chars} таңба, {paragraphs} абзац"
+    ),
+    "article_unknown": "көрсетілмеген",
+    "article_add_button": "✅ Қосу",
+    "article_cancel_button": "✖ Болдырмау",
+    "article_adding": "«{title}» мақаласын қосып жатырмын…",
+    "article_added": "Дайын: «{title}» қосылды, үзінділер: {passages}. Енді мақалалар: {articles}. {seconds:.1f} с.",
+    "article_replaced": "Дайын: «{title}» жаңартылды, үзінділер: {passages}. Мақалалар: {articles}. {seconds:.1f} с.",
+    "article_cancelled": "Болдырылмады: мақала сақталмады.",
+    "article_expired": "Бұл нұсқа ескірген немесе өңделген — мақаланы қайта жіберіңіз.",
+    "article_failed": "Мақаланы сақтау мүмкін болмады: {error}. Ештеңе өзгерген жоқ.",
+    "article_refused": (
+        "Рақмет! Мақаланы тек бот редакторлары қоса алады, сондықтан ештеңе сақталмады. "
+        "Оқиға туралы сұрағыңыз болса, оны мәтінмен жазыңыз."
+    ),
+    "document_empty": "Файл бос — одан мақала шықпайды.",
+    "document_short": "Мәтін мақала үшін тым қысқа: кемінде {min_chars} таңба керек.",
+    "document_binary": "Бұл мәтіндік файл емес. Мақаланы .txt, .md немесе .html түрінде жіберіңіз.",
+    "document_large": "Файл тым үлкен: {limit} КБ-қа дейін болуы керек.",
+    "document_kind": "Мақалаларды тек .txt, .md және .html файлдарынан оқимын.",
+    "document_encoding": "Файлды оқи алмаймын: ол UTF-8 кодтауында емес. UTF-8 түрінде сақтап, қайта жіберіңіз.",
+    "add_usage": "Мақала мәтінін командадан кейін жазыңыз: /add Тақырып, жаңа жолдан — мәтін.",
+    "remove_title": "<b>Қай мақаланы өшіру керек?</b> {total} мақаланың {first}–{last}:",
+    "remove_confirm": "«{title}» ({date}, {outlet}) өшірілсін бе? Ол туралы сұрақтарға жауап табылмайтын болады.",
+    "remove_button": "🗑 Өшіру",
+    "keep_button": "Қалдыру",
+    "removing": "«{title}» мақаласын өшіріп жатырмын…",
+    "removed": "Дайын: «{title}» өшірілді. Енді мақалалар: {articles}.",
+    "remove_kept": "Жақсы, мақала қалады.",
+    "remove_gone": "Бұл мақала енді жоқ. Тізім: /remove",
+    "remove_failed": "Мақаланы өшіру мүмкін болмады: {error}",
+    "remove_last": "Бұл соңғы мақала: алдымен басқасын қосыңыз.",
+    "gaps_title": (
+        "<b>Мақалалар жауап бермеген сұрақтар</b> ({days} күн): {total} топтың {first}–{last}, ең үлкені бірінші."
+    ),
+    "gaps_line": "{count} рет сұралды: «{example}» — {status}",
+    "gaps_not_found": "жауап жоқ",
+    "gaps_partial": "бөлігі жоқ: {missing}",
+    "gaps_empty": "{days} күнде жауапсыз сұрақ болған жоқ.",
 }

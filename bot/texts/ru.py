@@ -115,4 +115,50 @@ TEXTS: dict[str, str] = {
     "quotes_inline": "Цитаты: {name}",
     "console_quotes": "Цитаты спикера: /quotes {number}",
     "console_quotes_next": "Дальше: /quotes {number} {page}",
+    "article_preview": (
+        "<b>Новая статья — проверьте, что я прочитал:</b>\n"
+        "<b>Заголовок:</b> {title}\n<b>Дата:</b> {date}\n<b>Издание:</b> {outlet}\n<b>Ссылка:</b> {url}\n"
+        "<b>Объём:</b> {chars} знаков, абзацев: {paragraphs}"
+    ),
+    "article_unknown": "не указано",
+    "article_add_button": "✅ Добавить",
+    "article_cancel_button": "✖ Отмена",
+    "article_adding": "Добавляю статью «{title}»…",
+    "article_added": (
+        "Готово: статья «{title}» добавлена, фрагментов: {passages}. Статей теперь: {articles}. За {seconds:.1f} с."
+    ),
+    "article_replaced": (
+        "Готово: статья «{title}» обновлена, фрагментов: {passages}. Статей: {articles}. За {seconds:.1f} с."
+    ),
+    "article_cancelled": "Отменено: статья не сохранена.",
+    "article_expired": "Этот черновик устарел или уже обработан — пришлите статью ещё раз.",
+    "article_failed": "Не удалось сохранить статью: {error}. Ничего не изменилось.",
+    "article_refused": (
+        "Спасибо! Добавлять статьи могут только редакторы бота, поэтому я ничего не сохранил. "
+        "Если у вас вопрос о сюжете — напишите его текстом."
+    ),
+    "document_empty": "Файл пустой — статью из него не сделать.",
+    "document_short": "Слишком короткий текст для статьи: нужно не меньше {min_chars} знаков.",
+    "document_binary": "Это не текстовый файл. Пришлите статью как .txt, .md или .html.",
+    "document_large": "Файл слишком большой: можно до {limit} КБ.",
+    "document_kind": "Статьи я читаю только из файлов .txt, .md и .html.",
+    "document_encoding": "Не могу прочитать файл: он не в кодировке UTF-8. Сохраните его в UTF-8 и пришлите снова.",
+    "add_usage": "Напишите текст статьи после команды: /add Заголовок, с новой строки — текст.",
+    "remove_title": "<b>Какую статью удалить?</b> Статьи {first}–{last} из {total}:",
+    "remove_confirm": "Удалить статью «{title}» ({date}, {outlet})? Вопросы о ней перестанут находить ответ.",
+    "remove_button": "🗑 Удалить",
+    "keep_button": "Оставить",
+    "removing": "Удаляю статью «{title}»…",
+    "removed": "Готово: статья «{title}» удалена. Статей теперь: {articles}.",
+    "remove_kept": "Хорошо, статья остаётся.",
+    "remove_gone": "Этой статьи уже нет. Список: /remove",
+    "remove_failed": "Не удалось удалить статью: {error}",
+    "remove_last": "Это последняя статья: сначала добавьте другую.",
+    "gaps_title": (
+        "<b>На что статьи не ответили</b> за {days} дн.: группы {first}–{last} из {total}, самые большие первыми."
+    ),
+    "gaps_line": "{count}× «{example}» — {status}",
+    "gaps_not_found": "нет ответа",
+    "gaps_partial": "нет части: {missing}",
+    "gaps_empty": "За {days} дн. не было вопросов без ответа.",
 }

@@ -232,11 +232,13 @@ def attribute_story(articles: Sequence[ArticleSpans]) -> list[list[Speaker | Non
     """
     local = [learn_people(text, spans, bounds) for text, bounds, spans in articles]
     return [
-        _attribute(text, bounds, people) for (text, bounds, _), people in zip(articles, of_story(local), strict=True)
+        attribute_article(text, bounds, people)
+        for (text, bounds, _), people in zip(articles, of_story(local), strict=True)
     ]
 
 
-def _attribute(text: str, bounds: Sequence[tuple[int, int]], people: People) -> list[Speaker | None]:
+def attribute_article(text: str, bounds: Sequence[tuple[int, int]], people: People) -> list[Speaker | None]:
+    """The speaker of each sentence of one article, given its people as the whole story knows them."""
     reader = _Reader(text, people)
     speeches = sorted(_speeches(text, bounds), key=lambda s: s.start)
     said: dict[int, Speaker] = {}  # a speech's start -> its speaker, once resolved

@@ -9,18 +9,19 @@ memory-mapped on load (see `postings.py`).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.index.postings import Ids, MatrixWriter, Postings, Values, invert, load_array, remove, save_arrays
+from embeddings.index.postings import Ids, MatrixWriter, Postings, SparseMatrix, Values, invert, load_array, save_arrays
 from embeddings.text import STOPWORDS, tokenize, words
 
 
@@ -51,7 +52,7 @@ class Vocabulary:
         """Every term, in sorted order."""
         blob = self._blob.tobytes()
         bounds = self._offsets.tolist()
-        return (blob[bounds[i] : bounds[i + 1]].decode() for i in range(len(self._ids)))
+        return (blob[start:end].decode() for start, end in itertools.pairwise(bounds))
 
     def items(self) -> Iterator[tuple[str, int]]:
         """Every (term, id) pair, in sorted order of the terms."""
@@ -110,8 +111,9 @@ class BM25:
     """Okapi BM25 with `k1`, `b` over an inverted file of stems.
 
     Built in one streaming pass over the documents (term counts go to a
-    forward matrix on disk) and one inversion; the postings carry the BM25
-    term weights, so a query adds idf x weight over its terms' postings.
+    forward matrix on disk, kept for incremental updates: see `Documents`)
+    and one inversion; the postings carry the BM25 term weights, so a query
+    adds idf x weight over its terms' postings.
     """
 
     def __init__(
@@ -123,36 +125,10 @@ class BM25:
     @classmethod
     def build(cls, documents: Iterable[str], folder: Path | None = None, *, k1: float = 1.2, b: float = 0.75) -> BM25:
         """Index `documents` into `folder` (memory-mapped afterwards), or in memory without one."""
-        terms: dict[str, int] = {}
-        surface: Counter[str] = Counter()
-        lengths = array("I")
-        forward = MatrixWriter(0, folder / "forward" if folder else None)
+        writer = Documents(folder)
         for doc in documents:
-            surface.update(w for w in words(doc) if w not in STOPWORDS and len(w) > 1)
-            tokens = tokenize(doc)
-            lengths.append(len(tokens))
-            counts = Counter(tokens)
-            forward.add([terms.setdefault(t, len(terms)) for t in counts], list(counts.values()))
-        matrix = forward.close(len(terms))
-        length = np.frombuffer(lengths, dtype=np.uint32).astype(np.float32) if lengths else np.zeros(0, np.float32)
-        average = float(length.mean()) if len(length) and length.mean() > 0 else 1.0
-
-        def weigh(rows: Ids, frequency: Values) -> Values:
-            norm = k1 * (1 - b + b * length[rows] / average)
-            return (frequency * (k1 + 1) / (frequency + norm)).astype(np.float32)
-
-        postings = invert(matrix, weigh, folder)
-        vocabulary = Vocabulary.from_dict(terms)
-        word_vocabulary = Vocabulary.from_dict(dict(surface))
-        del matrix
-        if folder is None:
-            return cls(vocabulary, postings, len(lengths), k1=k1, b=b, words=word_vocabulary)
-        remove(folder / "forward")
-        vocabulary.save(folder)
-        word_vocabulary.save(folder, "word")
-        meta = {"documents": len(lengths), "k1": k1, "b": b}
-        (folder / "bm25.json").write_text(json.dumps(meta), encoding="utf-8")
-        return cls.load(folder)
+            writer.add(doc)
+        return writer.finish(k1=k1, b=b)
 
     @classmethod
     def load(cls, folder: Path) -> BM25:
@@ -197,3 +173,97 @@ class BM25:
             return []
         best = positive[np.argsort(-scores[positive], kind="stable")[:k]]
         return [(int(i), float(scores[i])) for i in best]
+
+
+class Documents:
+    """BM25's rows, document by document: each one's stem counts, and the words of all of them as written.
+
+    A build adds every document; an update starts from an older index's
+    terms and words (`Documents.of`), copies the rows of the documents it
+    keeps, adds the new ones and forgets the words of the removed ones.
+    `finish` drops the stems no document uses any more, weighs and inverts.
+    """
+
+    def __init__(self, folder: Path | None, terms: dict[str, int] | None = None, surface: Counter[str] | None = None):
+        self.folder = folder
+        self.terms = terms if terms is not None else {}
+        self.surface = surface if surface is not None else Counter()
+        self._forward = MatrixWriter(0, folder / FORWARD if folder else None)
+
+    @classmethod
+    def of(cls, older: BM25, folder: Path) -> Documents:
+        """A writer that starts from `older`'s stems and word counts (its rows are copied with `copy`)."""
+        return cls(folder, dict(older.vocabulary.items()), Counter(dict(older.words.items())))
+
+    def add(self, doc: str) -> None:
+        """Append a document."""
+        self.surface.update(_surface_words(doc))
+        counts = Counter(tokenize(doc))
+        self._forward.add([self.terms.setdefault(t, len(self.terms)) for t in counts], list(counts.values()))
+
+    def copy(self, older: SparseMatrix, rows: range) -> None:
+        """Append rows of an older forward matrix whose term ids are this writer's (see `of`)."""
+        self._forward.extend(older, rows)
+
+    def forget(self, doc: str) -> None:
+        """Take a removed document's words out of the word counts (its row is simply not copied)."""
+        self.surface.subtract(_surface_words(doc))
+
+    def finish(self, *, k1: float = 1.2, b: float = 0.75) -> BM25:
+        """Weigh and invert the rows; with a folder, save everything and load it memory-mapped."""
+        folder = self.folder
+        matrix = _drop_unused(self._forward.close(len(self.terms)), self.terms, folder)
+        length = np.zeros(len(matrix), dtype=np.float64)
+        for rows, _, counts in matrix.blocks():
+            length += np.bincount(rows, weights=counts, minlength=len(matrix))
+        length32 = length.astype(np.float32)
+        average = float(length32.mean()) if len(length32) and length32.mean() > 0 else 1.0
+
+        def weigh(rows: Ids, frequency: Values) -> Values:
+            norm = k1 * (1 - b + b * length32[rows] / average)
+            return (frequency * (k1 + 1) / (frequency + norm)).astype(np.float32)
+
+        postings = invert(matrix, weigh, folder)
+        vocabulary = Vocabulary.from_dict(self.terms)
+        word_vocabulary = Vocabulary.from_dict({w: n for w, n in self.surface.items() if n > 0})
+        if folder is None:
+            return BM25(vocabulary, postings, len(matrix), k1=k1, b=b, words=word_vocabulary)
+        del matrix
+        vocabulary.save(folder)
+        word_vocabulary.save(folder, "word")
+        meta = {"documents": len(length), "k1": k1, "b": b}
+        (folder / "bm25.json").write_text(json.dumps(meta), encoding="utf-8")
+        return BM25.load(folder)
+
+
+FORWARD = "forward"  # the folder of each document's stem counts, beside the postings
+
+
+def load_forward(folder: Path) -> SparseMatrix:
+    """The stem counts of every document of a BM25 folder (term ids are the vocabulary's)."""
+    return SparseMatrix.load(folder / FORWARD)
+
+
+def _surface_words(doc: str) -> list[str]:
+    return [w for w in words(doc) if w not in STOPWORDS and len(w) > 1]
+
+
+def _drop_unused(matrix: SparseMatrix, terms: dict[str, int], folder: Path | None) -> SparseMatrix:
+    """Renumber the stems that some row uses (dropping the rest from `terms`); as it was when all are used."""
+    used = np.zeros(len(terms), dtype=np.int64)
+    for _, features, _ in matrix.blocks():
+        used += np.bincount(features, minlength=len(terms))
+    if used.all():
+        return matrix
+    renumber = np.cumsum(used > 0) - 1
+    for term, old in list(terms.items()):
+        if used[old]:
+            terms[term] = int(renumber[old])
+        else:
+            del terms[term]
+    indices = renumber[np.asarray(matrix.indices)].astype(np.int32)
+    if folder is None:
+        return replace(matrix, dim=len(terms), indices=indices)
+    forward = folder / FORWARD
+    save_arrays(forward, indices=indices, dim=np.array([len(terms)], dtype=np.int64))
+    return SparseMatrix.load(forward)

@@ -32,9 +32,8 @@ quotes the index's own sentences.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +41,13 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.encode.encoders import Vectors
+from embeddings.index.concepts import Concepts, ConceptsWriter, ReadingParams, read_article, spelled_out
+from embeddings.index.postings import offsets
 from embeddings.index.store import PassageStore
-from embeddings.ingest.corpus import Article
-from embeddings.text import WORD, fold, normalise, stem
 
 METHOD = "headline-led concept coverage"
 BRIEF_FILE = "brief.json"
-_DASHES = "-–—"
-_QUOTE_MARK = re.compile(r'[«»„“”"]')
-_MAGNITUDES = frozenset({"тыс", "млн", "млрд", "трлн", "тысяч", "миллион", "миллиард", "million", "billion"})
-_BLOCK = 65_536
+CONCEPTS_DIR = "brief"
 
 Ints = npt.NDArray[np.int64]
 
@@ -75,6 +71,11 @@ class BriefParams:
         """The method and its parameters, for the manifest."""
         return {"method": METHOD, **asdict(self)}
 
+    @property
+    def reading(self) -> ReadingParams:
+        """What reading a sentence depends on."""
+        return ReadingParams(self.min_chars, self.max_chars, self.quote_chars, self.family_chars)
+
 
 @dataclass(frozen=True)
 class BriefItem:
@@ -84,10 +85,26 @@ class BriefItem:
     also: tuple[int, ...] = ()
 
 
-def choose_brief(store: PassageStore, window_vectors: Vectors, params: BriefParams | None = None) -> list[BriefItem]:
-    """The brief of the stored articles, in story order (see the module's description)."""
+def read_concepts(store: PassageStore, folder: Path | None, params: BriefParams | None = None) -> Concepts:
+    """Read every sentence of the store for the brief, article by article, into `folder` (or memory)."""
     params = params or BriefParams()
-    table = _Table.read(store, params)
+    writer = ConceptsWriter(folder)
+    for position in range(len(store.articles)):
+        spans = store.sentence_spans(store.article_sentences(position))
+        writer.add(read_article(store.article_at(position), spans, params.reading))
+    return writer.close()
+
+
+def choose_brief(
+    store: PassageStore, window_vectors: Vectors, params: BriefParams | None = None, concepts: Concepts | None = None
+) -> list[BriefItem]:
+    """The brief of the stored articles, in story order (see the module's description).
+
+    `concepts` are the sentences' readings stored with the index; without
+    them the sentences are read here.
+    """
+    params = params or BriefParams()
+    table = _Table.of(store, concepts or read_concepts(store, None, params))
     if not len(table.concepts):
         return []
     chosen = _cover(table, params, _headline_facts(store, table, params))
@@ -115,45 +132,6 @@ def load_brief(folder: Path, sentences: int) -> tuple[BriefItem, ...]:
     return items
 
 
-@lru_cache(maxsize=262_144)
-def _family(token: str, chars: int) -> str:
-    root = stem(fold(token))
-    return root[:chars] if root else ""
-
-
-def _is_acronym(token: str) -> bool:
-    return 2 <= len(token) <= 5 and token.isalpha() and token.isupper()
-
-
-class _Words:
-    """The concepts of a text, and which of them it names."""
-
-    def __init__(self, family_chars: int, acronyms: frozenset[str]) -> None:
-        self.family_chars = family_chars
-        self.acronyms = acronyms
-        self.longest = max((len(a) for a in acronyms), default=0)
-
-    def read(self, text: str) -> dict[str, bool]:
-        """Concept -> named: stem families of the words (named when capitalised, the first word aside, or a
-        number), and abbreviations the text uses or spells out."""
-        tokens = WORD.findall(text)
-        found: dict[str, bool] = {}
-        for position, token in enumerate(tokens):
-            family = _family(token, self.family_chars)
-            if family:
-                named = any(c.isdigit() for c in token) or (position > 0 and token[0].isupper())
-                found[family] = found.get(family, False) or named or fold(token) in _MAGNITUDES
-            if _is_acronym(token) and token.lower() in self.acronyms:
-                found[f"={token.lower()}"] = True
-        long_words = [t for t in tokens if len(t) > 2]
-        for size in range(2, self.longest + 1):
-            for start in range(len(long_words) - size + 1):
-                initials = "".join(w[0] for w in long_words[start : start + size]).lower()
-                if initials in self.acronyms:
-                    found.setdefault(f"={initials}", False)
-        return found
-
-
 @dataclass
 class _Table:
     """Every sentence of the index as the selection sees it, with its concepts as ids (CSR)."""
@@ -166,53 +144,44 @@ class _Table:
     concepts: Ints
     named: npt.NDArray[np.bool_]
     frequency: Ints  # how many sentences mention each concept
-    vocabulary: dict[str, int]
-    words: _Words
+    size: int  # how many concept ids there are
+    headlines: Ints  # article position x `size` + concept id, for each concept of each headline
 
     @classmethod
-    def read(cls, store: PassageStore, params: BriefParams) -> _Table:
-        """One pass over the articles and their sentences."""
-        words = _Words(params.family_chars, _acronyms(store))
-        vocabulary: dict[str, int] = {}
-        article: list[int] = []
-        paragraph: list[int] = []
-        length: list[int] = []
-        counts: list[int] = []
-        concepts: list[int] = []
-        candidate: list[bool] = []
-        named: list[bool] = []
-        for position in range(len(store.articles)):
-            source = store.article_at(position)
-            quoted = _quoted_spans(source, params.quote_chars)
-            starts = [p.start for p in source.paragraphs]
-            headline = normalise(source.title)
-            for start, end in store.sentence_spans(store.article_sentences(position)):
-                text = source.text[start:end]
-                inside = sum(max(0, min(e, end) - max(s, start)) for s, e in quoted)
-                read = words.read(text)
-                article.append(position)
-                paragraph.append(int(np.searchsorted(starts, start, side="right")) - 1)
-                length.append(max(1, end - start))
-                candidate.append(
-                    params.min_chars <= end - start <= params.max_chars
-                    and inside * 2 < end - start
-                    and normalise(text) != headline
-                )
-                counts.append(len(read))
-                concepts.extend(vocabulary.setdefault(c, len(vocabulary)) for c in read)
-                named.extend(read.values())
-        ids = np.asarray(concepts, dtype=np.int64)
+    def of(cls, store: PassageStore, concepts: Concepts) -> _Table:
+        """The stored readings, with the abbreviations each sentence and headline spells out in this corpus."""
+        acronyms = frozenset().union(*concepts.acronyms)
+        extra: dict[str, int] = {}  # abbreviations spelled out but never written as such in these articles
+
+        def concept_id(acronym: str) -> int:
+            known = concepts.vocabulary.get(f"={acronym}")
+            if known is not None:
+                return known
+            return extra.setdefault(acronym, len(concepts.vocabulary) + len(extra))
+
+        ids, named, counts = _with_spelled_out(
+            concepts.ids, concepts.named, concepts.offsets, spelled_out(concepts.initials, acronyms), concept_id
+        )
+        titles, _, title_counts = _with_spelled_out(
+            concepts.title_ids,
+            np.zeros(len(concepts.title_ids), dtype=np.bool_),
+            concepts.title_offsets,
+            spelled_out(concepts.title_initials, acronyms),
+            concept_id,
+        )
+        size = len(concepts.vocabulary) + len(extra)
+        title_owner = np.repeat(np.arange(len(title_counts), dtype=np.int64), title_counts)
         return cls(
-            article=np.asarray(article, dtype=np.int64),
-            paragraph=np.asarray(paragraph, dtype=np.int64),
-            length=np.asarray(length, dtype=np.int64),
-            candidate=np.asarray(candidate, dtype=np.bool_),
-            offsets=np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64),
+            article=store.sentence_articles(),
+            paragraph=np.asarray(concepts.paragraph, dtype=np.int64),
+            length=np.asarray(concepts.length, dtype=np.int64),
+            candidate=np.asarray(concepts.candidate, dtype=np.bool_),
+            offsets=offsets(counts),
             concepts=ids,
-            named=np.asarray(named, dtype=np.bool_),
-            frequency=np.bincount(ids, minlength=len(vocabulary)).astype(np.int64),
-            vocabulary=vocabulary,
-            words=words,
+            named=named,
+            frequency=np.bincount(ids, minlength=size).astype(np.int64),
+            size=size,
+            headlines=title_owner * size + titles,
         )
 
     def owner(self) -> Ints:
@@ -224,48 +193,40 @@ class _Table:
         return slice(int(self.offsets[sentence]), int(self.offsets[sentence + 1]))
 
 
-def _acronyms(store: PassageStore) -> frozenset[str]:
-    found: set[str] = set()
-    for position in range(len(store.articles)):
-        article = store.article_at(position)
-        found.update(t.lower() for t in WORD.findall(f"{article.title}\n{article.text}") if _is_acronym(t))
-    return frozenset(found)
-
-
-def _quoted_spans(article: Article, min_chars: int) -> list[tuple[int, int]]:
-    """Spans of the article that quote someone: long quotations, and paragraphs opening with a dash."""
-    spans: list[tuple[int, int]] = []
-    for paragraph in article.paragraphs:
-        text = article.text[paragraph.start : paragraph.end]
-        if text[:1] in _DASHES:
-            spans.append((paragraph.start, paragraph.end))
-            continue
-        depth, begin = 0, 0
-        for mark in _QUOTE_MARK.finditer(text):
-            char, offset = mark.group(), mark.start()
-            if char in "«„" or (char in '"“' and depth == 0):
-                begin = offset if depth == 0 else begin
-                depth += 1
-            elif depth:
-                depth -= 1
-                if depth == 0 and offset + 1 - begin >= min_chars:
-                    spans.append((paragraph.start + begin, paragraph.start + offset + 1))
-        if depth and len(text) - begin >= min_chars:  # a quotation that goes on in the next paragraph
-            spans.append((paragraph.start + begin, paragraph.end))
-    return spans
+def _with_spelled_out(
+    ids: npt.NDArray[np.int32],
+    named: npt.NDArray[np.bool_],
+    starts: Ints,
+    spelled: list[tuple[int, str]],
+    concept_id: Callable[[str], int],
+) -> tuple[Ints, npt.NDArray[np.bool_], Ints]:
+    """Rows of concept ids (CSR) with the abbreviations `spelled` out added, once, unnamed: ids, named, counts."""
+    counts = np.diff(starts)
+    added: dict[tuple[int, int], None] = {}
+    for row, acronym in spelled:
+        concept = concept_id(acronym)
+        if concept not in ids[starts[row] : starts[row + 1]]:
+            added[(row, concept)] = None
+    if not added:
+        return np.asarray(ids, dtype=np.int64), np.asarray(named, dtype=np.bool_), counts
+    rows = np.asarray([row for row, _ in added], dtype=np.int64)
+    at = starts[rows + 1]  # at the end of each row, in the order found
+    order = np.argsort(at, kind="stable")
+    new_ids = np.asarray([concept for _, concept in added], dtype=np.int64)[order]
+    return (
+        np.insert(np.asarray(ids, dtype=np.int64), at[order], new_ids),
+        np.insert(np.asarray(named, dtype=np.bool_), at[order], False),
+        counts + np.bincount(rows, minlength=len(counts)),
+    )
 
 
 def _headline_facts(store: PassageStore, table: _Table, params: BriefParams) -> list[int]:
     """For the largest articles, the candidate that best bears out the article's headline (rarer words weigh more)."""
     articles = len(store.articles)
-    keys: list[int] = []
-    for position in range(articles):
-        title = table.words.read(store.article_at(position).title)
-        keys.extend(position * len(table.vocabulary) + table.vocabulary[c] for c in title if c in table.vocabulary)
     owner = table.owner()
-    entry_keys = table.article[owner] * len(table.vocabulary) + table.concepts
+    entry_keys = table.article[owner] * table.size + table.concepts
     idf = np.log(len(table.article) / np.maximum(table.frequency, 1))
-    weights = np.where(np.isin(entry_keys, np.asarray(keys, dtype=np.int64)), idf[table.concepts], 0.0)
+    weights = np.where(np.isin(entry_keys, table.headlines), idf[table.concepts], 0.0)
     score = np.bincount(owner, weights=weights, minlength=len(table.article))
     eligible = np.flatnonzero(table.candidate & (score > 0))
     best: dict[int, int] = {}
@@ -280,7 +241,7 @@ def _cover(table: _Table, params: BriefParams, chosen: list[int]) -> list[int]:
     """Fill the brief greedily by the weight of the concepts each candidate adds; one sentence per paragraph."""
     owner = table.owner()
     base = np.log(np.maximum(table.frequency[table.concepts], 1)) + params.name_weight * table.named
-    covered = np.zeros(len(table.vocabulary), dtype=bool)
+    covered = np.zeros(table.size, dtype=bool)
     paragraph_key = table.article * (int(table.paragraph.max()) + 1) + table.paragraph
     chosen = list(chosen)
     while len(chosen) < params.max_sentences:
@@ -300,23 +261,27 @@ def _cover(table: _Table, params: BriefParams, chosen: list[int]) -> list[int]:
 def _same_fact(
     table: _Table, vectors: Vectors, rows: Ints, sentence: int, distinctive: npt.NDArray[np.bool_], params: BriefParams
 ) -> tuple[int, ...]:
-    """The sentence of each other article that states the same fact, if one does (the closest)."""
+    """The sentence of each other article that states the same fact, if one does (the closest).
 
-    def names(i: int) -> set[int]:
-        row = table.row(i)
-        ids = table.concepts[row][table.named[row]]
-        return set(ids[distinctive[ids]].tolist())
-
-    own, article = names(sentence), table.article[sentence]
+    Only sentences of other articles that share two distinctive names with it
+    can; their vectors alone are compared, however large the corpus.
+    """
+    row = table.row(sentence)
+    own = table.concepts[row][table.named[row]]
+    own = np.unique(own[distinctive[own]])
+    if len(own) < 2:
+        return ()
+    owner = table.owner()
+    naming = table.named & distinctive[table.concepts] & np.isin(table.concepts, own)
+    shared = np.bincount(owner[naming], minlength=len(table.article))
+    candidates = np.flatnonzero((shared >= 2) & (table.article != table.article[sentence]))
+    if not len(candidates):
+        return ()
     query = np.asarray(vectors[rows[sentence]], dtype=np.float32)
-    close: list[tuple[float, int]] = []
-    for first in range(0, len(rows), _BLOCK):
-        similarity = np.asarray(vectors[rows[first : first + _BLOCK]], dtype=np.float32) @ query
-        for offset in np.flatnonzero(similarity >= params.same_fact_similarity).tolist():
-            if table.article[first + offset] != article:
-                close.append((float(similarity[offset]), first + offset))
+    similarity = np.asarray(vectors[rows[candidates]], dtype=np.float32) @ query
+    near = similarity >= params.same_fact_similarity
+    close = sorted(zip(similarity[near].tolist(), candidates[near].tolist(), strict=True), reverse=True)
     also: dict[int, int] = {}
-    for _, other in sorted(close, reverse=True):
-        if int(table.article[other]) not in also and len(own & names(other)) >= 2:
-            also[int(table.article[other])] = other
+    for _, other in close:
+        also.setdefault(int(table.article[other]), other)
     return tuple(sorted(also.values()))

@@ -8,11 +8,13 @@ seeds again:
     passages/        the articles (metadata and cleaned text), and chunk and
                      sentence offsets into them (see `store.py`)
     chunks.faiss     FAISS inner-product index over the chunk vectors
+    chunk_vectors.npy  the chunk vectors FAISS was filled with (an update refills it)
     windows.npy      one vector per evidence window (a sentence, or two
                      adjacent ones), for picking the quoted evidence
     centroid.npy     the mean chunk vector: a question's similarity to it is
                      the baseline its best match is judged against
-    bm25/            BM25's vocabulary and inverted file over the chunks
+    bm25/            BM25's vocabulary and inverted file over the chunks, and
+                     each chunk's stem counts (`forward/`)
     sparse_chunks/   learned sparse vectors of the chunks and their inverted
                      file, when the encoder has a sparse head (see `sparse.py`)
     sparse_windows/  the same vectors of the evidence windows
@@ -20,14 +22,21 @@ seeds again:
                      organisations, money, dates, numbers with what they
                      count, roles, reasons, speech (see `annotate/`), and
                      the speaker of every sentence of speech (`speakers.py`)
+    people.jsonl     the people each article names, and their roles (`people.py`)
+    brief/           every sentence's concepts, as the brief reads them (`concepts.py`)
     brief.json       the story in brief: the ids of at most six sentences
                      (see `brief.py`); the method is in the manifest
 
 The arrays are `.npy` files, memory-mapped on load: a query reads the pages
 it touches, and start-up does not rebuild any statistics.
 
-A build writes into a temporary sibling folder and swaps it in at the end, so
-an interrupted build never leaves a half-written index in place.
+Every array is in article order, so each article's part of it is a range of
+rows: `update.py` adds and removes articles by copying the other articles'
+rows and computing only the new ones.
+
+A build writes a new version beside the current one and swaps it in at the
+end (`versions.py`), so an interrupted build never leaves a half-written
+index in place.
 """
 
 from __future__ import annotations
@@ -36,8 +45,6 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import os
-import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -48,24 +55,29 @@ import faiss
 import numpy as np
 
 from embeddings.annotate.annotator import annotate_article
+from embeddings.annotate.people import learn_people
 from embeddings.annotate.spans import Span, save_annotations
 from embeddings.annotate.speakers import attribute_story
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
 from embeddings.encode.latent import PASSAGE_TOP_K
 from embeddings.errors import IndexFolderError
 from embeddings.index.bm25 import BM25
-from embeddings.index.brief import BriefParams, choose_brief, save_brief
+from embeddings.index.brief import CONCEPTS_DIR, BriefParams, choose_brief, read_concepts, save_brief
 from embeddings.index.load import MANIFEST, window_text
-from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, chunks_hash, expected_identity, sparse_identity
+from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, expected_identity, sparse_identity
+from embeddings.index.people import save_people
 from embeddings.index.postings import MatrixWriter
 from embeddings.index.progress import Progress, auto_progress
 from embeddings.index.sparse import SparseIndex
 from embeddings.index.store import PassageStore, StoreWriter
+from embeddings.index.versions import new_version
 from embeddings.index.words import article_forms, build_word_vectors
 from embeddings.ingest.chunking import ChunkingParams, chunk_article
 from embeddings.ingest.corpus import Corpus
 
 log = logging.getLogger(__name__)
+
+CHUNK_VECTORS = "chunk_vectors.npy"
 
 
 def train_sample_size(params: IndexParams, count: int) -> int:
@@ -100,7 +112,7 @@ def build_index(
     sparse_spec = sparse_identity(encoder, sparse)
     report = progress or auto_progress()
     started = time.perf_counter()
-    with _building_folder(out_dir) as tmp, _finishing(report):
+    with new_version(out_dir) as tmp, _finishing(report):
         store = _store_passages(corpus, chunking, tmp / "passages")
         resolved = (params or IndexParams()).resolve(len(store.chunks))
         forms = _index_words(store, tmp)
@@ -120,7 +132,7 @@ def build_index(
         manifest = {
             **expected_identity(corpus, encoder.spec, chunking, sparse_spec),
             "index": resolved.as_dict(),
-            "chunks_hash": chunks_hash(store.chunks),
+            "chunks_hash": store.fingerprint(),
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "build_seconds": round(seconds, 3),
             "passages_per_second": round(passages / seconds, 1) if seconds else None,
@@ -205,6 +217,7 @@ def _annotate(store: PassageStore, tmp: Path) -> dict[str, int]:
         ]
         articles.append((text, bounds, whole))
     speakers = [s.as_row() if s else None for said in attribute_story(articles) for s in said]
+    save_people(tmp, [learn_people(text, whole, bounds) for text, bounds, whole in articles])  # for updates
     return save_annotations(tmp, spans, speakers)
 
 
@@ -214,14 +227,12 @@ def _encode_chunks(
     """Stage 3: chunk vectors, into the FAISS index and their mean (the centroid)."""
     chunks, dim = store.chunks, encoder.spec.dim
     batches.report.stage(f"encoding {len(chunks)} passages")
-    chunk_file = tmp / "chunk_vectors.tmp.npy"
-    vectors = np.lib.format.open_memmap(chunk_file, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
+    vectors = np.lib.format.open_memmap(tmp / CHUNK_VECTORS, mode="w+", dtype=np.float32, shape=(len(chunks), dim))
     for row, batch in batches.of(len(chunks), lambda i: chunks[i].text):
         vectors[row : row + len(batch)] = encoder.encode_passages(batch)
     index = _fill_index(params, vectors)
     centroid = _mean(vectors)
     del vectors
-    chunk_file.unlink()
     return index, centroid
 
 
@@ -261,7 +272,7 @@ def _choose_brief(store: PassageStore, tmp: Path) -> dict[str, Any]:
     """Stage 7: the story in brief (the window vectors find the same fact in other articles); its manifest record."""
     params = BriefParams()
     window_vectors = np.load(tmp / "windows.npy", mmap_mode="r", allow_pickle=False)
-    items = choose_brief(store, window_vectors, params)
+    items = choose_brief(store, window_vectors, params, read_concepts(store, tmp / CONCEPTS_DIR, params))
     del window_vectors
     return save_brief(tmp, items, params)
 
@@ -308,22 +319,3 @@ def _finishing(report: Progress) -> Iterator[None]:
         yield
     finally:
         report.finish()
-
-
-@contextlib.contextmanager
-def _building_folder(out_dir: Path) -> Iterator[Path]:
-    """A temporary folder beside `out_dir` that replaces it when the block completes, else vanishes."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir.with_name(f".{out_dir.name}.building-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        yield tmp
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        if out_dir.exists():
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

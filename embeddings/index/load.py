@@ -19,6 +19,7 @@ from embeddings.index.bm25 import BM25
 from embeddings.index.brief import BRIEF_FILE, BriefItem, load_brief
 from embeddings.index.sparse import SparseIndex, SparseMatrix
 from embeddings.index.store import PassageStore, Window
+from embeddings.index.versions import current
 from embeddings.index.words import load_word_vectors
 from embeddings.ingest.chunking import Chunk, Sentence
 from embeddings.ingest.corpus import Article
@@ -62,6 +63,7 @@ class LoadedIndex:
     brief: tuple[BriefItem, ...] = ()  # the story in brief, in story order (`brief.py`)
     annotations: Annotations = ()  # the typed spans of each sentence (`annotate/`)
     speakers: Speakers = ()  # who said each sentence (None: no one's speech; `annotate/speakers.py`)
+    folder: Path | None = None  # the version folder it was loaded from (`versions.py`)
 
     @property
     def version(self) -> str:
@@ -117,7 +119,8 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
 
 
 def load_index(index_dir: Path) -> LoadedIndex:
-    """Load an index folder; a missing or corrupted part raises `IndexFolderError`."""
+    """Load an index folder (the version it stands for now); a missing or corrupted part raises `IndexFolderError`."""
+    index_dir = current(index_dir)
     manifest = read_manifest(index_dir)
     missing = [name for name in _FILES if not (index_dir / name).is_file()]
     if missing:
@@ -176,4 +179,5 @@ def load_index(index_dir: Path) -> LoadedIndex:
         brief,
         annotations,
         speakers,
+        index_dir,
     )

@@ -9,8 +9,6 @@ is stale and must be rebuilt.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,11 +17,11 @@ from embeddings.encode.encoders import Encoder, EncoderSpec, SparseEncoder
 from embeddings.encode.latent import PASSAGE_TOP_K, QUERY_TOP_K
 from embeddings.errors import StaleIndexError
 from embeddings.index.brief import BriefParams
-from embeddings.ingest.chunking import Chunk, ChunkingParams
+from embeddings.ingest.chunking import ChunkingParams
 from embeddings.ingest.corpus import Corpus
 from embeddings.text import tokenizer_identity
 
-FORMAT_VERSION = 8  # 6: brief.json; 7: annotations.json; 8: speakers in annotations.json
+FORMAT_VERSION = 9  # 6: brief.json; 7: annotations.json; 8: speakers in it; 9: versions, what an update needs
 HNSW_ABOVE = 50_000  # chunks; below this exact search is both faster and exact
 IVF_ABOVE = 500_000  # chunks; above this HNSW's float vectors and graph outgrow memory
 IVF_NLIST_MAX = 8_192
@@ -71,15 +69,6 @@ class IndexParams:
                 "nprobe": self.ivf_nprobe,
             }
         return {"type": self.type}
-
-
-def chunks_hash(chunks: Iterable[Chunk]) -> str:
-    """A hash of the chunk texts and their places."""
-    h = hashlib.sha256()
-    for c in chunks:
-        h.update(f"{c.article_id}\x00{c.start}\x00{c.end}\x00".encode())
-        h.update(c.text.encode())
-    return h.hexdigest()
 
 
 def sparse_identity(encoder: Encoder, enabled: bool) -> dict[str, int] | None:

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from embeddings.encode.latent import SparseVector
-from embeddings.index.postings import Ids, Postings, SparseMatrix, Values, invert
+from embeddings.index.postings import Ids, Postings, SparseMatrix, Values, Weigh, invert, splice
 
 __all__ = ["SparseIndex", "SparseMatrix"]
 
@@ -36,12 +36,19 @@ class SparseIndex:
     @classmethod
     def build(cls, matrix: SparseMatrix, folder: Path | None = None) -> SparseIndex:
         """Invert `matrix` into `folder` (or in memory)."""
-        norms = matrix.norms
+        return cls(matrix, invert(matrix, _cosine_weights(matrix), folder))
 
-        def weigh(rows: Ids, values: Values) -> Values:
-            return (values / np.maximum(norms[rows], 1e-9)).astype(np.float32)
+    @classmethod
+    def update(
+        cls, older: SparseIndex, matrix: SparseMatrix, moved: Ids, added: Ids, folder: Path | None = None
+    ) -> SparseIndex:
+        """The index of `matrix`, whose rows are `older`'s kept rows (`moved`: where each went) and `added` ones.
 
-        return cls(matrix, invert(matrix, weigh, folder))
+        Each posting's weight depends on its own row only, so the older
+        postings are kept and the new rows' merged in (see `postings.splice`):
+        the same postings as `build`, without inverting the whole matrix again.
+        """
+        return cls(matrix, splice(older.postings, moved, matrix, added, _cosine_weights(matrix), folder))
 
     @classmethod
     def load(cls, folder: Path) -> SparseIndex:
@@ -68,3 +75,12 @@ class SparseIndex:
         """The share of the query's weight on features that occur anywhere in the corpus."""
         total = float(query[1].sum())
         return float(query[1][self.present[query[0]]].sum()) / total if total > 0 else 0.0
+
+
+def _cosine_weights(matrix: SparseMatrix) -> Weigh:
+    norms = matrix.norms
+
+    def weigh(rows: Ids, values: Values) -> Values:
+        return (values / np.maximum(norms[rows], 1e-9)).astype(np.float32)
+
+    return weigh

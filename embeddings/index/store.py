@@ -20,6 +20,7 @@ sentences has 2n - 1 of them, every sentence followed by the pair it starts.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,15 @@ from embeddings.ingest.corpus import Article, Span
 _CACHE = 4096
 _FIELDS = ("id", "title", "date", "outlet", "url", "language")
 Metadata = tuple[str, str, str, str | None, str | None, str]  # in the order of _FIELDS
+
+
+@dataclass(frozen=True)
+class ArticleRows:
+    """Where some consecutive articles' rows are: their chunks, sentences and windows (row ids)."""
+
+    chunks: range
+    sentences: range
+    windows: range
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,32 @@ class StoreWriter:
         encoded = np.frombuffer(article.text.encode(), dtype=np.uint8)
         self._texts.append(encoded)
         self._text_lengths.append(len(encoded))
+
+    def copy_articles(self, store: PassageStore, articles: range) -> None:
+        """Store the articles at `articles` (positions) of another store, with their chunks as they were cut."""
+        if not articles:
+            return
+        base = len(self._article_ids)
+        for position in articles:
+            meta = store._meta[position]
+            self._article_ids[meta[0]] = len(self._article_ids)
+            if self._lines is not None:
+                self._lines.write(json.dumps(dict(zip(_FIELDS, meta, strict=True)), ensure_ascii=False) + "\n")
+            else:
+                self._articles.append(meta)
+        first, last = articles.start, articles.stop
+        paragraphs = store._article_paragraphs[first : last + 1]
+        self._paragraph_start.append(store._paragraph_start[paragraphs[0] : paragraphs[-1]])
+        self._paragraph_end.append(store._paragraph_end[paragraphs[0] : paragraphs[-1]])
+        self._paragraph_counts.append(np.diff(paragraphs))
+        texts = store._text_offsets[first : last + 1]
+        self._texts.append(store._texts[texts[0] : texts[-1]])
+        self._text_lengths.append(np.diff(texts))
+        rows = store.rows(articles)
+        self._chunk_article.append(store._chunk_article[rows.chunks.start : rows.chunks.stop] - first + base)
+        self._chunk_lengths.append(np.diff(store._chunk_sentences[rows.chunks.start : rows.chunks.stop + 1]))
+        self._starts.append(store._starts[rows.sentences.start : rows.sentences.stop])
+        self._ends.append(store._ends[rows.sentences.start : rows.sentences.stop])
 
     def add_chunk(self, chunk: Chunk) -> None:
         """Store a chunk of an article added before."""
@@ -189,6 +225,31 @@ class PassageStore:
         counts = np.bincount(self._chunk_article, minlength=len(self._meta))
         return {meta[0]: int(n) for meta, n in zip(self._meta, counts, strict=True)}
 
+    def rows(self, articles: range) -> ArticleRows:
+        """The rows of the articles at positions `articles` (their chunks are stored one after another)."""
+        first = int(np.searchsorted(self._chunk_article, articles.start, side="left"))
+        last = int(np.searchsorted(self._chunk_article, articles.stop, side="left")) if articles else first
+        return ArticleRows(
+            range(first, last),
+            range(int(self._chunk_sentences[first]), int(self._chunk_sentences[last])),
+            range(int(self._chunk_windows[first]), int(self._chunk_windows[last])),
+        )
+
+    def sentence_articles(self) -> npt.NDArray[np.int64]:
+        """For every sentence, the position of its article."""
+        articles = np.repeat(self._chunk_article, np.diff(self._chunk_sentences))
+        return np.asarray(articles, dtype=np.int64)
+
+    def fingerprint(self) -> str:
+        """A hash of the articles' metadata and texts and of where their chunks and sentences are."""
+        digest = hashlib.sha256()
+        for meta in self._meta:
+            digest.update(json.dumps(meta, ensure_ascii=False).encode())
+        arrays = (self._texts, self._text_offsets, self._chunk_article, self._chunk_sentences, self._starts, self._ends)
+        for array in arrays:
+            digest.update(np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()
+
     def article_sentences(self, position: int) -> range:
         """The sentence ids of the article stored at `position` (its chunks are stored one after another)."""
         first = int(np.searchsorted(self._chunk_article, position, side="left"))
@@ -280,6 +341,9 @@ class ArticleTable(Mapping[str, Article]):
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._positions)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._positions  # without reading the article, as `Mapping` would
 
     def __len__(self) -> int:
         return len(self._positions)

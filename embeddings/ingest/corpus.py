@@ -89,16 +89,22 @@ class Corpus:
 
     def fingerprint(self) -> str:
         """A hash of everything the index depends on: texts and cited metadata."""
-        h = hashlib.sha256()
-        for article in sorted(self.articles, key=lambda a: a.id):
-            h.update(_article_bytes(article))
-        return h.hexdigest()
+        return corpus_hash(self.article_hashes())
 
     def article_hashes(self) -> dict[str, str]:
         """A hash of each article's text and cited metadata, by id: tells which articles changed."""
-        return {
-            a.id: hashlib.sha256(_article_bytes(a)).hexdigest()[:16] for a in sorted(self.articles, key=lambda a: a.id)
-        }
+        return {a.id: article_hash(a) for a in sorted(self.articles, key=lambda a: a.id)}
+
+
+def article_hash(article: Article) -> str:
+    """A hash of one article's text and cited metadata."""
+    return hashlib.sha256(_article_bytes(article)).hexdigest()[:16]
+
+
+def corpus_hash(article_hashes: Mapping[str, str]) -> str:
+    """The hash of a corpus, from its articles' hashes (so an update need not read every article)."""
+    lines = "".join(f"{article_id}\t{digest}\n" for article_id, digest in sorted(article_hashes.items()))
+    return hashlib.sha256(lines.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ def load_corpus(seeds_dir: Path) -> Corpus:
     metadata = _load_metadata(seeds_dir / METADATA_FILE)
     articles: list[Article] = []
     problems: list[CorpusError] = []
-    for path in sorted(seeds_dir.iterdir()):
+    for path in sorted(seeds_dir.iterdir(), key=lambda p: (p.stem, p.name)):  # by id, the order of the index
         if path.suffix.lower() not in ARTICLE_SUFFIXES or not path.is_file():
             continue
         try:
@@ -176,7 +182,12 @@ def load_corpus(seeds_dir: Path) -> Corpus:
 
 def parse_article(path: Path, meta: Mapping[str, Any]) -> Article:
     """Parse one article file; `meta` is its table from `metadata.toml`."""
-    raw = _read_text(path)
+    return parse_text(path, _read_text(path), meta)
+
+
+def parse_text(path: Path, raw: str, meta: Mapping[str, Any]) -> Article:
+    """Parse the text of an article file at `path` (whether written yet or not): what `load_corpus` would read."""
+    raw = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
     first, _, rest = raw.partition("\n")
     header = _HEADER.match(first.strip("\r"))
     if header is None:
@@ -191,7 +202,7 @@ def parse_article(path: Path, meta: Mapping[str, Any]) -> Article:
     if not text:
         msg = f"{path.name}: the article has no text after its header"
         raise CorpusError(msg)
-    title = str(meta.get("title") or _title_from(header_text or text))
+    title = str(meta.get("title") or title_from(header_text or text))
     return Article(
         id=path.stem,
         title=title,
@@ -221,11 +232,10 @@ def _read_text(path: Path) -> str:
         msg = f"{path.name}: binary data, not a text article"
         raise CorpusError(msg)
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         msg = f"{path.name}: not UTF-8 text (bad byte at offset {exc.start})"
         raise CorpusError(msg) from exc
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _clean_body(blocks: Iterable[str]) -> tuple[str, tuple[Span, ...]]:
@@ -261,7 +271,8 @@ def _is_noise(para: str) -> bool:
     return all(w.startswith("#") for w in words)
 
 
-def _title_from(text: str, limit: int = 120) -> str:
+def title_from(text: str, limit: int = 120) -> str:
+    """A title for a text that has none: its first sentence, cut at a word when long."""
     first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
     return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
 

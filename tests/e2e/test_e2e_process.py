@@ -60,10 +60,23 @@ async def bot_process(env: dict[str, str]) -> AsyncIterator[BotProcess]:
     )  # fmt: skip
     running = BotProcess(process)
     try:
-        yield running
+        try:
+            yield running
+        except Exception as exc:  # the test failed: its note is what the bot logged meanwhile
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            _, stderr = await process.communicate()
+            exc.add_note(f"the bot's log ends:\n{stderr.decode()[-4000:]}")
+            raise
         with contextlib.suppress(ProcessLookupError):  # a test may have killed it
             process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        try:
+            _, stderr = await asyncio.wait_for(process.communicate(), 60)
+        except TimeoutError:
+            process.kill()
+            _, stderr = await process.communicate()
+            tail = stderr.decode()[-4000:]
+            raise AssertionError(f"the bot did not stop within 60 s of SIGTERM; its log ends:\n{tail}") from None
         running.log = stderr.decode()
     finally:
         if process.returncode is None:

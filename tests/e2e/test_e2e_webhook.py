@@ -101,6 +101,7 @@ async def test_two_replicas_share_context_and_limits_refuse_bad_secrets_and_lose
         # A question answered by one replica and edited through the other: its answer is edited in place.
         asked = await deliver(JOINT_VENTURES, 409, hooks[:1])
         answer = await answer_to(stub, asked)
+        await stub.settle()  # the answer delivered and remembered, as when a reader edits having read it
         stub.edit(asked, MEETINGS)
         (edit,) = stub.take_updates()
         await stub.deliver(edit, hooks[1:])

@@ -12,9 +12,10 @@ flood limits (tests/support/flood.py). Tests can make it answer 429 with
 Telegram's front does when it is down (`fail_for`: 500 with JSON and 502
 with an HTML page, in turn), hold the bot's messages on their way
 (`hold_messages`), press inline buttons (callback queries), type inline
-queries, edit questions, post to channels (see `botapi_manners.py`), and
-deliver updates to webhooks with the registered secret token, as Telegram
-does.
+queries, edit questions, post to channels (see `botapi_manners.py`), send
+documents and forward channel posts (see `botapi_files.py`, which also
+serves `getFile` and the files), and deliver updates to webhooks with the
+registered secret token, as Telegram does.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from tests.support.botapi_buttons import ButtonsAndInline
 from tests.support.botapi_checks import BadRequestError, check_markup, check_text
+from tests.support.botapi_files import FilesAndForwards
 from tests.support.botapi_manners import EditsAndChannels
 from tests.support.flood import COUNTED_METHODS, FloodControl
 
@@ -64,8 +66,8 @@ class Sent:
 
 
 @dataclass
-class BotAPIStub(EditsAndChannels, ButtonsAndInline):
-    """The stand-in server and the state tests look at (see `EditsAndChannels` and `ButtonsAndInline`)."""
+class BotAPIStub(FilesAndForwards, EditsAndChannels, ButtonsAndInline):
+    """The stand-in server and the state tests look at (see the parts it inherits, each in its module)."""
 
     token: str = TOKEN
     bot_user: dict[str, Any] = field(default_factory=lambda: dict(BOT_USER))
@@ -81,13 +83,14 @@ class BotAPIStub(EditsAndChannels, ButtonsAndInline):
     left_chats: list[int] = field(default_factory=list)
     delivery_failures: list[tuple[str, str]] = field(default_factory=list)  # webhook URL, status or error
     flood: FloodControl | None = None  # Telegram's flood limits, enforced when set
+    first_update_id: int = 1  # a second stand-in for the same bot goes on with the numbering of the first
     failed_calls: list[tuple[str, int]] = field(default_factory=list)  # method, status: calls failed by `fail_for`
     held: int = 0  # messages held on their way by `hold_messages`
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(10_000)
-        self._update_ids = itertools.count(1)
+        self._update_ids = itertools.count(self.first_update_id)
         self._new_update = asyncio.Event()
         self._new_sent = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -100,6 +103,7 @@ class BotAPIStub(EditsAndChannels, ButtonsAndInline):
         """Serve on a free loopback port; returns the base URL for TELEGRAM_API_URL."""
         app = web.Application(client_max_size=10 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         # At the end, requests still open (a long poll of a killed bot) are not waited for.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from embeddings.encode.encoders import EncoderSpec, Vectors
 from embeddings.text import tokenize
@@ -69,3 +70,24 @@ class RecordingProgress:
     def finish(self) -> None:
         """Count the ends."""
         self.finished += 1
+
+
+class FakeSparseEncoder(FakeEncoder):
+    """`FakeEncoder` with a latent-term head: each stem hashed into one of `sparse_dim` features."""
+
+    def __init__(self, dim: int = 64, name: str = "fake-bow-sparse", sparse_dim: int = 512) -> None:
+        super().__init__(dim, name)
+        self.sparse_dim = sparse_dim
+
+    def encode_sparse(self, texts: Sequence[str], top_k: int) -> list[tuple[npt.NDArray[np.int32], Vectors]]:
+        """The hashed stems' counts, the `top_k` largest."""
+        rows = []
+        for text in texts:
+            counts: dict[int, float] = {}
+            for token in tokenize(text):
+                feature = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little")
+                counts[feature % self.sparse_dim] = counts.get(feature % self.sparse_dim, 0.0) + 1.0
+            best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top_k]
+            ids = np.asarray(sorted(f for f, _ in best), dtype=np.int32)
+            rows.append((ids, np.asarray([counts[int(f)] for f in ids], dtype=np.float32)))
+        return rows

@@ -62,7 +62,7 @@ async def running_bot(
     """
     pipeline.cache.clear()
     backends = create_backends(settings)
-    journal = Journal(settings.journal_path)
+    journal = Journal(settings.journal_path, settings.gaps_retention_days)
     answering = service(
         pipeline, load_story(settings.seeds_dir), journal=journal, metrics=backends.metrics, **service_options
     )
@@ -88,3 +88,9 @@ async def ask(stub: BotAPIStub, text: str, **kwargs: Any) -> Sent:
     before = len(stub.sent)
     stub.message(text, **kwargs)
     return (await stub.wait_sent(before + 1))[before]
+
+
+async def reply_to(stub: BotAPIStub, message: dict[str, Any], within: float = 30.0) -> Sent:
+    """The bot's reply to `message` (replies quote what they answer), however many are being answered at once."""
+    await stub.wait_for(lambda: any(s.reply_to == message["message_id"] for s in stub.sent), within)
+    return next(s for s in stub.sent if s.reply_to == message["message_id"])
