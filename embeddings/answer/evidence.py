@@ -182,6 +182,8 @@ class EvidenceRanker:
                 score = sum(weights[name] * value for name, value in features.items())
                 candidates.append(Candidate(window_id, score, features))
         candidates.sort(key=lambda c: (-c.score, c.window_id))
+        if specific and not soft:
+            candidates = typed_first(candidates, self.params.margin)
         return candidates
 
     def rerank(self, passages: Sequence[Passage], ranked: Sequence[Candidate]) -> tuple[Passage, ...]:
@@ -292,6 +294,23 @@ class EvidenceRanker:
                 )
                 shown.append((sentence.text, spans))
         return shown
+
+
+def typed_first(ranked: list[Candidate], margin: float) -> list[Candidate]:
+    """For a strict kind: the best window holding a candidate leads when it is within `margin` of the best.
+
+    `margin` is what the quotes call close enough to stand beside the best:
+    among windows that say about as much of the question, the one that holds
+    what is asked answers it; one far below is about something else (the
+    answer is then partial).
+    """
+    if not ranked or ranked[0].features["part"] > 0:
+        return ranked
+    top = ranked[0].score
+    typed = next((c for c in ranked if top - c.score <= margin and c.features["part"] > 0), None)
+    if typed is None:
+        return ranked
+    return [typed, *(c for c in ranked if c is not typed)]
 
 
 def _part(closeness: float, soft: bool) -> float:

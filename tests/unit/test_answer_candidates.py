@@ -11,6 +11,7 @@ from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.phrases import phrases
 from embeddings.annotate.spans import Kind, Span, measure_nouns
 from embeddings.answer.candidates import Focus, closeness
+from embeddings.answer.evidence import Candidate, typed_first
 from embeddings.ingest.chunking import Sentence
 from embeddings.retrieve.analysis import Analysis, Asks, analyse
 from embeddings.text import stem
@@ -122,3 +123,14 @@ def test_a_candidate_beside_the_focus_beats_a_far_one() -> None:
     far = (sentence, tuple(phrases(sentence)))
     focus = Focus.of(Analysis(Asks.AMOUNT, ("оборот",)), "Какой оборот?", [stem("оборот")])
     assert closeness([near], focus) > closeness([far], focus) > 0.0
+
+
+def test_a_close_runner_up_holding_what_is_asked_leads_and_a_distant_one_does_not() -> None:
+    def window(window_id: int, score: float, part: float) -> Candidate:
+        return Candidate(window_id, score, {"part": part})
+
+    words_only, typed, far_typed = window(1, 21.4, -1.0), window(2, 20.5, 0.95), window(3, 15.0, 0.9)
+    assert typed_first([words_only, typed, far_typed], margin=1.0) == [typed, words_only, far_typed]
+    assert typed_first([words_only, far_typed], margin=1.0) == [words_only, far_typed]  # partial, as it should be
+    assert typed_first([typed, words_only], margin=1.0) == [typed, words_only]
+    assert typed_first([], margin=1.0) == []
