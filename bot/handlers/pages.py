@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.answering.service import AnsweringService
-from bot.keyboards import VERSION_CHARS, PageAction, page_keyboard
+from bot.keyboards import VERSION_CHARS, PageAction, QuotesAction, page_keyboard
 from bot.reader import article_pages, page_block
 from bot.texts import Lang, text
 
@@ -24,14 +24,41 @@ def create_router() -> Router:
     return router
 
 
-def shown_page(markup: InlineKeyboardMarkup | None) -> int | None:
-    """The page a message shows, read from its own ◀ ▶ buttons (each carries it)."""
+def shown_page(markup: InlineKeyboardMarkup | None, action: type[PageAction] | type[QuotesAction]) -> int | None:
+    """The page a message shows, read from its own ◀ ▶ buttons (each carries it as `action`'s `c`)."""
     if markup is None or not markup.inline_keyboard or not markup.inline_keyboard[0]:
         return None
     data = markup.inline_keyboard[0][0].callback_data
     with contextlib.suppress(ValueError, TypeError):
-        return PageAction.unpack(data or "").c
+        return action.unpack(data or "").c
     return None
+
+
+async def turn_page(
+    query: CallbackQuery,
+    message: Message,
+    html: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    page: int,
+    pages: int,
+    action: type[PageAction] | type[QuotesAction],
+    lang: Lang,
+) -> bool:
+    """Edit `message` to show `page`; False when it shows it already (an edge of the pages is then said)."""
+    # The message's own buttons say what it shows now: a second tap on a stale ▶ must not edit it again.
+    if shown_page(message.reply_markup, action) == page:
+        edge = "first_page" if page == 0 else "last_page" if page == pages - 1 else None
+        await query.answer(text(edge, lang) if edge else None)
+        return False
+    await query.answer()
+    try:
+        await message.edit_text(html, reply_markup=markup)
+    except TelegramBadRequest as exc:  # another replica turned it first
+        if "message is not modified" not in str(exc):
+            raise
+        return False
+    return True
 
 
 async def show_page(query: CallbackQuery, callback_data: PageAction, answering: AnsweringService, lang: Lang) -> None:
@@ -49,15 +76,7 @@ async def show_page(query: CallbackQuery, callback_data: PageAction, answering: 
         await query.message.answer(block.html, reply_markup=markup)
         log.info("article opened: %s page %d of %d", article.id, page + 1, pages)
         return
-    # The message's own buttons say what it shows now: a second tap on a stale ▶ must not edit it again.
-    if shown_page(query.message.reply_markup) == page:
-        edge = "first_page" if page == 0 else "last_page" if page == pages - 1 else None
-        await query.answer(text(edge, lang) if edge else None)
-        return
-    await query.answer()
-    try:
-        await query.message.edit_text(block.html, reply_markup=markup)
-    except TelegramBadRequest as exc:  # another replica turned it first
-        if "message is not modified" not in str(exc):
-            raise
+    if not await turn_page(
+        query, query.message, block.html, markup, page=page, pages=pages, action=PageAction, lang=lang
+    ):
         log.info("page %d of %s was already shown", page + 1, article.id)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.answering.service import AnsweringService
+from bot.handlers.pages import turn_page
 from bot.keyboards import VERSION_CHARS, QuotesAction, quotes_keyboard, speakers_keyboard
 from bot.quotes import quote_pages, quotes_page_block, speaker_quotes, speakers_block
 from bot.texts import Lang, text
@@ -36,14 +35,6 @@ async def list_speakers(message: Message, answering: AnsweringService, lang: Lan
     await message.answer(block.html, reply_markup=markup)
 
 
-def _shown(markup: InlineKeyboardMarkup | None) -> int | None:
-    if markup is None or not markup.inline_keyboard or not markup.inline_keyboard[0]:
-        return None
-    with contextlib.suppress(ValueError, TypeError):
-        return QuotesAction.unpack(markup.inline_keyboard[0][0].callback_data or "").c
-    return None
-
-
 async def show_quotes(
     query: CallbackQuery, callback_data: QuotesAction, answering: AnsweringService, lang: Lang
 ) -> None:
@@ -62,14 +53,7 @@ async def show_quotes(
         await query.answer()
         await query.message.answer(block.html, reply_markup=markup)
         return
-    if _shown(query.message.reply_markup) == page:
-        edge = "first_page" if page == 0 else "last_page" if page == len(pages) - 1 else None
-        await query.answer(text(edge, lang) if edge else None)
-        return
-    await query.answer()
-    try:
-        await query.message.edit_text(block.html, reply_markup=markup)
-    except TelegramBadRequest as exc:  # another replica turned it first
-        if "message is not modified" not in str(exc):
-            raise
+    if not await turn_page(
+        query, query.message, block.html, markup, page=page, pages=len(pages), action=QuotesAction, lang=lang
+    ):
         log.info("quotes page %d was already shown", page + 1)
