@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from embeddings.annotate.speakers import REPORTING, Speaker
 from embeddings.answer.decision import Status
-from embeddings.answer.evidence import trigrams
+from embeddings.answer.evidence import continues, trigrams
 from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.index.load import LoadedIndex
 from embeddings.lexicon import lemma
@@ -135,13 +135,28 @@ class SpeechAnswers:
         ]
         own = self._best(speaker.sentences, topic)
         if own or not topic:
-            chosen = own or list(speaker.sentences[:MAX_QUOTES])
+            chosen = self._with_continuations(own) if own else list(speaker.sentences[:MAX_QUOTES])
             return self._answer(reading, Status.ANSWER, chosen, reason="speaker")
         others = [i for s in self.speakers if s.name != speaker.name for i in s.sentences]
         theirs = self._best(others, topic)[:1]
         if not theirs:  # no speaker spoke of it (or its words are not the articles'): the ordinary search answers
             return None
         return self._answer(reading, Status.PARTIAL, theirs, reason="speaker_silent", missing=speaker.name)
+
+    def _with_continuations(self, chosen: Sequence[int]) -> list[int]:
+        """`chosen` with the sentence after each when the same speaker goes on in it ("Он подчеркнул, что ...")."""
+        sentences, speakers = self.index.sentences, self.index.speakers
+        ids = set(chosen)
+        for i in chosen:
+            following = i + 1
+            if (
+                following < len(sentences)
+                and sentences[following].article_id == sentences[i].article_id
+                and speakers[following] == speakers[i]
+                and continues(sentences[following].text)
+            ):
+                ids.add(following)
+        return sorted(ids)
 
     def _best(self, candidates: Sequence[int], topic: Sequence[Term]) -> list[int]:
         """The sentences that hold most of the topic's weight (at most `MAX_QUOTES`, in story order)."""
@@ -160,14 +175,13 @@ class SpeechAnswers:
     ) -> Answer:
         numbers: dict[str, int] = {}
         evidence = []
-        for i in ids:
-            sentence = self.index.sentences[i]
-            number = numbers.setdefault(sentence.article_id, len(numbers) + 1)
-            said = self.index.speakers[i]
+        for run in _runs(self.index, ids):
+            first, last = self.index.sentences[run[0]], self.index.sentences[run[-1]]
+            number = numbers.setdefault(first.article_id, len(numbers) + 1)
+            said = self.index.speakers[run[0]]
             who, role = (said.name, said.role or None) if said is not None and said.name else (None, None)
-            evidence.append(
-                Evidence(sentence.text, sentence.article_id, sentence.start, sentence.end, number, who, role)
-            )
+            text = self.index.articles[first.article_id].text[first.start : last.end]
+            evidence.append(Evidence(text, first.article_id, first.start, last.end, number, who, role))
         citations = tuple(Citation(n, self.index.articles[a]) for a, n in numbers.items())
         return Answer(
             question=reading.question,
@@ -178,6 +192,17 @@ class SpeechAnswers:
             missing=missing,
             reason=reason,
         )
+
+
+def _runs(index: LoadedIndex, ids: Sequence[int]) -> list[list[int]]:
+    """Sentence ids grouped into runs of adjacent sentences of one article, in the given order."""
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and runs[-1][-1] + 1 == i and index.sentences[i].article_id == index.sentences[i - 1].article_id:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _quoted_part(question: str) -> str:
