@@ -23,6 +23,8 @@ from embeddings.text import WORD, fold, stem
 SAME_MEANING = 0.45  # navec cosine from which two nouns count the same thing
 FAR = 0.4  # closeness of a candidate in a window that holds none of the focus words
 REACH = 40  # characters over which closeness halves
+SHARED_PREFIX = 5  # letters two stems must share from the start to count as one word ("встреч", "встрет")
+PREFIX_SHARE = 0.8  # ... and this share of the question's stem
 _NAMES = frozenset({Kind.PER, Kind.LOC, Kind.ORG})
 
 
@@ -103,10 +105,29 @@ def _anchors(text: str, focus: Focus, analysis: Analysis) -> list[tuple[int, int
     named = {stem(n) for n in analysis.noun} | {stem(lemma(n)) for n in analysis.noun}
     wanted = named if analysis.asks in (Asks.VALUE, Asks.AMOUNT, Asks.ROLE) and named else focus.focus_stems
     words = [(m.start(), m.end(), stem(fold(m.group()))) for m in WORD.finditer(text)]  # offsets of the text itself
-    found = [(start, end) for start, end, word in words if word in wanted]
+    found = [(start, end) for start, end, word in words if _any_same(wanted, word)]
     if not found and wanted is named and analysis.asks is not Asks.ROLE:
-        found = [(start, end) for start, end, word in words if word in focus.focus_stems]
+        found = [(start, end) for start, end, word in words if _any_same(focus.focus_stems, word)]
     return found
+
+
+def _any_same(wanted: Iterable[str], word: str) -> bool:
+    return bool(word) and any(same_word(w, word) for w in wanted)
+
+
+def same_word(stem: str, other: str) -> bool:
+    """Whether an article's stem `other` is the question's `stem`, or shares most of its beginning."""
+    if stem == other:
+        return True
+    need = max(SHARED_PREFIX, int(PREFIX_SHARE * len(stem) + 0.5))
+    return len(stem) >= SHARED_PREFIX and len(other) >= need and other[:need] == stem[:need]
+
+
+def holds(stems: frozenset[str], stem: str | None) -> bool:
+    """Whether a window's stems hold the question's `stem` (`same_word`)."""
+    if stem is None:
+        return False
+    return stem in stems or any(same_word(stem, s) for s in stems)
 
 
 def focus_of(reading: Reading) -> Focus:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from embeddings.annotate.spans import Span
-from embeddings.answer.candidates import closeness, focus_of
+from embeddings.answer.candidates import closeness, focus_of, holds
 from embeddings.encode.latent import cosine
 from embeddings.index.load import LoadedIndex, window_text
 from embeddings.params import Evidence as EvidenceParams
@@ -48,8 +48,6 @@ FEATURES = (
     "trigrams",
     "part",
 )
-SHARED_PREFIX = 5  # letters two stems must share from the start to count as one word in a window
-PREFIX_SHARE = 0.8  # ... and this share of the question's stem
 MAX_EXTENSION = 3  # sentences a quote may take in to close a quotation
 _PAIRS = (("«", "»"), ("“", "”"), ("„", "“"))
 _STRAIGHT = '"'
@@ -173,7 +171,7 @@ class EvidenceRanker:
                     "passage_dense": passage.dense,
                     "passage_fused": passage.score / top_fused,
                     "passage_lexical": passage.lexical / top_lexical,
-                    "terms": sum(t.weight * s for t, (stem, s) in strengths if _holds(stems, stem)) / total,
+                    "terms": sum(t.weight * s for t, (stem, s) in strengths if holds(stems, stem)) / total,
                     "keys": sum(t.stem in stems for t in keys) / len(keys) if keys else 1.0,
                     "subject": sum(t.stem in stems for t in subject) / len(subject) if subject else 1.0,
                     "trigrams": len(question_grams & grams) / len(question_grams) if question_grams else 0.0,
@@ -221,7 +219,7 @@ class EvidenceRanker:
             and following < len(index.sentences)
             and index.sentences[following].article_id == article
             and following not in rank_of
-            and _continues(index.sentences[following].text)
+            and continues(index.sentences[following].text)
         ):
             rank_of[following] = 0
         quotes: list[Quote] = []
@@ -330,16 +328,6 @@ def _strengths(reading: Reading, bridged: Mapping[str, Bridged]) -> list[tuple[T
     return found
 
 
-def _holds(stems: frozenset[str], stem: str | None) -> bool:
-    """Whether a window's stems hold `stem`, or a stem sharing most of its beginning ("встреч", "встрет")."""
-    if stem is None:
-        return False
-    if stem in stems:
-        return True
-    need = max(SHARED_PREFIX, int(PREFIX_SHARE * len(stem) + 0.5))
-    return len(stem) >= SHARED_PREFIX and any(s[:need] == stem[:need] and len(s) >= need for s in stems)
-
-
 def _within(inner: Quote, outer: Quote) -> bool:
     """Whether `inner` quotes nothing `outer` does not."""
     return inner.article_id == outer.article_id and outer.start <= inner.start and inner.end <= outer.end
@@ -362,7 +350,7 @@ def _runs(rank_of: dict[int, int], index: LoadedIndex) -> list[list[int]]:
     return runs
 
 
-def _continues(sentence: str) -> bool:
+def continues(sentence: str) -> bool:
     """A sentence that cannot stand alone: it opens with a pronoun or link word, or is a short fragment."""
     return bool(_CONTINUATION.match(sentence)) or len(sentence) < SHORT_FRAGMENT
 

@@ -125,6 +125,14 @@ def test_a_candidate_beside_the_focus_beats_a_far_one() -> None:
     assert closeness([near], focus) > closeness([far], focus) > 0.0
 
 
+def test_the_focus_is_found_in_the_other_aspect_of_its_verb() -> None:
+    text = "В субботу строители встретились с мэром Петром Ивановым."
+    (sentence,) = _sentences(text)
+    (spans,) = annotate_article(text, [sentence])
+    met = _focus("С кем встречались строители?", "встреча")  # "встречались" asked, "встретились" written
+    assert closeness([(sentence.text, spans)], met) > 0.5  # beside the focus, not only somewhere in the window
+
+
 def test_a_close_runner_up_holding_what_is_asked_leads_and_a_distant_one_does_not() -> None:
     def window(window_id: int, score: float, part: float) -> Candidate:
         return Candidate(window_id, score, {"part": part})
