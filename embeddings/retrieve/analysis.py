@@ -86,6 +86,7 @@ class Function(enum.Enum):
     TOPIC = "topic"  # a preposition that names what a question is about: "о", "about", Kazakh "туралы"
     MEANING = "meaning"  # "что значит X", "X нені білдіреді": asks what a word means
     TELL = "tell"  # "расскажи", "tell me", "what is known": asks what the articles say
+    EXCEPT = "except"  # "кроме X", "besides X", Kazakh "X-тан басқа": X is known to the asker, not asked for
 
 
 _FUNCTION_WORDS: dict[str, Function] = {
@@ -104,6 +105,7 @@ _FUNCTION_WORDS: dict[str, Function] = {
         Function.TOPIC,
     ),
     **dict.fromkeys(("значить", "значит", "означать", "за", "білдіреді", "мағынасы"), Function.MEANING),
+    **dict.fromkeys(("кроме", "помимо", "except", "besides", "excluding", "басқа"), Function.EXCEPT),
     **dict.fromkeys(
         ("известный", "писать", "знать", "говориться", "tell", "know", "known", "me", "you", "мне"), Function.TELL
     ),
@@ -120,6 +122,63 @@ def function(word: str) -> Function | None:
             grammemes = best_parse(word).tag.grammemes
             found = Function.TELL if "impr" in grammemes or "PRTS" in grammemes else None  # "расскажи", "сказано"
     return found
+
+
+EXCEPTED_WORDS = 4  # the most words "кроме" / "except" sets aside
+_CLAUSE_END = re.compile(r"[?!.,;:…()—–]")
+_PHRASE_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "NUMR", "NPRO"})
+
+
+def set_aside(text: str) -> tuple[str, str]:
+    """`text` without what it sets aside ("С кем, кроме Лукашенко, ..."), and the words set aside.
+
+    Russian and English take the phrase after "кроме" / "except" (to the end of
+    its clause, nouns and their modifiers by their pymorphy3 parse); Kazakh
+    "басқа" follows the word it sets aside ("Лукашенкодан басқа").
+    """
+    matches = list(WORD.finditer(text))
+    for i, match in enumerate(matches):
+        if function(fold(match.group())) is not Function.EXCEPT:
+            continue
+        if fold(match.group()) == "басқа":
+            if i == 0:
+                return text, ""
+            return _cut(text, matches[i - 1].start(), match.end()), matches[i - 1].group()
+        taken: list[re.Match[str]] = []
+        for following in matches[i + 1 : i + 1 + EXCEPTED_WORDS]:
+            between = text[(taken[-1] if taken else match).end() : following.start()]
+            if _CLAUSE_END.search(between) or not _in_phrase(fold(following.group())):
+                break
+            taken.append(following)
+        while taken and _joins(fold(taken[-1].group())):
+            taken.pop()
+        if not taken:
+            return text, ""
+        return _cut(text, match.start(), taken[-1].end()), text[taken[0].start() : taken[-1].end()]
+    return text, ""
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    """`text` without `start`..`end`, and without the commas that set that part off."""
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    if after.startswith(","):
+        after = after[1:].lstrip()
+        before = before.removesuffix(",")
+    elif before.endswith(",") and not after[:1].isalnum():
+        before = before[:-1]
+    return f"{before} {after}".strip() if after[:1].isalnum() else f"{before}{after}"
+
+
+def _in_phrase(word: str) -> bool:
+    """Whether a word can belong to the noun phrase "кроме" governs (a noun, its modifier, a name, a number)."""
+    if not is_cyrillic(word):
+        return question_word(word) is None and function(word) is None
+    return question_word(word) is None and (best_parse(word).tag.POS in _PHRASE_POS | {None} or _joins(word))
+
+
+def _joins(word: str) -> bool:
+    """A conjunction that may join two nouns of one phrase ("кроме Беларуси и Казахстана")."""
+    return is_cyrillic(word) and len(word) <= 3 and best_parse(word).tag.POS == "CONJ"
 
 
 _KAZAKH_PERSON = "кім"  # with its case endings: "кімге", "кіммен"

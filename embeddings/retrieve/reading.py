@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from embeddings.retrieve.analysis import QUESTION_WORDS, Analysis, Asks, analyse, function, question_word
+from embeddings.retrieve.analysis import QUESTION_WORDS, Analysis, Asks, analyse, function, question_word, set_aside
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
 from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
@@ -104,6 +104,7 @@ class Reading:
     analysis: Analysis
     terms: tuple[Term, ...]
     subject: tuple[Term, ...] = ()  # what a lookup or "who is" names
+    excluded: tuple[Term, ...] = ()  # what "кроме X" / "besides X" sets aside: known, not asked for
 
     @property
     def missing(self) -> Term | None:
@@ -150,6 +151,7 @@ class Reader:
             text = _LATIN_WORD.sub(lambda m: self._russian_in_latin(m.group()), text)
         text = _QUESTION_TYPO.sub(lambda m: _question_word(m.group()), text)
         searched = self.speller.correct(text, keep=lambda word: self.vocabulary.spelled(fold(word)))
+        searched, aside = set_aside(searched)
         folded = " ".join(_PUNCTUATION.sub(" ", fold(searched)).split())
         words = WORD.findall(folded)
         form, subject_text = form_of(words, language, asks=searched.rstrip().endswith("?"))
@@ -168,7 +170,8 @@ class Reader:
             analysis = Analysis(Asks.ROLE, tuple(t.word for t in subject if t.stem))
         elif form is Form.LOOKUP:
             analysis = Analysis()
-        return Reading(question, searched, language, form, analysis, terms, subject)
+        excluded = self._terms(aside, language, frozenset()) if aside else ()
+        return Reading(question, searched, language, form, analysis, terms, subject, excluded)
 
     def language(self, question: str) -> Language:
         """The language a question is written in.

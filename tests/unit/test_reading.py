@@ -145,3 +145,24 @@ def test_a_quote_is_cut_at_the_quotation_it_cannot_close() -> None:
     start, end, cut = _cut_at_quotation(text, 100, frozenset({"завод"}))
     assert cut == "Мы откроем новые заводы. Их будет три"
     assert text[start - 100 : end - 100] == cut
+
+
+@pytest.mark.parametrize(
+    ("question", "searched", "aside"),
+    [
+        ("Кто, кроме Петрова, выступал на фестивале?", "Кто выступал на фестивале?", {"петрова"}),
+        ("Какие страны, помимо Беларуси и Казахстана, прислали оркестры?", None, {"беларуси", "казахстана"}),
+        ("Who spoke at the festival besides Petrov?", "Who spoke at the festival?", {"petrov"}),
+        ("Что было на фестивале кроме оркестров", "Что было на фестивале", {"оркестров"}),
+    ],
+)
+def test_what_except_sets_aside_is_neither_searched_nor_missing(
+    tiny_pipeline: Pipeline, question: str, searched: str | None, aside: set[str]
+) -> None:
+    reading, _ = tiny_pipeline.read(question)
+    assert reading is not None
+    if searched is not None:
+        assert reading.searched == searched
+    assert {t.word for t in reading.excluded} == aside
+    assert not aside & {t.word for t in reading.terms}
+    assert reading.missing is None  # a name set aside is never "not mentioned"
