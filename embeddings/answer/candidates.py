@@ -102,7 +102,7 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
 
 def _anchors(text: str, focus: Focus, analysis: Analysis) -> list[tuple[int, int]]:
     """Where the focus stands in `text`: the named noun of "какой X" first, else any focus word."""
-    named = {stem(n) for n in analysis.noun} | {stem(lemma(n)) for n in analysis.noun}
+    named = {*analysis.noun, *(stem(n) for n in analysis.noun), *(stem(lemma(n)) for n in analysis.noun)}
     wanted = named if analysis.asks in (Asks.VALUE, Asks.AMOUNT, Asks.ROLE) and named else focus.focus_stems
     words = [(m.start(), m.end(), stem(fold(m.group()))) for m in WORD.finditer(text)]  # offsets of the text itself
     found = [(start, end) for start, end, word in words if _any_same(wanted, word)]

@@ -208,7 +208,7 @@ class Analysis:
     """What a question asks for: the kind, and the lemmas of the noun it counts or names (if any)."""
 
     asks: Asks = Asks.OPEN
-    noun: tuple[str, ...] = ()
+    noun: tuple[str, ...] = ()  # for a role: the article stems of the name asked about
 
     @property
     def kinds(self) -> frozenset[Kind]:

@@ -167,7 +167,7 @@ class Reader:
         ):
             form, subject = Form.QUESTION, ()  # "Кто президент?": who holds a post, not who someone is
         if form is Form.WHO_IS:
-            analysis = Analysis(Asks.ROLE, tuple(t.word for t in subject if t.stem))
+            analysis = Analysis(Asks.ROLE, tuple(t.stem for t in subject if t.stem))  # as the articles spell it
         elif form is Form.LOOKUP:
             analysis = Analysis()
         excluded = self._terms(aside, language, frozenset()) if aside else ()

@@ -166,3 +166,10 @@ def test_what_except_sets_aside_is_neither_searched_nor_missing(
     assert {t.word for t in reading.excluded} == aside
     assert not aside & {t.word for t in reading.terms}
     assert reading.missing is None  # a name set aside is never "not mentioned"
+
+
+@pytest.mark.parametrize("question", ["Кто такой Иван Петров?", "who is Ivan Petrov?", "kto takoi Petrov"])
+def test_who_is_finds_the_role_beside_the_name_in_any_alphabet(tiny_pipeline: Pipeline, question: str) -> None:
+    answer = tiny_pipeline.ask(question)
+    assert answer.status.value == "answer"
+    assert "Министр торговли Иван Петров" in answer.evidence[0].text
