@@ -81,3 +81,8 @@ def similarity(first: str, second: str) -> float:
     if a is None or b is None:
         return 0.0
     return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def has_meaning(word: str) -> bool:
+    """Whether navec knows the lemma `word` (so `similarity` can compare it with another)."""
+    return navec().get(word) is not None

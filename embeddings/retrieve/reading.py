@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from embeddings.lexicon import has_meaning
 from embeddings.retrieve.analysis import QUESTION_WORDS, Analysis, Asks, analyse, function, question_word, set_aside
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
@@ -160,8 +161,10 @@ class Reader:
         analysis = analyse(searched).measured(self.measures)
         if not self.corpus_cyrillic:
             analysis = Analysis()  # annotations are made for Russian articles only: nothing typed to check against
-        if analysis.asks is not Asks.VALUE and not all(stem(n) in self.vocabulary for n in analysis.noun):
-            analysis = Analysis(analysis.asks)  # a counted word the articles never use cannot be checked
+        if analysis.asks is not Asks.VALUE and not all(
+            stem(n) in self.vocabulary or (is_cyrillic(n) and has_meaning(n)) for n in analysis.noun
+        ):
+            analysis = Analysis(analysis.asks)  # a counted word neither the articles nor navec know cannot be checked
         if form is Form.WHO_IS and all(
             not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject
         ):

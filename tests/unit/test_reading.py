@@ -9,6 +9,7 @@ from embeddings.pipeline import Pipeline
 from embeddings.retrieve.analysis import Asks
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.words import cyrillic_spellings
+from tests.conftest import ANSWER_ALL
 
 
 @pytest.mark.parametrize(
@@ -173,3 +174,12 @@ def test_who_is_finds_the_role_beside_the_name_in_any_alphabet(tiny_pipeline: Pi
     answer = tiny_pipeline.ask(question)
     assert answer.status.value == "answer"
     assert "Министр торговли Иван Петров" in answer.evidence[0].text
+
+
+def test_a_count_of_a_noun_the_articles_never_use_is_a_part_they_lack(tiny_pipeline: Pipeline) -> None:
+    rules_only = Pipeline(tiny_pipeline.index, tiny_pipeline.encoder, params=ANSWER_ALL, top_k=tiny_pipeline.top_k)
+    counted = rules_only.ask("Сколько зрителей собрал фестиваль?")
+    assert counted.status.value == "answer"
+    assert "десять тысяч зрителей" in counted.evidence[0].text
+    other = rules_only.ask("Сколько билетов продали на фестивале?")  # the number there counts spectators
+    assert other.status.value != "answer"  # partial, or not found when most words are not the articles'
