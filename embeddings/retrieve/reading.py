@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from embeddings.lexicon import has_meaning
+from embeddings.lexicon import PERSON_TAGS, best_parse, has_meaning, is_role_noun
 from embeddings.retrieve.analysis import QUESTION_WORDS, Analysis, Asks, analyse, function, question_word, set_aside
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
@@ -165,10 +165,12 @@ class Reader:
             stem(n) in self.vocabulary or (is_cyrillic(n) and has_meaning(n)) for n in analysis.noun
         ):
             analysis = Analysis(analysis.asks)  # a counted word neither the articles nor navec know cannot be checked
-        if form is Form.WHO_IS and all(
-            not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject
+        if form is Form.WHO_IS and (
+            all(not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject)
+            or _asks_holder(subject)
         ):
-            form, subject = Form.QUESTION, ()  # "Кто президент?": who holds a post, not who someone is
+            # "Кто президент (Казахстана)?": who holds a post, not who someone is
+            form, subject = Form.QUESTION, ()
         if form is Form.WHO_IS:
             analysis = Analysis(Asks.ROLE, tuple(t.stem for t in subject if t.stem))  # as the articles spell it
         elif form is Form.LOOKUP:
@@ -278,6 +280,16 @@ class Reader:
             return ()
         wanted_words = set(WORD.findall(subject_text))
         return tuple(t for t in terms if t.word in wanted_words or fold(t.surface) in wanted_words)
+
+
+def _asks_holder(subject: tuple[Term, ...]) -> bool:
+    """Whether "кто <role noun> ..." asks who holds a post ("Кто президент Казахстана?").
+
+    It does when the subject names no person: "Кто министр Петров?" asks what Petrov is.
+    """
+    if not subject or not is_cyrillic(subject[0].word) or not is_role_noun(best_parse(subject[0].word)):
+        return False
+    return not any(PERSON_TAGS & best_parse(t.word).tag.grammemes for t in subject[1:])
 
 
 def _common(word: str, language: Language) -> bool:
