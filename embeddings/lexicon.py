@@ -86,3 +86,19 @@ def similarity(first: str, second: str) -> float:
 def has_meaning(word: str) -> bool:
     """Whether navec knows the lemma `word` (so `similarity` can compare it with another)."""
     return navec().get(word) is not None
+
+
+# Russian verbal prefixes: a closed class of the language's word formation.
+VERB_PREFIXES = (
+    "по", "за", "на", "про", "при", "пере", "под", "от", "об", "о", "у", "вы", "до", "из", "рас", "раз", "с", "со",
+    "вз", "воз", "вс", "в", "недо", "пре",
+)  # fmt: skip
+MIN_ROOT = 5  # letters a stem keeps without its prefix, so short stems do not match by chance
+
+
+@lru_cache(maxsize=131_072)
+def prefixed(stem: str, other: str) -> bool:
+    """Whether stem `other` is stem `stem` with a verbal prefix ("поблагодар" of "благодар")."""
+    if len(stem) < MIN_ROOT or not other.endswith(stem):
+        return False
+    return other[: len(other) - len(stem)] in VERB_PREFIXES

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import Kind, Span
-from embeddings.lexicon import lemma, similarity
+from embeddings.lexicon import lemma, prefixed, similarity
 from embeddings.retrieve.analysis import Analysis, Asks
 from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem
@@ -116,11 +116,14 @@ def _any_same(wanted: Iterable[str], word: str) -> bool:
 
 
 def same_word(stem: str, other: str) -> bool:
-    """Whether an article's stem `other` is the question's `stem`, or shares most of its beginning."""
+    """Whether an article's stem `other` is the question's `stem`: the same, sharing most of its beginning, or
+    the same verb with a prefix ("благодар" and "поблагодар": `lexicon.prefixed`)."""
     if stem == other:
         return True
     need = max(SHARED_PREFIX, int(PREFIX_SHARE * len(stem) + 0.5))
-    return len(stem) >= SHARED_PREFIX and len(other) >= need and other[:need] == stem[:need]
+    if len(stem) >= SHARED_PREFIX and len(other) >= need and other[:need] == stem[:need]:
+        return True
+    return prefixed(stem, other) or prefixed(other, stem)
 
 
 def holds(stems: frozenset[str], stem: str | None) -> bool:

@@ -10,7 +10,7 @@ import pytest
 from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.phrases import phrases
 from embeddings.annotate.spans import Kind, Span, measure_nouns
-from embeddings.answer.candidates import Focus, closeness
+from embeddings.answer.candidates import Focus, closeness, same_word
 from embeddings.answer.evidence import Candidate, typed_first
 from embeddings.ingest.chunking import Sentence
 from embeddings.retrieve.analysis import Analysis, Asks, analyse
@@ -142,3 +142,17 @@ def test_a_close_runner_up_holding_what_is_asked_leads_and_a_distant_one_does_no
     assert typed_first([words_only, far_typed], margin=1.0) == [words_only, far_typed]  # partial, as it should be
     assert typed_first([typed, words_only], margin=1.0) == [typed, words_only]
     assert typed_first([], margin=1.0) == []
+
+
+@pytest.mark.parametrize(
+    ("asked", "written", "same"),
+    [
+        ("благодар", "поблагодар", True),  # the verb with a prefix
+        ("поблагодар", "благодар", True),
+        ("встреч", "встрет", True),  # most of the beginning shared
+        ("каз", "показ", False),  # too short a root to tell
+        ("благодар", "неблагодар", False),  # "не" makes another word, not another aspect
+    ],
+)
+def test_a_word_matches_its_prefixed_verb_and_shared_beginnings(asked: str, written: str, same: bool) -> None:
+    assert same_word(asked, written) is same
