@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from embeddings.annotate.phrases import SAYING
 from embeddings.annotate.speakers import REPORTING, Speaker
 from embeddings.answer.decision import Status
 from embeddings.answer.evidence import continues, trigrams
@@ -101,13 +102,15 @@ class SpeechAnswers:
         if not self.speakers:
             return None
         folded = [fold(w) for w in WORD.findall(reading.question)]
-        said = {lemma(w) for w in folded} | set(folded)
+        # "за что", "против чего" ask what for, not someone's stance: a preposition before a question word is left out
+        kept = [w for w, after in zip(folded, [*folded[1:], ""], strict=True) if question_word(after) is None]
+        said = {lemma(w) for w in kept} | set(kept)
         if folded and question_word(folded[0]) is Asks.PERSON and said & (REPORTING | _WORDS_NOUN | _SAY):
             return self._who_said(reading)  # the quoted words decide, whatever the other words are
         if reading.missing is not None or any(t.topic and not t.found for t in reading.terms):
             return None  # a name or a topic the articles never use: refused as before
         speaker = find_speaker(self.index, reading.question)
-        if speaker is None or not said & (REPORTING | _STANCE | _SAY):
+        if speaker is None or not said & (SAYING | _STANCE | _SAY):  # "за что поблагодарил" asks no one's words
             return None
         return self._what_said(reading, speaker)
 

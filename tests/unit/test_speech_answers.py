@@ -4,28 +4,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
+from tests.conftest import ANSWER_ALL
 from tests.support.fakes import FakeEncoder
 
 RIVER = (
     " date 2026-05-10 В Заречье открыли новый мост\n\n"
     "Главный инженер треста Олег Марков рассказал журналистам о весенних паводках. "
     "Он подчеркнул, что конструкция выдержит любую большую воду. "
-    "Погода в день открытия была солнечной и тёплой.\n"
+    "Погода в день открытия была солнечной и тёплой.\n\n"
+    "Олег Марков поблагодарил строителей за быструю работу.\n"
 )
 
 
-def test_a_speakers_answer_takes_in_the_sentence_in_which_they_go_on(tmp_path: Path) -> None:
+@pytest.fixture
+def river(tmp_path: Path) -> Pipeline:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "001_river.txt").write_text(RIVER, encoding="utf-8")
     settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
-    pipeline = Pipeline.open(settings, encoder=FakeEncoder())
-    answer = pipeline.ask("Что говорил Марков о паводках?")
+    return Pipeline.open(settings, encoder=FakeEncoder(), params=ANSWER_ALL)
+
+
+def test_a_speakers_answer_takes_in_the_sentence_in_which_they_go_on(river: Pipeline) -> None:
+    answer = river.ask("Что говорил Марков о паводках?")
     assert answer.reason == "speaker"
     assert [e.text for e in answer.evidence] == [
         "Главный инженер треста Олег Марков рассказал журналистам о весенних паводках. "
         "Он подчеркнул, что конструкция выдержит любую большую воду."
     ]
     assert answer.evidence[0].speaker == "Олег Марков"
+
+
+@pytest.mark.parametrize("question", ["За что Марков поблагодарил строителей?", "За что Марков благодарил строителей?"])
+def test_what_someone_thanked_for_is_searched_not_taken_from_their_words(river: Pipeline, question: str) -> None:
+    answer = river.ask(question)
+    assert answer.reason != "speaker"
+    assert "за быструю работу" in answer.evidence[0].text  # "благодарил" is "поблагодарил" without its prefix
