@@ -10,6 +10,8 @@ import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from razdel import sentenize
+
 from embeddings.annotate.spans import measure_nouns
 from embeddings.annotate.speakers import Speaker
 from embeddings.answer.answerer import Answerer
@@ -49,7 +51,6 @@ class SourceInfo:
     passages: int
 
 
-_SENTENCE_END = re.compile(r"[.!?…]\s+")
 _LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -77,7 +78,7 @@ def clean_question(text: str) -> tuple[str, bool]:
         window = text[start : asked + 1]
         if start == 0:
             return window, True
-        starts = [m.end() for m in _SENTENCE_END.finditer(window)]
+        starts = [s.start for s in sentenize(window)][1:]  # the first may begin mid-sentence
         if starts and starts[0] < len(window) - 1:
             return window[starts[0] :], True
         return window.split(" ", 1)[-1], True

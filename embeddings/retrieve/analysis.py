@@ -21,6 +21,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from razdel import sentenize
+
 from embeddings.annotate.phrases import SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
 from embeddings.lexicon import best_parse, lemma
@@ -267,15 +269,12 @@ def _asked_of_someone(words: list[str], position: int) -> bool:
     return False
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
-
-
 def _asking_sentence(question: str) -> str:
     """The sentence that asks: the first with a question mark, else the last ("Я из Караганды. Сколько ...").
 
     A follow-up is read with its topic after it ("а когда? Сколько ..."): the first question is the new one.
     """
-    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s.strip()]
+    sentences: list[str] = [s.text for s in sentenize(question.strip()) if s.text.strip()]
     asking = [s for s in sentences if s.rstrip().endswith("?")]
     return asking[0] if asking else (sentences or [question])[-1]
 

@@ -18,18 +18,16 @@ most frequent in the articles wins. A vocabulary larger than
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from embeddings.index.bm25 import BM25
 from embeddings.retrieve.vocabulary import one_edit
 from embeddings.retrieve.words import is_english_word, is_russian_word
-from embeddings.text import STOPWORDS, fold, is_cyrillic, is_kazakh, tokenize
+from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic, is_kazakh, tokenize
 
 MIN_STEM = 4
 MAX_VOCABULARY = 300_000
-_WORD = re.compile(r"\w+")
 _CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 _LATIN = "abcdefghijklmnopqrstuvwxyz"
 
@@ -52,7 +50,7 @@ class Speller:
         """`question` with each correctable word replaced; the rest (and words `keep` says to keep) unchanged."""
         if not self.enabled:
             return question
-        return _WORD.sub(lambda m: m.group() if keep and keep(m.group()) else self._word(m.group()), question)
+        return WORD.sub(lambda m: m.group() if keep and keep(m.group()) else self._word(m.group()), question)
 
     @lru_cache(maxsize=16_384)  # noqa: B019 - one Speller per pipeline; question words repeat
     def _word(self, word: str) -> str:
