@@ -21,7 +21,6 @@ that would be too long, is cut at the quotation's bounds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -30,11 +29,12 @@ from embeddings.annotate.spans import Span
 from embeddings.answer.candidates import closeness, focus_of, holds
 from embeddings.encode.latent import cosine
 from embeddings.index.load import LoadedIndex, window_text
+from embeddings.lexicon import best_parse
 from embeddings.params import Evidence as EvidenceParams
 from embeddings.retrieve.bridge import Bridged
 from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.search import Passage, SearchResult
-from embeddings.text import STOPWORDS, WORD, fold, tokenize
+from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic, tokenize
 
 FEATURES = (
     "latent",
@@ -52,13 +52,8 @@ FEATURES = (
 MAX_EXTENSION = 3  # sentences a quote may take in to close a quotation
 _PAIRS = (("«", "»"), ("“", "”"), ("„", "“"))
 _STRAIGHT = '"'
-# A sentence opening with one of these continues the one before it.
-_CONTINUATION = re.compile(
-    r"^[\"«“„\s—–-]*(он|она|они|оно|это|эти|этот|эта|там|тогда|при этом|также|кроме того|в свою очередь|поэтому|"
-    r"he|she|they|it|this|these|there)\b",
-    re.IGNORECASE,
-)
 SHORT_FRAGMENT = 50  # characters
+_LINKING = frozenset({"CONJ", "PRCL"})
 
 
 @dataclass(frozen=True)
@@ -352,8 +347,23 @@ def _runs(rank_of: dict[int, int], index: LoadedIndex) -> list[list[int]]:
 
 
 def continues(sentence: str) -> bool:
-    """A sentence that cannot stand alone: it opens with a pronoun or link word, or is a short fragment."""
-    return bool(_CONTINUATION.match(sentence)) or len(sentence) < SHORT_FRAGMENT
+    """A sentence that cannot stand alone: a short fragment, or one that opens by pointing back.
+
+    Pointing back is told by pymorphy3's parse of its first words: a
+    third-person pronoun ("Он подчеркнул"), a pronominal adjective ("Эти
+    меры"), a conjunction ("Но", "Однако"), "это" / "также", or a preposition
+    with a pronoun ("При этом", "Кроме того").
+    """
+    if len(sentence) < SHORT_FRAGMENT:
+        return True
+    words = [fold(w) for w in WORD.findall(sentence[:SHORT_FRAGMENT])][:2]
+    if not words or not is_cyrillic(words[0]):
+        return False
+    first = best_parse(words[0]).tag
+    if first.POS == "PREP":
+        after = best_parse(words[1]).tag if len(words) > 1 else first
+        return after.POS == "NPRO" or "Apro" in after.grammemes
+    return (first.POS == "NPRO" and "3per" in first.grammemes) or "Apro" in first.grammemes or first.POS in _LINKING
 
 
 def _unclosed(text: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from embeddings.answer.evidence import _cut_at_quotation, balanced
+from embeddings.answer.evidence import _cut_at_quotation, balanced, continues
 from embeddings.pipeline import Pipeline
 from embeddings.retrieve.analysis import Asks
 from embeddings.retrieve.forms import Form
@@ -198,3 +198,19 @@ def test_who_holds_a_post_is_not_who_someone_is(tiny_pipeline: Pipeline, questio
     reading, _ = tiny_pipeline.read(question)
     assert reading is not None
     assert (reading.form, reading.analysis.asks) == (form, asks)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "goes_on"),
+    [
+        ("Он особо подчеркнул, что новая конструкция выдержит любую большую воду.", True),
+        ("При этом стороны договорились встречаться каждый год в одном из городов.", True),
+        ("Эти меры помогут развитию торговли между странами в ближайшие годы.", True),
+        ("Но есть куда стремиться, сказал президент на встрече с делегацией.", True),
+        ("Мы откроем новые заводы по выпуску тракторов в трёх областях страны.", False),
+        ("В Минске он встретился с президентом и главами обеих палат парламента.", False),
+        ("Коротко.", True),  # a fragment
+    ],
+)
+def test_a_sentence_that_points_back_goes_on_from_the_one_before(sentence: str, goes_on: bool) -> None:
+    assert continues(sentence) is goes_on
