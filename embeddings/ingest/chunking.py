@@ -7,21 +7,14 @@ sentences, so that an answer can quote exactly one of them and cite it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from razdel import sentenize
+
 from embeddings.ingest.corpus import Article, Span
 
-CHUNKER_VERSION = 1
-
-# Words after which a full stop does not end a sentence (lower-case, no dot).
-_ABBREVIATION_TEXT = """
-    прим ред т е г гг им ул млн млрд тыс руб др см напр англ каз рус им св стр тел mr mrs ms dr prof st
-    vs etc jr sr inc co
-"""
-_ABBREVIATIONS = frozenset(_ABBREVIATION_TEXT.split())
-_BOUNDARY = re.compile(r"[.!?…]+[\"»”’)]*(?=\s+[\"«“„(\-–—A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
+CHUNKER_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -59,19 +52,21 @@ class Chunk:
 
 
 def split_sentences(text: str, span: Span) -> list[Span]:
-    """Split `text[span.start:span.end]` into sentence spans (absolute offsets)."""
+    """Split `text[span.start:span.end]` into sentence spans (absolute offsets).
+
+    razdel (natasha's sentence splitter) finds the sentences; one it ends
+    inside parentheses ("(Советского Союза. - Прим. ред.)") goes on into the next.
+    """
     spans: list[Span] = []
-    start = span.start
-    segment = text[span.start : span.end]
-    for match in _BOUNDARY.finditer(segment):
-        end = span.start + match.end()
-        if _is_abbreviation(text, span.start + match.start()) or _inside_parentheses(text, start, end):
+    start: int | None = None
+    for found in sentenize(text[span.start : span.end]):
+        begin, end = span.start + found.start, span.start + found.stop
+        start = begin if start is None else start
+        if _inside_parentheses(text, start, end):
             continue
         spans.append(Span(start, end))
-        start = end
-        while start < span.end and text[start].isspace():
-            start += 1
-    if start < span.end:
+        start = None
+    if start is not None:
         spans.append(Span(start, span.end))
     return [s for s in spans if text[s.start : s.end].strip()]
 
@@ -125,17 +120,3 @@ def _make_chunk(article: Article, group: list[Span]) -> Chunk:
 def _inside_parentheses(text: str, start: int, end: int) -> bool:
     piece = text[start:end]
     return piece.count("(") > piece.count(")")
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    if text[dot] != ".":
-        return False
-    word_start = dot
-    while word_start > 0 and text[word_start - 1].isalpha():
-        word_start -= 1
-    word = text[word_start:dot]
-    if not word:
-        return False
-    if len(word) == 1 and word.isupper():
-        return True  # an initial, as in "К. Токаев"
-    return word.lower() in _ABBREVIATIONS
