@@ -154,6 +154,8 @@ def partial_note(answer: Answer, lang: Lang) -> str:
     A Russian question that opens with its question word is the clause itself
     ("не сказано, когда пройдёт референдум"); otherwise the asked-for part is named.
     """
+    if answer.reason == "unquoted" and answer.missing:
+        return text("unquoted", lang, name=answer.missing)
     if answer.reason == "speaker_silent" and answer.missing:
         other = answer.evidence[0].speaker if answer.evidence else None
         return text("speaker_silent", lang, name=answer.missing, other=other or "")

@@ -105,6 +105,7 @@ TEXTS: dict[str, str] = {
     "console_read": "Next: /read {number} {page}",
     "console_no_article": "There is no article with this number. The list of articles: /sources",
     "console_no_context": "Ask a question first — then I can show where its quote stands in the article.",
+    "unquoted": "The articles do not quote {name}. What they say:",
     "speaker_silent": "In the articles {name} does not speak of this. {other} did:",
     "quotes_title": "Who speaks in the articles",
     "quotes_line": "{name}{role} — quotes: {count}",

@@ -106,6 +106,7 @@ TEXTS: dict[str, str] = {
     "console_read": "Дальше: /read {number} {page}",
     "console_no_article": "Нет статьи с таким номером. Список статей: /sources",
     "console_no_context": "Сначала задайте вопрос — потом я покажу, где в статье стоит цитата.",
+    "unquoted": "{name} в статьях не цитируется. Что о нём или о ней там сказано:",
     "speaker_silent": "{name} об этом в статьях не говорит. Об этом сказал {other}:",
     "quotes_title": "Кто говорит в статьях",
     "quotes_line": "{name}{role} — цитат: {count}",

@@ -5,7 +5,8 @@ the stems of their name) next to a verb of saying or judging, or "против" 
 "за"; it is answered from that speaker's own sentences only, chosen by the
 question's other words. When the speaker said nothing of it and another
 speaker did, the answer is partial: `missing` names the speaker asked about
-and the quote is the other speaker's. "Кто сказал «…»?" finds the sentence of
+and the quote is the other speaker's. A person of the story whom the articles
+never quote gets a partial answer too: the sentence that names them. "Кто сказал «…»?" finds the sentence of
 speech that holds the quoted words.
 """
 
@@ -15,16 +16,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from embeddings.annotate.phrases import SAYING
+from embeddings.annotate.spans import Kind
 from embeddings.annotate.speakers import REPORTING, Speaker
 from embeddings.answer.decision import Status
 from embeddings.answer.evidence import continues, trigrams
 from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.index.load import LoadedIndex
-from embeddings.lexicon import lemma
+from embeddings.lexicon import best_parse, lemma
 from embeddings.retrieve.analysis import Asks, question_word
 from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.words import cyrillic_spellings, name_form
-from embeddings.text import WORD, fold, is_latin, tokenize
+from embeddings.text import WORD, fold, is_cyrillic, is_latin, tokenize
 
 # Closed classes: what marks a question about someone's words or stance.
 # Saying in English and Kazakh, as a question asks it ("what did X say", "X ... не деді", "кім айтты").
@@ -96,6 +98,7 @@ class SpeechAnswers:
         self.index = index
         self.speakers = story_speakers(index)
         self.stems = [frozenset(tokenize(s.text)) for s in index.sentences]
+        self.persons = frozenset(s.value for spans in index.annotations for s in spans if s.kind is Kind.PER)
 
     def answer(self, reading: Reading) -> Answer | None:
         """The answer when `reading` asks who said something or what a speaker said; None otherwise."""
@@ -110,9 +113,47 @@ class SpeechAnswers:
         if reading.missing is not None or any(t.topic and not t.found for t in reading.terms):
             return None  # a name or a topic the articles never use: refused as before
         speaker = find_speaker(self.index, reading.question)
+        if speaker is None and said & (SAYING | _SAY):
+            names = self._unquoted_person(reading.question)
+            return self._unquoted(reading, names) if names else None
         if speaker is None or not said & (SAYING | _STANCE | _SAY):  # "за что поблагодарил" asks no one's words
             return None
         return self._what_said(reading, speaker)
+
+    def _unquoted_person(self, question: str) -> tuple[str, ...]:
+        """The names of the one person of the story the question names who is never quoted ("что сказала Кочанова").
+
+        The articles may name one person in several ways ("Касым-Жомарт Токаев", with the patronymic): the names
+        the question's words match the same way are one person's; the shortest is first.
+        """
+        words = WORD.findall(question)
+        stems = name_stems(" ".join(w for w, before in zip(words, ["", *words], strict=False) if not _governs(before)))
+        named = {p: frozenset(stems & name_stems(p)) for p in self.persons}
+        named = {p: matched for p, matched in named.items() if matched}
+        spoken = set().union(*(name_stems(s.name) for s in self.speakers))
+        if len(set(named.values())) != 1 or any(matched & spoken for matched in named.values()):
+            return ()  # no one, more than one, or a speaker under another form of their name
+        if all(len(p.split()) < 2 for p in named):
+            return ()  # the articles never give a first and last name: likely no person
+        if self._may_speak(frozenset(named)):
+            return ()  # a sentence naming them is speech no one was found to have said: they may have
+        return tuple(sorted(named, key=lambda p: (len(p), p)))
+
+    def _may_speak(self, names: frozenset[str]) -> bool:
+        """Whether a sentence that names this person is speech with no speaker found."""
+        for spans, speaker in zip(self.index.annotations, self.index.speakers, strict=False):
+            named = any(s.value in names for s in spans)
+            if named and any(s.kind is Kind.SPEECH for s in spans) and (speaker is None or not speaker.name):
+                return True
+        return False
+
+    def _unquoted(self, reading: Reading, names: tuple[str, ...]) -> Answer:
+        """Partial: the articles quote none of their words; the sentence naming them the question picks."""
+        mentions = [i for i, spans in enumerate(self.index.annotations) if any(s.value in names for s in spans)]
+        own = set().union(*(name_stems(n) for n in names))
+        topic = [t for t in reading.terms if t.stem and not name_stems(t.word) & own]
+        chosen = self._best(mentions, topic)[:1] if topic else []
+        return self._answer(reading, Status.PARTIAL, chosen or mentions[:1], reason="unquoted", missing=names[0])
 
     def _who_said(self, reading: Reading) -> Answer | None:
         quoted = _quoted_part(reading.question)
@@ -206,6 +247,12 @@ def _runs(index: LoadedIndex, ids: Sequence[int]) -> list[list[int]]:
         else:
             runs.append([i])
     return runs
+
+
+def _governs(word: str) -> bool:
+    """Whether a word is a Russian preposition: the name after it is not who speaks ("говорили с Кочановой")."""
+    folded = fold(word)
+    return is_cyrillic(folded) and best_parse(folded).tag.POS == "PREP"
 
 
 def _quoted_part(question: str) -> str:

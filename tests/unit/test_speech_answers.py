@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.render import partial_note
 from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
 from tests.conftest import ANSWER_ALL
@@ -16,7 +17,8 @@ RIVER = (
     "Главный инженер треста Олег Марков рассказал журналистам о весенних паводках. "
     "Он подчеркнул, что конструкция выдержит любую большую воду. "
     "Погода в день открытия была солнечной и тёплой.\n\n"
-    "Олег Марков поблагодарил строителей за быструю работу.\n"
+    "Олег Марков поблагодарил строителей за быструю работу.\n\n"
+    "На открытии был и губернатор области Сергей Тихонов.\n"
 )
 
 
@@ -44,3 +46,11 @@ def test_what_someone_thanked_for_is_searched_not_taken_from_their_words(river: 
     answer = river.ask(question)
     assert answer.reason != "speaker"
     assert "за быструю работу" in answer.evidence[0].text  # "благодарил" is "поблагодарил" without its prefix
+
+
+def test_a_person_the_articles_never_quote_gets_a_partial_answer_that_names_them(river: Pipeline) -> None:
+    answer = river.ask("Что сказал Тихонов на открытии?")
+    assert (answer.status.value, answer.reason, answer.missing) == ("partial", "unquoted", "Сергей Тихонов")
+    assert [e.text for e in answer.evidence] == ["На открытии был и губернатор области Сергей Тихонов."]
+    note = partial_note(answer, "ru")
+    assert note.startswith("Сергей Тихонов в статьях не цитируется")
