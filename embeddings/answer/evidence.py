@@ -6,7 +6,7 @@ the passages retrieval found. A window scores by a linear combination
 cosines with the question, its passage's, the idf-weighted share of the
 question's words it holds (a word of another language counts through the
 article word the encoder bridges it to, by that match's strength; what the
-question sets aside, "кроме X", is not searched and counts for nothing), the share
+question sets aside, "кроме X", counts for nothing), the share
 of the subject of a lookup or "who is" it holds, and whether it holds the
 asked-for part (a number for "how many", a role next to the name for "who
 is X").

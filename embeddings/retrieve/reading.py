@@ -105,7 +105,7 @@ class Reading:
     analysis: Analysis
     terms: tuple[Term, ...]
     subject: tuple[Term, ...] = ()  # what a lookup or "who is" names
-    excluded: tuple[Term, ...] = ()  # what "кроме X" / "besides X" sets aside: known, not asked for
+    excluded: tuple[Term, ...] = ()  # what "кроме X" sets aside: searched (it finds the passage), never asked for
 
     @property
     def missing(self) -> Term | None:
@@ -152,13 +152,13 @@ class Reader:
             text = _LATIN_WORD.sub(lambda m: self._russian_in_latin(m.group()), text)
         text = _QUESTION_TYPO.sub(lambda m: _question_word(m.group()), text)
         searched = self.speller.correct(text, keep=lambda word: self.vocabulary.spelled(fold(word)))
-        searched, aside = set_aside(searched)
-        folded = " ".join(_PUNCTUATION.sub(" ", fold(searched)).split())
+        asked, aside = set_aside(searched)  # what "кроме X" sets aside is searched, and neither asked nor credited
+        folded = " ".join(_PUNCTUATION.sub(" ", fold(asked)).split())
         words = WORD.findall(folded)
-        form, subject_text = form_of(words, language, asks=searched.rstrip().endswith("?"))
-        terms = self._terms(searched, language, topic_words(words, language, TOPIC_WORDS))
+        form, subject_text = form_of(words, language, asks=asked.rstrip().endswith("?"))
+        terms = self._terms(asked, language, topic_words(words, language, TOPIC_WORDS))
         subject = self._subject(terms, subject_text)
-        analysis = analyse(searched).measured(self.measures)
+        analysis = analyse(asked).measured(self.measures)
         if not self.corpus_cyrillic:
             analysis = Analysis()  # annotations are made for Russian articles only: nothing typed to check against
         if analysis.asks is not Asks.VALUE and not all(

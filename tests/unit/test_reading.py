@@ -149,23 +149,21 @@ def test_a_quote_is_cut_at_the_quotation_it_cannot_close() -> None:
 
 
 @pytest.mark.parametrize(
-    ("question", "searched", "aside"),
+    ("question", "aside"),
     [
-        ("Кто, кроме Петрова, выступал на фестивале?", "Кто выступал на фестивале?", {"петрова"}),
-        ("Какие страны, помимо Беларуси и Казахстана, прислали оркестры?", None, {"беларуси", "казахстана"}),
-        ("Who spoke at the festival besides Petrov?", "Who spoke at the festival?", {"petrov"}),
-        ("Что было на фестивале кроме оркестров", "Что было на фестивале", {"оркестров"}),
+        ("Кто, кроме Петрова, выступал на фестивале?", {"петрова"}),
+        ("Какие страны, помимо Беларуси и Казахстана, прислали оркестры?", {"беларуси", "казахстана"}),
+        ("Who spoke at the festival besides Petrov?", {"petrov"}),
+        ("Что было на фестивале кроме оркестров", {"оркестров"}),
     ],
 )
-def test_what_except_sets_aside_is_neither_searched_nor_missing(
-    tiny_pipeline: Pipeline, question: str, searched: str | None, aside: set[str]
+def test_what_except_sets_aside_is_neither_asked_nor_missing(
+    tiny_pipeline: Pipeline, question: str, aside: set[str]
 ) -> None:
     reading, _ = tiny_pipeline.read(question)
     assert reading is not None
-    if searched is not None:
-        assert reading.searched == searched
     assert {t.word for t in reading.excluded} == aside
-    assert not aside & {t.word for t in reading.terms}
+    assert not aside & {t.word for t in reading.terms}  # no credit for holding them, no anchor for a candidate
     assert reading.missing is None  # a name set aside is never "not mentioned"
 
 
