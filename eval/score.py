@@ -170,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--story", type=Path, action="append", default=[], help="a story folder (seeds/ + questions.jsonl) to score"
     )
+    parser.add_argument(
+        "--tune-story", type=Path, action="append", default=[], help="a story to score whose misses --verbose prints"
+    )
     args = parser.parse_args(argv)
 
     params = DEFAULT
@@ -183,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[Outcome]] = {}
     for path in args.sets:
         results[path.name] = [evaluate(pipeline, item) for item in load(path)]
-    for story in args.story:
+    for story in [*args.story, *args.tune_story]:
         with tempfile.TemporaryDirectory() as folder:
             settings = EngineSettings(answer_cache_size=0, seeds_dir=story / "seeds", index_dir=Path(folder) / "index")
             other = Pipeline.open(settings, encoder=pipeline.encoder, params=collecting)
@@ -200,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {key:<17} {value:8.3f}{unit}")
         kinds = by_kind(outcomes, threshold)
         print("  by kind: " + ", ".join(f"{t} {v:.2f} ({n})" for t, (v, n) in sorted(kinds.items())))
-        if name in ("tune.jsonl", "dev_qa.jsonl") and args.verbose:
+        tuning = {"tune.jsonl", "dev_qa.jsonl", *(f"story:{story.name}" for story in args.tune_story)}
+        if name in tuning and args.verbose:
             for o in outcomes:
                 if not o.correct(threshold):
                     said = " | ".join(e.text[:100] for e in o.answer.evidence) or "(no quote)"
