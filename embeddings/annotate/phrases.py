@@ -37,7 +37,34 @@ _QUANTITY_LEMMAS = frozenset(
     ]
 )
 TIME_UNITS = frozenset(["секунда", "минута", "час", "сутки", "день", "неделя", "месяц", "год", "десятилетие", "век"])
-_WEEKDAYS = frozenset(["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье"])
+# The calendar's names: days of the week, months and seasons (closed classes of the language).
+_CALENDAR = frozenset(
+    [
+        "понедельник",
+        "вторник",
+        "среда",
+        "четверг",
+        "пятница",
+        "суббота",
+        "воскресенье",
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+        "зима",
+        "весна",
+        "лето",
+        "осень",
+    ]
+)
 _RELATIVE_DAYS = frozenset(["вчера", "сегодня", "завтра", "позавчера", "послезавтра", "накануне"])
 _REASONS = re.compile(
     r"\b(чтобы|потому что|поскольку|так как|из-за|благодаря|ради|в целях|с целью|для того|в связи с|"
@@ -122,8 +149,12 @@ def phrases(text: str) -> list[Span]:
                 found.append(Span(Kind.SITE, start, site[0], text[start : site[0]], site[1]))
             if is_role_noun(parse):
                 found.append(Span(Kind.ROLE, start, end, text[start:end], lemma))
-            elif lemma in _WEEKDAYS or word in _RELATIVE_DAYS:
+            elif lemma in _CALENDAR or word in _RELATIVE_DAYS:
                 found.append(Span(Kind.DATE, start, end, text[start:end], lemma))
+            elif lemma in TIME_UNITS and i > 0 and best_parse(tokens[i - 1][2]).tag.POS in ("ADJF", "PRTF"):
+                # "в следующем году", "на прошлой неделе": a unit of time its adjective places
+                begin = tokens[i - 1][0]
+                found.append(Span(Kind.DATE, begin, end, text[begin:end], lemma))
             i += 1
             continue
         last = i

@@ -68,8 +68,8 @@ _STRICT = frozenset(
 _QUESTION_WORDS: dict[str, Asks] = {
     **dict.fromkeys(("кто", "чей", "who", "whom", "whose"), Asks.PERSON),
     **dict.fromkeys(("где", "куда", "откуда", "where", "қайда", "қайдан"), Asks.PLACE),
-    **dict.fromkeys(("когда", "when", "қашан"), Asks.DATE),
-    **dict.fromkeys(("сколько", "скока", "қанша", "неше"), Asks.NUMBER),
+    **dict.fromkeys(("когда", "када", "when", "қашан"), Asks.DATE),
+    **dict.fromkeys(("сколько", "скока", "скок", "қанша", "неше"), Asks.NUMBER),
     **dict.fromkeys(("почему", "зачем", "why", "неге", "неліктен"), Asks.REASON),
     **dict.fromkeys(("что", "чем", "чём", "как", "насколько", "ли", "how", "жайлы", "туралы"), Asks.OPEN),
     **dict.fromkeys(
@@ -195,10 +195,32 @@ _CATEGORY_NOUNS: dict[str, Asks] = {
     **dict.fromkeys(["city", "country", "place", "region", "town"], Asks.PLACE),
     **dict.fromkeys(["год", "день", "число", "дата", "месяц"], Asks.DATE),
     **dict.fromkeys(["year", "date", "day", "month"], Asks.DATE),
-    **dict.fromkeys(["сумма", "стоимость", "цена"], Asks.MONEY),
-    **dict.fromkeys(["cost", "price", "sum"], Asks.MONEY),
+    **dict.fromkeys(
+        ["сумма", "стоимость", "цена", "деньги", "деньга", "средство", "инвестиция", "вложение"], Asks.MONEY
+    ),
+    **dict.fromkeys(["cost", "price", "sum", "money", "funds", "investment", "investments"], Asks.MONEY),
 }
-_COST = frozenset({"стоить", "стоимость", "цена", "cost", "costs", "price", "тұрады", "бағасы"})
+# Words that make "сколько" / "how much" ask an amount of money: what something costs, what was put into it.
+_COST = frozenset(
+    [
+        "стоить",
+        "стоимость",
+        "цена",
+        "обойтись",
+        "вложить",
+        "инвестировать",
+        "потратить",
+        "cost",
+        "costs",
+        "price",
+        "invest",
+        "invested",
+        "spend",
+        "spent",
+        "тұрады",
+        "бағасы",
+    ]
+)
 _ENGLISH_HOW = {"many": Asks.NUMBER, "much": Asks.NUMBER, "long": Asks.DURATION, "old": Asks.AGE, "far": Asks.NUMBER}
 _PURPOSE = re.compile(r"\b(для чего|с какой целью|what for|не үшін)\b")
 _INDEFINITE = re.compile(r"\w+-(?:то|либо|нибудь)\b")
@@ -304,6 +326,8 @@ def analyse(question: str) -> Analysis:
         if asks in (Asks.NUMBER, Asks.VALUE) and (set(after) | {lemma(w) for w in after}) & _COST:
             return Analysis(Asks.MONEY)
         noun = _noun_after(words, position)
+        if asks is Asks.NUMBER and noun is not None and _CATEGORY_NOUNS.get(noun) is Asks.MONEY:
+            return Analysis(Asks.MONEY)  # "сколько денег"
         if asks is Asks.NUMBER and noun is not None:
             if noun in TIME_UNITS:
                 return Analysis(Asks.AGE if _asked_of_someone(words, position + 1) else Asks.DURATION, (noun,))

@@ -79,6 +79,11 @@ def test_a_number_of_a_unit_of_time_is_a_duration() -> None:
         ("How many teams worked there?", Asks.NUMBER),
         ("Which city got the bridge?", Asks.PLACE),
         ("Мост қашан ашылды?", Asks.DATE),
+        ("Сколько денег выделили на мост?", Asks.MONEY),  # counting money is an amount of money
+        ("Во сколько обошёлся мост?", Asks.MONEY),
+        ("скок вложили в мост", Asks.MONEY),  # as people type
+        ("када откроют мост", Asks.DATE),
+        ("How much money was invested in the bridge?", Asks.MONEY),
     ],
 )
 def test_what_a_question_asks_for(question: str, asks: Asks) -> None:
@@ -156,3 +161,16 @@ def test_a_close_runner_up_holding_what_is_asked_leads_and_a_distant_one_does_no
 )
 def test_a_word_matches_its_prefixed_verb_and_shared_beginnings(asked: str, written: str, same: bool) -> None:
     assert same_word(asked, written) is same
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        ("Первые вагоны выйдут на линию в конце апреля.", "апреля"),
+        ("Мост откроют к осени.", "осени"),
+        ("В следующем году построят второй мост.", "следующем году"),
+        ("В понедельник утром открылось движение.", "понедельник"),
+    ],
+)
+def test_months_seasons_weekdays_and_placed_units_of_time_are_dates(sentence: str, date: str) -> None:
+    assert [s.text for s in phrases(sentence) if s.kind is Kind.DATE] == [date]
