@@ -14,6 +14,13 @@ out from the word's cosines to the whole vocabulary (a standard score):
 "flowers" -> "цветы" stands 8.4 deviations out, "погода" -> "временем" 5.2,
 "подарил" -> "дает" 3.8. The score maps to a strength between 0 and 1
 (`Bridge.z_low` .. `Bridge.z_high`).
+
+An English word the dictionary knows (`retrieve/dictionary.py`) is matched
+by its translations first: of the articles' words that translate it, the one
+the encoder places closest, when it stands out at all (`Bridge.sense`), is
+a match of at least `Bridge.translated` ("chair" -> "председатель", not
+"стул", in a story about a parliament). Otherwise, or for a word the
+dictionary lacks, the encoder's closest word as above.
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from embeddings.encode.encoders import Encoder, Vectors
+from embeddings.lexicon import lemma
 from embeddings.params import Bridge
-from embeddings.text import stem
+from embeddings.retrieve.dictionary import russian_for
+from embeddings.text import fold, is_latin, stem
 
 CACHE = 16_384
 
@@ -48,6 +57,7 @@ class WordBridge:
     def __init__(self, forms: Sequence[str], vectors: Vectors, encoder: Encoder, params: Bridge) -> None:
         self.forms = list(forms)
         self.stems = [stem(f) or f for f in self.forms]
+        self._rows_of: dict[str, list[int]] | None = None  # lemma -> rows of the articles' words, made when needed
         self.vectors = vectors
         self.encoder = encoder
         self.params = params
@@ -72,14 +82,35 @@ class WordBridge:
         return found
 
     def _judge(self, word: str, cosines: Vectors) -> Bridged | None:
-        best = int(np.argmax(cosines))
         spread = float(cosines.std())
         if spread <= 0:
             return None
-        score = (float(cosines[best]) - float(cosines.mean())) / spread
         p = self.params
+        mean = float(cosines.mean())
+        best = int(np.argmax(cosines))
+        translated = self._translations(word)
+        if translated:
+            sense = max(translated, key=lambda row: float(cosines[row]))
+            if (float(cosines[sense]) - mean) / spread >= p.sense:  # a sense the encoder also finds plausible
+                best = sense
+        score = (float(cosines[best]) - mean) / spread
         strength = min(1.0, max(0.0, (score - p.z_low) / (p.z_high - p.z_low)))
+        if best in translated:
+            strength = max(strength, p.translated)
         return Bridged(word, self.stems[best], score, strength)
+
+    def _translations(self, word: str) -> list[int]:
+        """The rows of the articles' words that translate an English `word` (none when the dictionary lacks it)."""
+        russian = russian_for(word) if is_latin(word) else ()
+        if not russian:
+            return []
+        if self._rows_of is None:
+            rows_of: dict[str, list[int]] = {}
+            for row, form in enumerate(self.forms):
+                for key in {lemma(fold(form)), self.stems[row]}:
+                    rows_of.setdefault(key, []).append(row)
+            self._rows_of = rows_of
+        return [row for r in russian for key in {r, stem(r)} for row in self._rows_of.get(key, ())]
 
     def _cached(self, word: str) -> Bridged | object | None:
         with self._lock:

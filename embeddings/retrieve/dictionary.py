@@ -1,0 +1,46 @@
+"""English words in Russian: the translations of Mueller's English-Russian dictionary.
+
+`embeddings/resources/eng-rus.tsv.gz` is made from Debian's `mueller7-dict`
+by `tools/english_russian.py` (see `embeddings/resources/README.md`): each
+English headword with its one-word Russian translations in the order of its
+senses. A word not listed as written is looked up by its English stem
+("thanked" as "thank", "factories" as "factory": the shortest headword of
+that stem). Loaded once per process, when an English word is first asked about.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+from importlib import resources
+
+from embeddings.text import stem
+
+_lock = threading.Lock()
+_tables: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = None
+
+
+def _load() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    global _tables
+    with _lock:
+        if _tables is None:
+            raw = resources.files("embeddings.resources").joinpath("eng-rus.tsv.gz").read_bytes()
+            table: dict[str, tuple[str, ...]] = {}
+            heads: dict[str, str] = {}  # stem -> its shortest headword, the base form ("combine", not "combination")
+            for line in gzip.decompress(raw).decode("utf-8").splitlines():
+                head, _, words = line.partition("\t")
+                table[head] = tuple(words.split())
+                key = stem(head) or head
+                if key not in heads or len(head) < len(heads[key]):
+                    heads[key] = head
+            _tables = table, {key: table[head] for key, head in heads.items()}
+        return _tables
+
+
+def russian_for(word: str) -> tuple[str, ...]:
+    """The Russian translations of a folded English word, commonest sense first; () when the dictionary lacks it."""
+    table, by_stem = _load()
+    found = table.get(word)
+    if found is None:
+        found = by_stem.get(stem(word) or word, ())
+    return found
