@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import Kind, Span
-from embeddings.lexicon import lemma, prefixed, similarity
-from embeddings.retrieve.analysis import Analysis, Asks
+from embeddings.lexicon import best_parse, lemma, prefixed, similarity
+from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
 from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem
 
@@ -72,6 +72,21 @@ def _counts_right(span: Span, analysis: Analysis) -> bool:
     return any(similarity(span.value, noun) >= SAME_MEANING for noun in analysis.noun)
 
 
+def _measures_right(text: str, span: Span, analysis: Analysis) -> bool:
+    """A number of units must measure what the question's does: "600 тонн молока" is no answer of "тонн сыра".
+
+    The noun after the unit (its adjectives skipped) decides; a number with none after its unit may still do.
+    """
+    for match in list(WORD.finditer(text[span.end :]))[: NOUN_REACH + 1]:
+        parse = best_parse(fold(match.group()))
+        if str(parse.normal_form) in analysis.noun or parse.tag.POS in ("ADJF", "PRTF", "NUMR"):
+            continue
+        if parse.tag.POS != "NOUN":
+            return True
+        return same_word(stem(analysis.of), stem(str(parse.normal_form)))  # milk is no cheese, however near in navec
+    return True
+
+
 def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> float:
     """How well a window (its sentences with their spans) answers: 0 (no candidate) to 1 (one beside the focus)."""
     analysis = focus.analysis
@@ -88,6 +103,8 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
     best = 0.0
     for span in spans:
         if span.kind not in kinds or _in_question(span, focus) or not _counts_right(span, analysis):
+            continue
+        if analysis.of and span.kind is Kind.NUMBER and not _measures_right(text, span, analysis):
             continue
         if not anchors:
             if analysis.asks is not Asks.ROLE:  # a role says what the named one is: only beside the name

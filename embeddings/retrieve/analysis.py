@@ -233,6 +233,7 @@ class Analysis:
 
     asks: Asks = Asks.OPEN
     noun: tuple[str, ...] = ()  # for a role: the article stems of the name asked about
+    of: str = ""  # what a counted unit measures: "сыр" of "сколько тонн сыра"
 
     @property
     def kinds(self) -> frozenset[Kind]:
@@ -278,6 +279,16 @@ def _noun_after(words: list[str], position: int) -> str | None:
         if parse.tag.POS not in ("ADJF", "PRTF", "ADJS", "NUMR", "NPRO") and not word.isdigit():
             return None
     return None
+
+
+def _measured(words: list[str], position: int) -> str:
+    """What the unit after a question word measures: the genitive noun after it ("сколько тонн сыра": "сыр")."""
+    following = words[position + 1 : position + 2 + NOUN_REACH]
+    nouns = [best_parse(w) for w in following if not w.isascii()]
+    nouns = [p for p in nouns if p.tag.POS == "NOUN"]
+    if len(nouns) < 2 or nouns[1].tag.case != "gent":
+        return ""
+    return str(nouns[1].normal_form)
 
 
 def _asked_of_someone(words: list[str], position: int) -> bool:
@@ -331,7 +342,7 @@ def analyse(question: str) -> Analysis:
         if asks is Asks.NUMBER and noun is not None:
             if noun in TIME_UNITS:
                 return Analysis(Asks.AGE if _asked_of_someone(words, position + 1) else Asks.DURATION, (noun,))
-            return Analysis(Asks.NUMBER, (noun,))
+            return Analysis(Asks.NUMBER, (noun,), of=_measured(words, position))
         if asks is Asks.VALUE:
             if noun is None:
                 return Analysis()  # "what did he say", "какой он был": a question word that asks for no noun

@@ -174,3 +174,12 @@ def test_a_word_matches_its_prefixed_verb_and_shared_beginnings(asked: str, writ
 )
 def test_months_seasons_weekdays_and_placed_units_of_time_are_dates(sentence: str, date: str) -> None:
     assert [s.text for s in phrases(sentence) if s.kind is Kind.DATE] == [date]
+
+
+def test_a_number_of_units_must_measure_what_the_question_measures() -> None:
+    said = "Завод перерабатывает 400 тонн сырого молока в сутки."
+    sentence = (said, tuple(phrases(said)))
+    milk = "Сколько тонн молока перерабатывает завод?"
+    cheese = "Сколько тонн сыра перерабатывает завод?"
+    assert closeness([sentence], _focus(milk, "тонн молок перерабатыва завод")) > 0.5
+    assert closeness([sentence], _focus(cheese, "тонн перерабатыва завод")) == 0.0  # milk is no cheese
