@@ -50,7 +50,7 @@ lint: $(DEV)
 	$(PY) -m mypy
 
 eval: $(RUNTIME)
-	$(PY) eval/score.py
+	$(PY) eval/score.py --story eval/stories/tram --tune-story eval/stories/plant
 
 fit: $(RUNTIME)
 	$(PY) eval/fit.py
