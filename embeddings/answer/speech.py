@@ -98,7 +98,9 @@ class SpeechAnswers:
         self.index = index
         self.speakers = story_speakers(index)
         self.stems = [frozenset(tokenize(s.text)) for s in index.sentences]
-        self.persons = frozenset(s.value for spans in index.annotations for s in spans if s.kind is Kind.PER)
+        persons = {s.value for spans in index.annotations for s in spans if s.kind is Kind.PER}
+        self.person_stems = {p: frozenset(name_stems(p)) for p in persons}
+        self.speaker_stems = frozenset().union(*(name_stems(s.name) for s in self.speakers))
 
     def answer(self, reading: Reading) -> Answer | None:
         """The answer when `reading` asks who said something or what a speaker said; None otherwise."""
@@ -106,7 +108,8 @@ class SpeechAnswers:
             return None
         folded = [fold(w) for w in WORD.findall(reading.question)]
         # "за что", "против чего" ask what for, not someone's stance: a preposition before a question word is left out
-        kept = [w for w, after in zip(folded, [*folded[1:], ""], strict=True) if question_word(after) is None]
+        following = [*folded[1:], ""][: len(folded)]
+        kept = [w for w, after in zip(folded, following, strict=True) if not (_governs(w) and question_word(after))]
         said = {lemma(w) for w in kept} | set(kept)
         if folded and question_word(folded[0]) is Asks.PERSON and said & (REPORTING | _WORDS_NOUN | _SAY):
             return self._who_said(reading)  # the quoted words decide, whatever the other words are
@@ -128,10 +131,9 @@ class SpeechAnswers:
         """
         words = WORD.findall(question)
         stems = name_stems(" ".join(w for w, before in zip(words, ["", *words], strict=False) if not _governs(before)))
-        named = {p: frozenset(stems & name_stems(p)) for p in self.persons}
+        named = {p: frozenset(stems & own) for p, own in self.person_stems.items()}
         named = {p: matched for p, matched in named.items() if matched}
-        spoken = set().union(*(name_stems(s.name) for s in self.speakers))
-        if len(set(named.values())) != 1 or any(matched & spoken for matched in named.values()):
+        if len(set(named.values())) != 1 or any(matched & self.speaker_stems for matched in named.values()):
             return ()  # no one, more than one, or a speaker under another form of their name
         if all(len(p.split()) < 2 for p in named):
             return ()  # the articles never give a first and last name: likely no person
@@ -150,7 +152,7 @@ class SpeechAnswers:
     def _unquoted(self, reading: Reading, names: tuple[str, ...]) -> Answer:
         """Partial: the articles quote none of their words; the sentence naming them the question picks."""
         mentions = [i for i, spans in enumerate(self.index.annotations) if any(s.value in names for s in spans)]
-        own = set().union(*(name_stems(n) for n in names))
+        own = frozenset().union(*(self.person_stems[n] for n in names))
         topic = [t for t in reading.terms if t.stem and not name_stems(t.word) & own]
         chosen = self._best(mentions, topic)[:1] if topic else []
         return self._answer(reading, Status.PARTIAL, chosen or mentions[:1], reason="unquoted", missing=names[0])

@@ -44,6 +44,7 @@ def test_quotes_are_cut_into_pages_that_fit_the_limit() -> None:
         ("What did Petrov say?", "speaker"),
         ("Petrov заводтар туралы не деді?", "speaker"),
         ("Кім айтты: «Мы откроем новые заводы»?", "who_said"),
+        ("Кто сказал, что мы откроем новые заводы?", "who_said"),  # "сказал" before "что" still asks who said it
         ('Who said "Мы откроем новые заводы"?', "who_said"),
         ("Whose words are these: Мы откроем новые заводы", "who_said"),
     ],
