@@ -128,36 +128,65 @@ def function(word: str) -> Function | None:
 
 EXCEPTED_WORDS = 4  # the most words "кроме" / "except" sets aside
 _CLAUSE_END = re.compile(r"[?!.,;:…()—–]")
-_PHRASE_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "NUMR", "NPRO"})
+_MODIFIERS = frozenset({"ADJF", "PRTF", "NUMR"})  # what may stand before the noun "кроме" governs
+_ABLATIVE = ("дан", "ден", "тан", "тен", "нан", "нен")  # Kazakh: "Лукашенкодан басқа", from whom apart
 
 
 def set_aside(text: str) -> tuple[str, str]:
     """`text` without what it sets aside ("С кем, кроме Лукашенко, ..."), and the words set aside.
 
-    Russian and English take the phrase after "кроме" / "except" (to the end of
-    its clause, nouns and their modifiers by their pymorphy3 parse); Kazakh
-    "басқа" follows the word it sets aside ("Лукашенкодан басқа").
+    Russian takes the noun phrase after "кроме" / "помимо" (modifiers, then one
+    noun or name, by their pymorphy3 parse; "X и Y" both); English the name
+    after "besides" / "except" (its capitalised words, else one word); Kazakh
+    "басқа" the word before it in the ablative ("Лукашенкодан басқа").
     """
     matches = list(WORD.finditer(text))
     for i, match in enumerate(matches):
-        if function(fold(match.group())) is not Function.EXCEPT:
+        word = fold(match.group())
+        if function(word) is not Function.EXCEPT:
             continue
-        if fold(match.group()) == "басқа":
-            if i == 0:
+        if word == "басқа":
+            before = matches[i - 1] if i else None
+            if before is None or not fold(before.group()).endswith(_ABLATIVE):
                 return text, ""
-            return _cut(text, matches[i - 1].start(), match.end()), matches[i - 1].group()
-        taken: list[re.Match[str]] = []
-        for following in matches[i + 1 : i + 1 + EXCEPTED_WORDS]:
-            between = text[(taken[-1] if taken else match).end() : following.start()]
-            if _CLAUSE_END.search(between) or not _in_phrase(fold(following.group())):
-                break
-            taken.append(following)
-        while taken and _joins(fold(taken[-1].group())):
-            taken.pop()
+            return _cut(text, before.start(), match.end()), before.group()
+        taken = _phrase(text, matches[i + 1 : i + 1 + EXCEPTED_WORDS], match.end())
         if not taken:
             return text, ""
         return _cut(text, match.start(), taken[-1].end()), text[taken[0].start() : taken[-1].end()]
     return text, ""
+
+
+def _phrase(text: str, following: list[re.Match[str]], end: int) -> list[re.Match[str]]:
+    """The words of the phrase an "except" word governs, from `following` (the words after it)."""
+    taken: list[re.Match[str]] = []
+    for candidate in following:
+        if _CLAUSE_END.search(text[(taken[-1].end() if taken else end) : candidate.start()]):
+            break
+        word = fold(candidate.group())
+        if question_word(word) is not None or function(word) is not None:
+            break
+        if not is_cyrillic(word):  # English: a run of capitalised words, else the one word
+            if taken and not (candidate.group()[:1].isupper() and taken[-1].group()[:1].isupper()):
+                break
+            taken.append(candidate)
+            continue
+        pos = best_parse(word).tag.POS
+        if pos == "CONJ" and taken and len(word) <= 3:  # "кроме Беларуси и Казахстана"
+            taken.append(candidate)
+            continue
+        if (
+            taken
+            and not _joins(fold(taken[-1].group()))
+            and best_parse(fold(taken[-1].group())).tag.POS not in _MODIFIERS
+        ):
+            break  # the phrase's noun came already
+        if pos not in _MODIFIERS | {"NOUN", "NPRO", None}:
+            break
+        taken.append(candidate)
+    while taken and _joins(fold(taken[-1].group())):
+        taken.pop()
+    return taken
 
 
 def _cut(text: str, start: int, end: int) -> str:
@@ -169,13 +198,6 @@ def _cut(text: str, start: int, end: int) -> str:
     elif before.endswith(",") and not after[:1].isalnum():
         before = before[:-1]
     return f"{before} {after}".strip() if after[:1].isalnum() else f"{before}{after}"
-
-
-def _in_phrase(word: str) -> bool:
-    """Whether a word can belong to the noun phrase "кроме" governs (a noun, its modifier, a name, a number)."""
-    if not is_cyrillic(word):
-        return question_word(word) is None and function(word) is None
-    return question_word(word) is None and (best_parse(word).tag.POS in _PHRASE_POS | {None} or _joins(word))
 
 
 def _joins(word: str) -> bool:
@@ -229,7 +251,8 @@ NOUN_REACH = 3  # words after a question word in which its noun may stand
 
 @dataclass(frozen=True)
 class Analysis:
-    """What a question asks for: the kind, and the lemmas of the noun it counts or names (if any)."""
+    """What a question asks for: the kind, the noun it counts or names (lemmas; a role's name: stems), what a unit
+    measures."""
 
     asks: Asks = Asks.OPEN
     noun: tuple[str, ...] = ()  # for a role: the article stems of the name asked about
@@ -281,12 +304,16 @@ def _noun_after(words: list[str], position: int) -> str | None:
     return None
 
 
+# Units of measure: "сколько тонн X" asks an amount of X ("сколько сотрудников компании" asks no amount of a company).
+_UNITS = frozenset(["тонна", "килограмм", "центнер", "литр", "кубометр", "метр", "километр", "гектар"])
+
+
 def _measured(words: list[str], position: int) -> str:
     """What the unit after a question word measures: the genitive noun after it ("сколько тонн сыра": "сыр")."""
     following = words[position + 1 : position + 2 + NOUN_REACH]
     nouns = [best_parse(w) for w in following if not w.isascii()]
     nouns = [p for p in nouns if p.tag.POS == "NOUN"]
-    if len(nouns) < 2 or nouns[1].tag.case != "gent":
+    if len(nouns) < 2 or str(nouns[0].normal_form) not in _UNITS or nouns[1].tag.case != "gent":
         return ""
     return str(nouns[1].normal_form)
 
