@@ -93,7 +93,7 @@ VERB_PREFIXES = (
     "по", "за", "на", "про", "при", "пере", "под", "от", "об", "о", "у", "вы", "до", "из", "рас", "раз", "с", "со",
     "вз", "воз", "вс", "в", "недо", "пре",
 )  # fmt: skip
-MIN_ROOT = 5  # letters a stem keeps without its prefix, so short stems do not match by chance
+MIN_ROOT = 6  # letters a stem keeps without its prefix ("говор" is no "договор", "ставк" no "поставк")
 
 
 @lru_cache(maxsize=131_072)

@@ -47,7 +47,7 @@ _STOPWORD_TEXT = """
     им более всегда конечно всю между сколько каков какова каковы почему зачем ли это эта также ли
     расскажи скажи подскажи пожалуйста the a an and or of to in on at for by with from about as is are
     was were be been being what which who whom whose when where why how did does do has have had that
-    this these those it its there their they he she his her them tell me please any
+    this these those it its there their they he she his her them tell me please any many much
     какую каком какого какому какими чей чья чье чьё чьи чьих чьим чьей кого кому кем ком насколько
     такой такая такое такие откуда скока сколка разве правда верно што шо чо че чё
     ма ме ба бе па пе мен бен пен не неше неге туралы және бұл осы сол қалай кім қашан қанша қай

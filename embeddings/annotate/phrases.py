@@ -134,6 +134,15 @@ def _site(tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
     return None
 
 
+def _places_in_time(word: str) -> bool:
+    """An adjective that says which one ("следующем", "прошлой", "этом"); not how many, which number or what kind
+    ("каждый", "весь", "первый", "круглый")."""
+    if any("Anph" in p.tag.grammemes for p in parses(word)):
+        return True
+    tag = best_parse(word).tag
+    return tag.POS in ("ADJF", "PRTF") and not {"Anum", "Apro", "Qual"} & set(tag.grammemes)
+
+
 def phrases(text: str) -> list[Span]:
     """Numbers (with what they count), durations, roles, relative dates, reasons and speech of one sentence."""
     tokens = list(_tokens(text))
@@ -151,8 +160,8 @@ def phrases(text: str) -> list[Span]:
                 found.append(Span(Kind.ROLE, start, end, text[start:end], lemma))
             elif lemma in _CALENDAR or word in _RELATIVE_DAYS:
                 found.append(Span(Kind.DATE, start, end, text[start:end], lemma))
-            elif lemma in TIME_UNITS and i > 0 and best_parse(tokens[i - 1][2]).tag.POS in ("ADJF", "PRTF"):
-                # "в следующем году", "на прошлой неделе": a unit of time its adjective places
+            elif lemma in TIME_UNITS and i > 0 and _places_in_time(tokens[i - 1][2]):
+                # "в следующем году", "на прошлой неделе", "в этом году": a unit of time its adjective places
                 begin = tokens[i - 1][0]
                 found.append(Span(Kind.DATE, begin, end, text[begin:end], lemma))
             i += 1

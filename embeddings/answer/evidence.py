@@ -6,7 +6,7 @@ the passages retrieval found. A window scores by a linear combination
 cosines with the question, its passage's, the idf-weighted share of the
 question's words it holds (a word of another language counts through the
 article word the encoder bridges it to, by that match's strength; what the
-question sets aside, "кроме X", counts for nothing), the share
+question sets aside, "кроме X", is no word it asks for), the share
 of the subject of a lookup or "who is" it holds, and whether it holds the
 asked-for part (a number for "how many", a role next to the name for "who
 is X").
@@ -29,7 +29,7 @@ from embeddings.annotate.spans import Span
 from embeddings.answer.candidates import closeness, focus_of, holds
 from embeddings.encode.latent import cosine
 from embeddings.index.load import LoadedIndex, window_text
-from embeddings.lexicon import best_parse
+from embeddings.lexicon import best_parse, parses
 from embeddings.params import Evidence as EvidenceParams
 from embeddings.retrieve.bridge import Bridged
 from embeddings.retrieve.reading import Reading, Term
@@ -53,7 +53,6 @@ MAX_EXTENSION = 3  # sentences a quote may take in to close a quotation
 _PAIRS = (("«", "»"), ("“", "”"), ("„", "“"))
 _STRAIGHT = '"'
 SHORT_FRAGMENT = 50  # characters
-_LINKING = frozenset({"CONJ", "PRCL"})
 
 
 @dataclass(frozen=True)
@@ -349,21 +348,23 @@ def _runs(rank_of: dict[int, int], index: LoadedIndex) -> list[list[int]]:
 def continues(sentence: str) -> bool:
     """A sentence that cannot stand alone: a short fragment, or one that opens by pointing back.
 
-    Pointing back is told by pymorphy3's parse of its first words: a
-    third-person pronoun ("Он подчеркнул"), a pronominal adjective ("Эти
-    меры"), a conjunction ("Но", "Однако"), "это" / "также", or a preposition
-    with a pronoun ("При этом", "Кроме того").
+    Pointing back is told by pymorphy3's grammemes of its first word (Russian
+    articles): an anaphoric pronoun ("Он", "Эти", "Это"), a demonstrative
+    adverb ("Там", "Тогда"), a conjunction ("Но", "Однако"), or a preposition
+    with an anaphoric pronoun ("При этом", "Кроме того").
     """
     if len(sentence) < SHORT_FRAGMENT:
         return True
     words = [fold(w) for w in WORD.findall(sentence[:SHORT_FRAGMENT])][:2]
     if not words or not is_cyrillic(words[0]):
         return False
-    first = best_parse(words[0]).tag
-    if first.POS == "PREP":
-        after = best_parse(words[1]).tag if len(words) > 1 else first
-        return after.POS == "NPRO" or "Apro" in after.grammemes
-    return (first.POS == "NPRO" and "3per" in first.grammemes) or "Apro" in first.grammemes or first.POS in _LINKING
+    if best_parse(words[0]).tag.POS == "PREP":
+        return len(words) > 1 and _points_back(words[1])
+    return _points_back(words[0]) or best_parse(words[0]).tag.POS == "CONJ"
+
+
+def _points_back(word: str) -> bool:
+    return any({"Anph", "Dmns"} & set(p.tag.grammemes) for p in parses(word))
 
 
 def _unclosed(text: str) -> bool:

@@ -157,6 +157,8 @@ def test_a_close_runner_up_holding_what_is_asked_leads_and_a_distant_one_does_no
         ("встреч", "встрет", True),  # most of the beginning shared
         ("каз", "показ", False),  # too short a root to tell
         ("благодар", "неблагодар", False),  # "не" makes another word, not another aspect
+        ("говор", "договор", False),  # a short stem with a prefix is too often another word
+        ("ставк", "поставк", False),
     ],
 )
 def test_a_word_matches_its_prefixed_verb_and_shared_beginnings(asked: str, written: str, same: bool) -> None:

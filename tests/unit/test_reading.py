@@ -155,6 +155,9 @@ def test_a_quote_is_cut_at_the_quotation_it_cannot_close() -> None:
         ("Какие страны, помимо Беларуси и Казахстана, прислали оркестры?", {"беларуси", "казахстана"}),
         ("Who spoke at the festival besides Petrov?", {"petrov"}),
         ("Что было на фестивале кроме оркестров", {"оркестров"}),
+        ("Who besides Petrov spoke at the festival?", {"petrov"}),  # the name only, not what follows
+        ("Кроме Петрова Иванов с кем выступал?", {"петрова"}),  # one noun phrase
+        ("Петровтан басқа кім сөйледі?", {"петровтан"}),  # Kazakh: the ablative before "басқа"
     ],
 )
 def test_what_except_sets_aside_is_neither_asked_nor_missing(
@@ -208,7 +211,15 @@ def test_who_holds_a_post_is_not_who_someone_is(tiny_pipeline: Pipeline, questio
         ("Мы откроем новые заводы по выпуску тракторов в трёх областях страны.", False),
         ("В Минске он встретился с президентом и главами обеих палат парламента.", False),
         ("Коротко.", True),  # a fragment
+        ("Там основной упор делается на промышленную кооперацию и сельское хозяйство.", True),
+        ("Все депутаты возложили цветы к монументу и посетили завод в пригороде.", False),
+        ("Каждый раз приезжаю, первое, что в глаза бросается, - это порядок на улицах.", False),
     ],
 )
 def test_a_sentence_that_points_back_goes_on_from_the_one_before(sentence: str, goes_on: bool) -> None:
     assert continues(sentence) is goes_on
+
+
+def test_a_question_of_punctuation_alone_gets_no_answer_and_no_error(tiny_pipeline: Pipeline) -> None:
+    for question in ("?", "!!! ...", "«»"):
+        assert tiny_pipeline.ask(question).status.value == "not_found"
