@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sets", nargs="*", type=Path, default=list(SETS), help="question files (JSON lines)")
-    parser.add_argument("--verbose", action="store_true", help="print the misses of tune and dev_qa")
+    parser.add_argument("--verbose", action="store_true", help="print the misses of tune, dev_qa and each --tune-story")
     parser.add_argument(
         "--story", type=Path, action="append", default=[], help="a story folder (seeds/ + questions.jsonl) to score"
     )

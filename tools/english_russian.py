@@ -11,7 +11,7 @@ one-word translations, space-separated, in the dictionary's
 order of senses (so the commonest sense comes first). Examples, usage
 labels ("_эк.", "_воен.") and explanations in brackets are left out; a form
 the dictionary sends elsewhere ("met: _p. от meet") gets the translations of
-the word it is a form of.
+the word it is a form of, before its own ("said": "say", then "вышеуказанный").
 """
 
 from __future__ import annotations
@@ -84,10 +84,11 @@ def build(text: str) -> dict[str, list[str]]:
     bodies = entries(text)
     table = {head: translations(body) for head, body in bodies.items()}
     for head, body in bodies.items():
-        if not table[head]:
-            base = _FORM_OF.search(body)
-            if base is not None and table.get(base.group(1)):
-                table[head] = table[base.group(1)]
+        base = _FORM_OF.search(body)
+        if base is not None and table.get(base.group(1)) and base.group(1) != head:
+            # "said": the senses of "say" first, then its own ("вышеуказанный")
+            own = [w for w in table[head] if w not in table[base.group(1)]]
+            table[head] = [*table[base.group(1)], *own][:MAX_TRANSLATIONS]
     return {head: words for head, words in table.items() if words}
 
 

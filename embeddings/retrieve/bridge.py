@@ -104,13 +104,19 @@ class WordBridge:
         russian = russian_for(word) if is_latin(word) else ()
         if not russian:
             return []
-        if self._rows_of is None:
-            rows_of: dict[str, list[int]] = {}
-            for row, form in enumerate(self.forms):
-                for key in {lemma(fold(form)), self.stems[row]}:
-                    rows_of.setdefault(key, []).append(row)
-            self._rows_of = rows_of
-        return [row for r in russian for key in {r, stem(r)} for row in self._rows_of.get(key, ())]
+        rows_of = self._lemma_rows()
+        return [row for r in russian for key in {r, stem(r)} for row in rows_of.get(key, ())]
+
+    def _lemma_rows(self) -> dict[str, list[int]]:
+        """The rows of the articles' words by lemma and by stem, made on the first English question."""
+        with self._lock:
+            if self._rows_of is None:
+                rows_of: dict[str, list[int]] = {}
+                for row, form in enumerate(self.forms):
+                    for key in {lemma(fold(form)), self.stems[row]}:
+                        rows_of.setdefault(key, []).append(row)
+                self._rows_of = rows_of
+            return self._rows_of
 
     def _cached(self, word: str) -> Bridged | object | None:
         with self._lock:

@@ -22,6 +22,8 @@ _tables: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] | None = 
 
 def _load() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     global _tables
+    if _tables is not None:
+        return _tables
     with _lock:
         if _tables is None:
             raw = resources.files("embeddings.resources").joinpath("eng-rus.tsv.gz").read_bytes()

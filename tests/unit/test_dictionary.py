@@ -41,14 +41,21 @@ def _bridge(forms: list[str], params: Bridge) -> WordBridge:
     return WordBridge(forms, encoder.encode_passages(forms), encoder, params)
 
 
-def test_a_translation_the_articles_use_is_a_match_and_the_encoder_picks_among_them() -> None:
-    forms = ["стул", "председатель", "погода", "мост", "река", "город", "поезд", "вагон"]
+FORMS = ["стул", "председатель", "погода", "мост", "река", "город", "поезд", "вагон"]
+
+
+def test_a_translation_the_articles_use_is_a_match_when_the_encoder_finds_it_plausible() -> None:
     anything = replace(Bridge(), sense=-np.inf)  # every translation the articles use is plausible here
-    hit = _bridge(forms, anything).map(["chair"])["chair"]
+    hit = _bridge(FORMS, anything).map(["chair"])["chair"]
     assert hit.stem in {"стул", "председател"}  # both translate "chair"; no other article word does
     assert hit.strength >= Bridge().translated
 
 
-def test_a_word_the_dictionary_lacks_is_left_to_the_encoder() -> None:
-    forms = ["стул", "председатель", "погода", "мост", "река", "город", "поезд", "вагон"]
-    assert "zzyzx" not in _bridge(forms, Bridge()).map(["zzyzx"])  # no translation, and no close word
+def test_an_implausible_translation_is_left_to_the_encoder() -> None:
+    never = replace(Bridge(), sense=np.inf, z_low=-100.0, z_high=-99.0)  # every encoder match counts
+    encoder_only = _bridge(FORMS, never)
+    encoder_only._translations = lambda word: []  # type: ignore[method-assign]
+    expected = encoder_only.map(["chair"])["chair"].stem
+    assert expected not in {"стул", "председател"}  # so taking a translation here would show
+    hit = _bridge(FORMS, never).map(["chair"])["chair"]
+    assert hit.stem == expected  # the encoder's own nearest word, whatever the dictionary says
