@@ -9,6 +9,7 @@ parse.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterator
 
@@ -36,36 +37,53 @@ _QUANTITY_LEMMAS = frozenset(
         "процент",
     ]
 )
-TIME_UNITS = frozenset(["секунда", "минута", "час", "сутки", "день", "неделя", "месяц", "год", "десятилетие", "век"])
-# The calendar's names: days of the week, months and seasons (closed classes of the language).
-_CALENDAR = frozenset(
-    [
-        "понедельник",
-        "вторник",
-        "среда",
-        "четверг",
-        "пятница",
-        "суббота",
-        "воскресенье",
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-        "зима",
-        "весна",
-        "лето",
-        "осень",
-    ]
-)
-_RELATIVE_DAYS = frozenset(["вчера", "сегодня", "завтра", "позавчера", "послезавтра", "накануне"])
+
+
+class Time(enum.Enum):
+    """What a word of time is: a unit ("год"), a name of the calendar ("апрель", "осень"), or a day relative to now."""
+
+    UNIT = "unit"
+    CALENDAR = "calendar"
+    RELATIVE = "relative"
+
+
+# Words of time, one closed class each: units, the calendar's names (weekdays, months, seasons), relative days.
+_TIME_WORDS: dict[str, Time] = {
+    **dict.fromkeys(
+        ["секунда", "минута", "час", "сутки", "день", "неделя", "месяц", "год", "десятилетие", "век"],
+        Time.UNIT,
+    ),
+    **dict.fromkeys(
+        [
+            "понедельник",
+            "вторник",
+            "среда",
+            "четверг",
+            "пятница",
+            "суббота",
+            "воскресенье",
+            "январь",
+            "февраль",
+            "март",
+            "апрель",
+            "май",
+            "июнь",
+            "июль",
+            "август",
+            "сентябрь",
+            "октябрь",
+            "ноябрь",
+            "декабрь",
+            "зима",
+            "весна",
+            "лето",
+            "осень",
+        ],
+        Time.CALENDAR,
+    ),
+    **dict.fromkeys(["вчера", "сегодня", "завтра", "позавчера", "послезавтра", "накануне"], Time.RELATIVE),
+}
+TIME_UNITS = frozenset(w for w, kind in _TIME_WORDS.items() if kind is Time.UNIT)
 _REASONS = re.compile(
     r"\b(чтобы|потому что|поскольку|так как|из-за|благодаря|ради|в целях|с целью|для того|в связи с|"
     r"because|in order to|so that|due to)\b",
@@ -158,7 +176,7 @@ def phrases(text: str) -> list[Span]:
                 found.append(Span(Kind.SITE, start, site[0], text[start : site[0]], site[1]))
             if is_role_noun(parse):
                 found.append(Span(Kind.ROLE, start, end, text[start:end], lemma))
-            elif lemma in _CALENDAR or word in _RELATIVE_DAYS:
+            elif _TIME_WORDS.get(lemma) is Time.CALENDAR or _TIME_WORDS.get(word) is Time.RELATIVE:
                 found.append(Span(Kind.DATE, start, end, text[start:end], lemma))
             elif lemma in TIME_UNITS and i > 0 and _places_in_time(tokens[i - 1][2]):
                 # "в следующем году", "на прошлой неделе", "в этом году": a unit of time its adjective places

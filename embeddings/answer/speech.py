@@ -28,13 +28,20 @@ from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.words import cyrillic_spellings, name_form
 from embeddings.text import WORD, fold, is_cyrillic, is_latin, tokenize
 
-# Closed classes: what marks a question about someone's words or stance.
-# Saying in English and Kazakh, as a question asks it ("what did X say", "X ... не деді", "кім айтты").
-_SAY = frozenset(
-    ["say", "says", "said", "tell", "told", "think", "words", "айтты", "айтқан", "айтады", "деді", "деген", "сөзі"]
-)
-_STANCE = frozenset(["против", "за", "говорить", "сказать", "оценить", "думать", "считать", "against", "say", "said"])
-_WORDS_NOUN = frozenset(["слово", "words", "цитата", "quote"])
+# Closed classes: what marks a question about someone's words or stance, in one table.
+# Saying in English and Kazakh as a question asks it ("what did X say", "X ... не деді", "кім айтты"); a stance
+# ("против", "за", "считать"); the noun of someone's words ("слово", "цитата").
+_SPEECH_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        ["say", "says", "said", "tell", "told", "think", "words", "айтты", "айтқан", "айтады", "деді", "деген", "сөзі"],
+        "say",
+    ),
+    **dict.fromkeys(["против", "за", "говорить", "сказать", "оценить", "думать", "считать", "against"], "stance"),
+    **dict.fromkeys(["слово", "цитата", "quote"], "words"),
+}
+_SAY = frozenset(w for w, role in _SPEECH_WORDS.items() if role == "say")
+_STANCE = frozenset(w for w, role in _SPEECH_WORDS.items() if role == "stance")
+_WORDS_NOUN = frozenset(w for w, role in _SPEECH_WORDS.items() if role == "words")
 QUOTED_SHARE = 0.5  # share of the quoted words' trigrams a sentence must hold to be the one asked about
 MAX_QUOTES = 2  # sentences quoted for "what did X say"
 
