@@ -169,18 +169,16 @@ class DeskAction(CallbackData, prefix="d"):
 
 def draft_keyboard(key: str, lang: Lang) -> InlineKeyboardMarkup:
     """Add or cancel the draft shown above."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=text("article_add_button", lang), callback_data=DeskAction(action="add", key=key).pack()
-                ),
-                InlineKeyboardButton(
-                    text=text("article_cancel_button", lang), callback_data=DeskAction(action="cancel", key=key).pack()
-                ),
-            ]
-        ]
-    )
+    return _choice(key, lang, ("article_add_button", "add"), ("article_cancel_button", "cancel"))
+
+
+def _choice(key: str, lang: Lang, *buttons: tuple[str, str]) -> InlineKeyboardMarkup:
+    """One row of buttons on the article or draft `key`: (text key, desk action) each."""
+    row = [
+        InlineKeyboardButton(text=text(label, lang), callback_data=DeskAction(action=action, key=key).pack())
+        for label, action in buttons
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[row])
 
 
 def removal_keyboard(articles: list[tuple[str, str]], page: int, pages: int) -> InlineKeyboardMarkup:
@@ -204,15 +202,4 @@ def removal_keyboard(articles: list[tuple[str, str]], page: int, pages: int) -> 
 
 def confirm_removal_keyboard(key: str, lang: Lang) -> InlineKeyboardMarkup:
     """Remove the article, or keep it."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=text("remove_button", lang), callback_data=DeskAction(action="remove", key=key).pack()
-                ),
-                InlineKeyboardButton(
-                    text=text("keep_button", lang), callback_data=DeskAction(action="keep", key=key).pack()
-                ),
-            ]
-        ]
-    )
+    return _choice(key, lang, ("remove_button", "remove"), ("keep_button", "keep"))
