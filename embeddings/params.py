@@ -63,6 +63,7 @@ class Decision:
     english: float = 0.2  # written in English (the articles' words are matched through the encoder)
     kazakh: float = 1.11  # written in Kazakh
     threshold: float = 0.7  # probability of support at which the bot answers
+    specific: float = 0.13  # share of passages up to which a name the question gives must stand with the quote
 
     def support(self, features: dict[str, float]) -> float:
         """The probability that the articles answer, from named features."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from embeddings.answer.constraints import Shown, unmet
 from embeddings.answer.decision import Status, decide
 from embeddings.answer.evidence import EvidenceRanker, Quote
 from embeddings.answer.record import Answer, Citation, Evidence
@@ -46,7 +47,8 @@ class Answerer:
         coverage = None
         if result.query_sparse is not None and self.index.sparse_chunks is not None:
             coverage = self.index.sparse_chunks.coverage(result.query_sparse)
-        verdict = decide(reading, ranked, self.ranker.quoted(quotes), coverage, bridged, self.decision)
+        absent = unmet(self.index, reading, [self._shown(q) for q in quotes], self.decision.specific)
+        verdict = decide(reading, ranked, self.ranker.quoted(quotes), coverage, bridged, self.decision, absent)
         shown = quotes if verdict.status is not Status.NOT_FOUND else []
         evidence, citations = self._cite(shown)
         return Answer(
@@ -60,6 +62,10 @@ class Answerer:
             reason=verdict.reason,
             question_trimmed=question_trimmed,
         )
+
+    def _shown(self, quote: Quote) -> Shown:
+        said = speaker_of(self.index, quote.sentence_ids)
+        return Shown(quote.article_id, quote.start, quote.end, said.name if said is not None else "")
 
     def _cite(self, quotes: list[Quote]) -> tuple[tuple[Evidence, ...], tuple[Citation, ...]]:
         numbers: dict[str, int] = {}

@@ -149,6 +149,11 @@ class BM25:
         row = self.vocabulary.get(term)
         return 0.0 if row is None else self._idf(row)
 
+    def share(self, term: str) -> float:
+        """The share of the documents that hold a (stemmed) term; 0 for unknown terms."""
+        row = self.vocabulary.get(term)
+        return 0.0 if row is None or not self.size else self._inverted.frequency(row) / self.size
+
     def _idf(self, row: int) -> float:
         df = self._inverted.frequency(row)
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
