@@ -151,7 +151,7 @@ async def _respond(answering: AnsweringService, conversation: _Conversation, lin
         blocks = passages_blocks(page, conversation.shown + 1, len(passages), lang)
         conversation.shown += len(page)
         return to_plain(blocks)
-    conversation.topic = reply.plan.topic or reply.plan.query
+    conversation.topic = reply.plan.next_topic
     conversation.query, conversation.shown, conversation.answer = reply.plan.query, 0, reply.answer
     return to_plain(reply_blocks(reply.plan, reply.answer, lang))
 

@@ -163,6 +163,8 @@ def partial_note(answer: Answer, lang: Lang) -> str:
     question = answer.question.strip().rstrip("?!. ")
     if lang == "ru" and _CUE.match(question) and cyrillic_share(question) > 0.5:
         clause = question[:1].lower() + question[1:]
+    elif answer.reason == "absent_constraint" and answer.missing:
+        return text("constraint", lang, name=answer.missing)
     else:
         clause = text(f"part_{part}", lang)
     return text("partial", lang, clause=clause)
@@ -178,7 +180,9 @@ def shorten(value: str, limit: int) -> str:
 def reply_blocks(planned: Plan, answer: Answer, lang: Lang) -> list[Block]:
     """The blocks of an answer, with a note above a follow-up naming the question it continues."""
     blocks = answer_blocks(answer, lang)
-    if planned.kind == "follow_up" and planned.topic:
+    if planned.kind == "follow_up" and planned.changed:
+        blocks.insert(0, note_block(text("follow_up_changed", lang, question=shorten(planned.query, TOPIC_NOTE_CHARS))))
+    elif planned.kind == "follow_up" and planned.topic:
         blocks.insert(0, note_block(text("follow_up_note", lang, topic=shorten(planned.topic, TOPIC_NOTE_CHARS))))
     return blocks
 

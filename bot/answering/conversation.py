@@ -264,6 +264,12 @@ class Plan:
     query: str
     topic: str | None  # the topic it continues (None for a new one)
     small_talk: SmallTalk | None = None  # what kind of small talk, for kind "small_talk"
+    changed: str | None = None  # the part of the topic a follow-up replaced ("с Россией"); `query` is the new question
+
+    @property
+    def next_topic(self) -> str:
+        """The topic the conversation keeps after this message: a follow-up that changed one part is the new one."""
+        return self.query if self.changed else (self.topic or self.query)
 
 
 def _normal(text: str) -> str:

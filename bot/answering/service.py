@@ -45,6 +45,7 @@ from embeddings.index.load import MANIFEST
 from embeddings.index.versions import current
 from embeddings.ingest.corpus import Article, Story, load_story
 from embeddings.pipeline import BriefLine, Pipeline, SourceInfo, rebuild
+from embeddings.retrieve.followup import rewrite
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.search import Passage
 from embeddings.text import language_of, normalise
@@ -124,6 +125,10 @@ class AnsweringService:
         if planned.kind == "follow_up" and reading.language == "ru-latn":
             # Spelled in Cyrillic on its own: joined to a Cyrillic topic, Latin words would read as names.
             planned = replace(planned, query=f"{reading.searched} {topic}")
+        if planned.kind == "follow_up" and planned.topic and reading.language in ("ru", "ru-latn"):
+            changed = rewrite(reading.searched, planned.topic)  # "а с Россией?": the topic with that part replaced
+            if changed is not None:
+                planned = replace(planned, query=changed.question, changed=changed.part)
         return planned
 
     def language_of(self, question: str) -> Lang:

@@ -94,5 +94,5 @@ async def _move_conversation(state: FSMContext, old: ShownAnswer, new: ShownAnsw
     data = await state.get_data()
     if data.get("answer_id") != old.id:
         return  # the conversation has moved on since: a follow-up there still reads the later question
-    topic = Topic(planned.topic or planned.query, time.time())
+    topic = Topic(planned.next_topic, time.time())
     await state.set_data({**data, **topic.as_data(), "answer_id": new.id})

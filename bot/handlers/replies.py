@@ -64,7 +64,7 @@ def _shown(
     return ShownAnswer(
         id=answer_id,
         query=planned.query,
-        topic=planned.topic or planned.query,
+        topic=planned.next_topic,
         found=answer.found,
         source_ids=tuple(c.article.id for c in answer.citations),
         chat_id=message.chat.id,
@@ -292,7 +292,7 @@ async def converse(
         return Reply(planned, None)
     # The conversation moves on before the (slower) answer: a /new or a quick next question sees it.
     answer_id = registry.new_id()
-    await state.set_data({**Topic(planned.topic or planned.query, time.time()).as_data(), "answer_id": answer_id})
+    await state.set_data({**Topic(planned.next_topic, time.time()).as_data(), "answer_id": answer_id})
     thread = message.message_thread_id if message.is_topic_message else None
     done = await answering.answer_planned(
         planned, chat_type=message.chat.type, waiting=lambda: typing.pending(bot, message.chat.id, thread)

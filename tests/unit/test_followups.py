@@ -1,0 +1,96 @@
+"""Follow-ups that change one part of the previous question, and names the quote must stand with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.answering.conversation import Plan
+from bot.render import partial_note, reply_blocks
+from embeddings.config import EngineSettings
+from embeddings.pipeline import Pipeline
+from embeddings.retrieve.followup import rewrite
+from tests.conftest import ANSWER_ALL
+from tests.support.fakes import FakeEncoder
+
+
+@pytest.mark.parametrize(
+    ("fragment", "question", "expected"),
+    [
+        # a place in the same case replaces the last one; the question keeps its preposition
+        (
+            "а с Россией?",
+            "Какой товарооборот между Беларусью и Казахстаном?",
+            "Какой товарооборот между Беларусью и Россией?",
+        ),
+        # a place said with a preposition replaces one said so
+        ("а в Хатыни?", "Когда Кошанов был на БЕЛАЗе?", "Когда Кошанов был в Хатыни?"),
+        # a person replaces a person
+        ("а Кочанова?", "Что сказал Сергеенко о цифровизации?", "Что сказал Кочанова о цифровизации?"),
+        # a time the question has none of is added
+        (
+            "а в прошлом году?",
+            "Сколько тракторов продали в Казахстан?",
+            "Сколько тракторов продали в Казахстан в прошлом году?",
+        ),
+        ("а вчера?", "Что сказал Лукашенко?", "Что сказал Лукашенко вчера?"),
+    ],
+)
+def test_the_part_a_follow_up_names_takes_the_place_of_its_kind(fragment: str, question: str, expected: str) -> None:
+    changed = rewrite(fragment, question)
+    assert changed is not None
+    assert changed.question == expected
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    ["а когда?", "а что он сказал?", "а сколько стоил мост?", "подробнее", "а с Россией и Китаем?"],
+)
+def test_a_follow_up_that_asks_more_than_one_part_is_left_to_the_topic(fragment: str) -> None:
+    assert rewrite(fragment, "Какой товарооборот между Беларусью и Казахстаном?") is None
+
+
+TRADE = (
+    " date 2026-03-02 Беларусь и Казахстан подвели итоги года\n\n"
+    "Товарооборот между Беларусью и Казахстаном в прошлом году превысил 1 млрд долларов.\n\n"
+    "Беларусь поставляет в Казахстан тракторы и комбайны.\n\n"
+    "Казахстан закупает в Беларуси молочную продукцию.\n\n"
+    "Беларусь и Казахстан договорились открыть новые совместные производства.\n\n"
+    "В Казахстане работают десять сборочных предприятий.\n\n"
+    "Беларусь и Казахстан обсудили цифровизацию.\n\n"
+    "Министры Беларуси и Казахстана встретятся осенью.\n\n"
+    "Казахстан и Беларусь готовят форум регионов.\n\n"
+    "Такой форум Беларусь уже проводила с Россией.\n"
+)
+
+
+@pytest.fixture
+def trade(tmp_path: Path) -> Pipeline:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "001_trade.txt").write_text(TRADE, encoding="utf-8")
+    settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
+    return Pipeline.open(settings, encoder=FakeEncoder(), params=ANSWER_ALL)
+
+
+def test_a_name_named_once_must_stand_with_the_quote(trade: Pipeline) -> None:
+    own = trade.ask("Какой товарооборот между Беларусью и Казахстаном?")
+    assert own.status.value == "answer"
+    assert "1 млрд долларов" in own.evidence[0].text
+    other = trade.ask("Какой товарооборот между Беларусью и Россией?")
+    assert (other.status.value, other.reason, other.missing) == ("partial", "absent_constraint", "Россия")
+    assert partial_note(other, "en") == (
+        "The articles say nothing of this in connection with «Россия». Here is what they do say:"
+    )
+
+
+def test_a_changed_follow_up_says_how_it_was_read_and_becomes_the_topic(trade: Pipeline) -> None:
+    answer = trade.ask("Какой товарооборот между Беларусью и Россией?")
+    planned = Plan(
+        "follow_up", "Какой товарооборот между Беларусью и Россией?", "Какой товарооборот?", changed="с Россией"
+    )
+    assert planned.next_topic == "Какой товарооборот между Беларусью и Россией?"
+    note = reply_blocks(planned, answer, "ru")[0].plain
+    assert note == "Понимаю вопрос так: «Какой товарооборот между Беларусью и Россией?». Новая тема — /new"
+    assert Plan("follow_up", "а кто? Какой товарооборот?", "Какой товарооборот?").next_topic == "Какой товарооборот?"
