@@ -135,6 +135,7 @@ def answer_blocks(answer: Answer, lang: Lang) -> list[Block]:
 
 
 # How a partial answer names the part the articles lack, by what the question asked for.
+_CONSTRAINTS = {"absent_constraint": "constraint", "absent_time": "constraint_time"}  # reason -> text
 _PARTS = frozenset({"date", "number", "amount", "money", "age", "duration", "person", "place", "role"})
 _CUE = re.compile(
     r"^(когда|сколько|скольк\w*|где|куда|откуда|кто|кого|кому|в каком|в какой|какого числа|на какую сумму)\b", re.I
@@ -163,8 +164,8 @@ def partial_note(answer: Answer, lang: Lang) -> str:
     question = answer.question.strip().rstrip("?!. ")
     if lang == "ru" and _CUE.match(question) and cyrillic_share(question) > 0.5:
         clause = question[:1].lower() + question[1:]
-    elif answer.reason == "absent_constraint" and answer.missing:
-        return text("constraint", lang, name=answer.missing)
+    elif answer.reason in _CONSTRAINTS and answer.missing:
+        return text(_CONSTRAINTS[answer.reason], lang, name=answer.missing)
     else:
         clause = text(f"part_{part}", lang)
     return text("partial", lang, clause=clause)

@@ -107,6 +107,7 @@ TEXTS: dict[str, str] = {
     "console_no_article": "There is no article with this number. The list of articles: /sources",
     "console_no_context": "Ask a question first — then I can show where its quote stands in the article.",
     "constraint": "The articles say nothing of this in connection with «{name}». Here is what they do say:",
+    "constraint_time": "The articles give nothing for that time («{name}»). Here is what they do say:",
     "unquoted": "The articles do not quote {name}. What they say:",
     "speaker_silent": "In the articles {name} does not speak of this. {other} did:",
     "quotes_title": "Who speaks in the articles",

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse, is_role_noun, parses
-from embeddings.text import fold
+from embeddings.text import WORD, fold
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 # Words that multiply or stand for a quantity but parse as nouns.
@@ -47,6 +47,20 @@ class Time(enum.Enum):
     RELATIVE = "relative"
 
 
+MONTHS = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
 # Words of time, one closed class each: units, the calendar's names (weekdays, months, seasons), relative days.
 _TIME_WORDS: dict[str, Time] = {
     **dict.fromkeys(
@@ -62,18 +76,7 @@ _TIME_WORDS: dict[str, Time] = {
             "пятница",
             "суббота",
             "воскресенье",
-            "январь",
-            "февраль",
-            "март",
-            "апрель",
-            "май",
-            "июнь",
-            "июль",
-            "август",
-            "сентябрь",
-            "октябрь",
-            "ноябрь",
-            "декабрь",
+            *MONTHS,
             "зима",
             "весна",
             "лето",
@@ -212,3 +215,11 @@ def phrases(text: str) -> list[Span]:
     elif saying is not None:
         found.append(Span(Kind.SPEECH, saying[0], saying[1], text[saying[0] : saying[1]], ""))
     return found
+
+
+def with_preposition(text: str, span: Span) -> str:
+    """A span of `text` as said, with the preposition right before it if there is one ("в прошлом году")."""
+    before = list(WORD.finditer(text[: span.start]))
+    if before and best_parse(fold(before[-1].group())).tag.POS == "PREP":
+        return text[before[-1].start() : span.end]
+    return span.text

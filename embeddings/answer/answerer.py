@@ -47,8 +47,8 @@ class Answerer:
         coverage = None
         if result.query_sparse is not None and self.index.sparse_chunks is not None:
             coverage = self.index.sparse_chunks.coverage(result.query_sparse)
-        absent = unmet(self.index, reading, [self._shown(q) for q in quotes], self.decision.specific)
-        verdict = decide(reading, ranked, self.ranker.quoted(quotes), coverage, bridged, self.decision, absent)
+        constraint = unmet(self.index, reading, [self._shown(q) for q in quotes], self.decision.specific)
+        verdict = decide(reading, ranked, self.ranker.quoted(quotes), coverage, bridged, self.decision, constraint)
         shown = quotes if verdict.status is not Status.NOT_FOUND else []
         evidence, citations = self._cite(shown)
         return Answer(

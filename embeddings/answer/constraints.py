@@ -1,4 +1,4 @@
-"""Constraints: a specific name the question gives must stand with the answer.
+"""Constraints: a specific name or a time the question gives must stand with the answer.
 
 "Какой товарооборот между Беларусью и Россией?" names Russia; a sentence
 about trade with Kazakhstan does not answer it, however close it is. A key
@@ -9,17 +9,26 @@ the articles, go without saying ("мы с Казахстаном..." in an artic
 Belarus and Kazakhstan is about Belarus). A constraint is met when the
 paragraph of a quote holds it, the quote's speaker included, or the title of
 its article.
+
+A time the question gives ("в прошлом году", "в феврале") and does not ask
+about is a constraint too: met when a quote's paragraph says it in the same
+words, or when it names a month or a year of the article's own date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from embeddings.annotate.phrases import MONTHS, phrases, with_preposition
+from embeddings.annotate.spans import Kind, Span
 from embeddings.index.load import LoadedIndex
-from embeddings.retrieve.reading import Reading, Term
+from embeddings.lexicon import lemma
+from embeddings.retrieve.analysis import Asks
+from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem
 
+YEAR_DIGITS = 4
 SHORTEST = 4  # letters of a stem that may stand for a longer one ("каза" of "Kazakh" for "казахстан")
 
 
@@ -31,6 +40,14 @@ class Shown:
     start: int
     end: int
     speaker: str = ""
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """A constraint the quotes leave unmet: a name ("absent_constraint") or a time ("absent_time"), as written."""
+
+    reason: str
+    missing: str
 
 
 def stems_of(text: str) -> frozenset[str]:
@@ -53,27 +70,54 @@ def _spelled(acronym: str, text: str) -> bool:
     return len(acronym) > 1 and acronym in initials
 
 
-def unmet(index: LoadedIndex, reading: Reading, quotes: Iterable[Shown], specific: float) -> Term | None:
-    """The first specific name of `reading` (at most in the share `specific` of the passages) that no quote's
-    paragraph, speaker or article title holds."""
-    context: set[str] = set()
-    texts = []
-    for quote in quotes:
-        article = index.articles[quote.article_id]
-        paragraph = next((p for p in article.paragraphs if p.start <= quote.start < p.end), None)
-        start, end = (paragraph.start, paragraph.end) if paragraph is not None else (quote.start, quote.end)
-        texts.append(f"{article.text[start : max(end, quote.end)]} {quote.speaker} {article.title}")
-        context |= stems_of(texts[-1])
-    if not context:
+def _context(index: LoadedIndex, quote: Shown) -> str:
+    """The paragraph of a quote, with its speaker and its article's title."""
+    article = index.articles[quote.article_id]
+    paragraph = next((p for p in article.paragraphs if p.start <= quote.start < p.end), None)
+    start, end = (paragraph.start, paragraph.end) if paragraph is not None else (quote.start, quote.end)
+    return f"{article.text[start : max(end, quote.end)]} {quote.speaker} {article.title}"
+
+
+def unmet(index: LoadedIndex, reading: Reading, quotes: Sequence[Shown], specific: float) -> Unmet | None:
+    """The first constraint of `reading` the quotes leave unmet: a specific name (named at most in the share
+    `specific` of the passages) that no quote's paragraph, speaker or article title holds, or a time."""
+    texts = [_context(index, quote) for quote in quotes]
+    if not texts:
         return None
+    context = frozenset().union(*(stems_of(text) for text in texts))
     excluded = {t.stem for t in reading.excluded}
     for term in reading.terms:
         if not (term.key and term.stem) or term.stem in excluded or term.word.isdigit():
             continue
         if index.bm25.share(term.stem) > specific and index.bm25.share(term.stem) * index.bm25.size > 1:
             continue  # named all through the articles: goes without saying
-        if not _holds(context, term.stem) and not (
-            term.surface.isupper() and any(_spelled(term.word, t) for t in texts)
-        ):
-            return term
+        spelled = term.surface.isupper() and any(_spelled(term.word, text) for text in texts)
+        if not _holds(context, term.stem) and not spelled:
+            return Unmet("absent_constraint", term.display())
+    time = _unmet_time(index, reading, quotes, texts)
+    return Unmet("absent_time", time) if time is not None else None
+
+
+def _unmet_time(index: LoadedIndex, reading: Reading, quotes: Sequence[Shown], texts: Sequence[str]) -> str | None:
+    """The first time the question gives (not asks) that the quotes' paragraphs and their articles' dates lack."""
+    if reading.analysis.asks is Asks.DATE or reading.language not in ("ru", "ru-latn"):
+        return None
+    spans = [s for s in phrases(reading.searched) if s.kind is Kind.DATE]
+    if not spans:
+        return None
+    said = {lemma(w) for text in texts for w in WORD.findall(fold(text))}
+    for span in spans:
+        if all(lemma(w) in said for w in WORD.findall(fold(span.text))):
+            continue
+        if not any(_on_date(span, index.articles[q.article_id].date) for q in quotes):
+            return with_preposition(reading.searched, span)
     return None
+
+
+def _on_date(span: Span, date: str) -> bool:
+    """Whether a time of the question names the month or the year of an article's ISO `date`, and no other."""
+    year, month, _ = (int(part) for part in date.split("-"))
+    words = WORD.findall(fold(span.text))
+    months = [MONTHS.index(lemma(w)) + 1 for w in words if lemma(w) in MONTHS]
+    years = [int(w) for w in words if w.isdigit() and len(w) == YEAR_DIGITS]
+    return bool(months or years) and all(m == month for m in months) and all(y == year for y in years)

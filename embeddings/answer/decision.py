@@ -20,9 +20,10 @@
    thing: *partial* when the names it asks about, or most of its words, are
    in the articles (the subject is there but not what is asked: "В статьях не сказано, когда ...", with
    what the articles do say), *not found* otherwise.
-4. **A specific name the answer lacks.** The question gives a name the
-   articles use rarely ("... между Беларусью и Россией") and the quoted
-   paragraphs never do (`constraints.py`): *partial*, naming it.
+4. **A specific name or a time the answer lacks.** The question gives a name
+   the articles use rarely ("... между Беларусью и Россией") or a time ("в
+   прошлом году") and the quoted paragraphs never do (`constraints.py`):
+   *partial*, naming it.
 
 Otherwise: *answer*.
 """
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 
 from embeddings.annotate.spans import Span
 from embeddings.answer.candidates import lacks_part
+from embeddings.answer.constraints import Unmet
 from embeddings.answer.evidence import Candidate
 from embeddings.params import Decision
 from embeddings.retrieve.bridge import Bridged
@@ -59,7 +61,7 @@ class Verdict:
     """A decision with its reason: what is missing, and how strongly the articles support an answer."""
 
     status: Status
-    reason: str  # answer, lookup, absent_term, absent_part, absent_constraint, weak_support, empty
+    reason: str  # answer, lookup, absent_term, absent_part, absent_constraint, absent_time, weak_support, empty
     support: float
     missing: str | None = None  # the absent term as the reply names it, or the absent part (an `Asks` value)
 
@@ -128,10 +130,10 @@ def decide(
     coverage: float | None,
     bridged: Mapping[str, Bridged],
     params: Decision,
-    unmet: Term | None = None,
+    unmet: Unmet | None = None,
 ) -> Verdict:
     """The outcome for a reading, its ranked evidence, the sentences that would be quoted (with the spans they
-    show), the corpus coverage, and the specific name of the question the quotes leave `unmet`, if any."""
+    show), the corpus coverage, and the constraint of the question the quotes leave `unmet`, if any."""
     ruled = by_rule(reading, ranked, bridged)
     if ruled is not None:
         return ruled
@@ -147,5 +149,5 @@ def decide(
     if support < params.threshold and not lookup:
         return Verdict(Status.NOT_FOUND, "weak_support", support)
     if unmet is not None and not lookup:
-        return Verdict(Status.PARTIAL, "absent_constraint", support, unmet.display())
+        return Verdict(Status.PARTIAL, unmet.reason, support, unmet.missing)
     return Verdict(Status.ANSWER, "lookup" if lookup and support < params.threshold else "answer", support)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from embeddings.annotate.entities import entities
-from embeddings.annotate.phrases import phrases
+from embeddings.annotate.phrases import phrases, with_preposition
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse
 from embeddings.retrieve.analysis import question_word
@@ -81,27 +81,19 @@ def rewrite(fragment: str, question: str) -> Rewrite | None:
     part = _only_part(fragment)
     if part is None:
         return None
-    said = fragment[_start_with_preposition(fragment, part) : part.end]
+    said = with_preposition(fragment, part)
     same = [s for s in _spans(question) if s.kind in _family(part.kind)]
     alike = [s for s in same if _case(s) == _case(part)]
     if alike:
         return Rewrite(_put(question, alike[-1], part.text), said)
     if same:
         target = same[-1]
-        start = _start_with_preposition(question, target)
+        start = target.end - len(with_preposition(question, target))
         return Rewrite(question[:start] + said + question[target.end :], said)
     if said != part.text or part.kind is Kind.DATE:
         body = question.rstrip().rstrip("?!.")
         return Rewrite(f"{body} {said}?", said)
     return None
-
-
-def _start_with_preposition(text: str, span: Span) -> int:
-    """Where `span` starts, with the preposition before it if there is one."""
-    before = list(WORD.finditer(text[: span.start]))
-    if before and best_parse(fold(before[-1].group())).tag.POS == "PREP":
-        return before[-1].start()
-    return span.start
 
 
 def _put(question: str, target: Span, text: str) -> str:

@@ -94,3 +94,16 @@ def test_a_changed_follow_up_says_how_it_was_read_and_becomes_the_topic(trade: P
     note = reply_blocks(planned, answer, "ru")[0].plain
     assert note == "Понимаю вопрос так: «Какой товарооборот между Беларусью и Россией?». Новая тема — /new"
     assert Plan("follow_up", "а кто? Какой товарооборот?", "Какой товарооборот?").next_topic == "Какой товарооборот?"
+
+
+def test_a_time_the_question_gives_must_be_said_or_be_the_articles_own(trade: Pipeline) -> None:
+    said = trade.ask("Какой товарооборот между Беларусью и Казахстаном в прошлом году?")
+    assert said.status.value == "answer"
+    assert "1 млрд долларов" in said.evidence[0].text
+    other = trade.ask("Сколько сборочных предприятий работает в Казахстане на прошлой неделе?")
+    assert (other.status.value, other.reason, other.missing) == ("partial", "absent_time", "на прошлой неделе")
+    assert partial_note(other, "ru").startswith("В статьях не сказано, сколько сборочных предприятий работает")
+    assert partial_note(other, "en").startswith("The articles give nothing for that time («на прошлой неделе»)")
+    dated = trade.ask("Сколько сборочных предприятий работает в Казахстане в марте?")  # the article's month
+    assert dated.reason != "absent_time"
+    assert trade.ask("Сколько сборочных предприятий работает в Казахстане в мае?").reason == "absent_time"
