@@ -27,6 +27,7 @@ from functools import lru_cache
 
 from embeddings.annotate.spans import Span
 from embeddings.answer.candidates import closeness, focus_of, holds
+from embeddings.answer.reference import References
 from embeddings.encode.latent import cosine
 from embeddings.index.load import LoadedIndex, window_text
 from embeddings.lexicon import best_parse, parses
@@ -134,6 +135,7 @@ class EvidenceRanker:
         self.params = params
         self.candidates = candidates
         self._features = lru_cache(maxsize=200_000)(self._window_features)
+        self.references = References(index.sentences, index.annotations)
 
     def rank(self, reading: Reading, result: SearchResult, bridged: Mapping[str, Bridged]) -> list[Candidate]:
         """Evidence windows of the retrieved passages, best first."""
@@ -268,7 +270,10 @@ class EvidenceRanker:
     ) -> tuple[str, frozenset[str], frozenset[str], tuple[tuple[str, tuple[Span, ...]], ...]]:
         window = self.index.windows[window_id]
         text = window_text(self.index.chunks, window, self.index.sentences)
-        return text, frozenset(tokenize(text)), trigrams(text), self.annotated(range(window.first, window.last + 1))
+        # a pronoun's person counts as named ("В Минске он встретился ..." after a sentence about Koshanov)
+        named = " ".join(self.references.referent(i) for i in range(window.first, window.last + 1))
+        stems = frozenset(tokenize(f"{text} {named}"))
+        return text, stems, trigrams(text), self.annotated(range(window.first, window.last + 1))
 
     def annotated(self, sentence_ids: Sequence[int]) -> tuple[tuple[str, tuple[Span, ...]], ...]:
         """Sentences with their typed spans."""
