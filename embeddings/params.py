@@ -80,6 +80,8 @@ class Bridge:
     search: float = 0.5  # strength from which a bridged word is also searched by BM25
     sense: float = 1.0  # standard score from which an article word the dictionary gives as a translation is taken
     translated: float = 0.5  # the least strength of such a translation
+    meaning_low: float = 0.35  # navec cosine of an unmatched Russian word and an article word below which: no match
+    meaning_high: float = 0.6  # ... at or above which: a full match (`retrieve/meaning.py`)
 
 
 DENSE_EVIDENCE = Evidence(

@@ -32,11 +32,12 @@ from embeddings.ingest.chunking import ChunkingParams, Sentence
 from embeddings.ingest.corpus import Article, Corpus, load_corpus
 from embeddings.params import DEFAULT, Params
 from embeddings.retrieve.bridge import Bridged, WordBridge
+from embeddings.retrieve.meaning import MeaningBridge
 from embeddings.retrieve.reading import Reader, Reading
 from embeddings.retrieve.search import Passage, Retriever, SearchResult
 from embeddings.retrieve.spelling import Speller
 from embeddings.retrieve.vocabulary import Vocabulary
-from embeddings.text import cyrillic_share, visible
+from embeddings.text import cyrillic_share, is_cyrillic, visible
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +212,7 @@ class Pipeline:
             corpus_cyrillic=corpus_is_cyrillic(index),
             measures=measure_nouns([s.text for s in index.sentences], index.annotations),
         )
+        self.meaning = MeaningBridge(index.word_forms, params.bridge)
         self.bridge = (
             WordBridge(index.word_forms, index.word_vectors, encoder, params.bridge)
             if len(index.word_forms) and index.word_vectors is not None
@@ -309,9 +311,12 @@ class Pipeline:
 
     def bridged(self, reading: Reading) -> dict[str, Bridged]:
         """Words of a question in another language, mapped onto the articles' words by the encoder."""
-        if self.bridge is None or not reading.foreign:
+        unmatched = [t.word for t in reading.terms if not t.found and not t.key]
+        if not reading.foreign:
+            return self.meaning.map([w for w in unmatched if is_cyrillic(w)]) if unmatched else {}
+        if self.bridge is None:
             return {}
-        return self.bridge.map([t.word for t in reading.terms if not t.found and not t.key])
+        return self.bridge.map(unmatched)
 
     def search(
         self, reading: Reading, bridged: Mapping[str, Bridged], k: int, query_vector: Vectors | None = None

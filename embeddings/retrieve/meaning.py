@@ -1,0 +1,80 @@
+"""Russian verbs the articles do not use, mapped onto words of like meaning they do use (navec).
+
+"Куда ездили депутаты?" asks what the articles say with "приезжаю";
+"торгуют", with "торговли". After the spelling rules (`vocabulary.py`) a
+Russian question verb (or participle) still unmatched is compared, by its
+lemma's navec vector (natasha's news embedding, made for Russian), with the
+lemmas of the articles' words; the closest one, when its cosine reaches
+`Bridge.meaning_low`, is a match whose strength grows to 1 at
+`Bridge.meaning_high`. An unmatched verb is evidence of absence only when
+nothing close is found.
+
+Nouns are left unmatched: a noun names what is asked about, and the nearest
+article noun ("спорт" for "хоккей", "нефть" for "газ") is a near miss more
+often than a paraphrase.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from embeddings.lexicon import best_parse, lemma, navec
+from embeddings.params import Bridge
+from embeddings.retrieve.bridge import Bridged
+from embeddings.text import fold, is_cyrillic, stem
+
+
+def _is_verb(word: str) -> bool:
+    """A verb, participle or gerund by its likeliest parse: what a question says happened, often paraphrased."""
+    return best_parse(word).tag.POS in ("VERB", "INFN", "PRTF", "PRTS", "GRND")
+
+
+class MeaningBridge:
+    """The navec vectors of the articles' word lemmas, and the mapping of unmatched Russian words onto them."""
+
+    def __init__(self, forms: Sequence[str], params: Bridge) -> None:
+        self.forms = list(forms)
+        self.params = params
+        self._matrix: npt.NDArray[np.float32] | None = None
+        self._stems: list[str] = []
+        self._lock = threading.Lock()
+
+    def _vectors(self) -> tuple[npt.NDArray[np.float32], list[str]]:
+        """The unit navec vectors of the articles' lemmas and their stems, made on the first use."""
+        with self._lock:
+            if self._matrix is None:
+                vectors = navec()
+                rows, stems = [], []
+                for form in self.forms:
+                    word = fold(form)
+                    vector = vectors.get(lemma(word)) if is_cyrillic(word) else None
+                    if vector is not None:
+                        rows.append(np.asarray(vector, dtype=np.float32))
+                        stems.append(stem(word) or word)
+                matrix = np.vstack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+                norms = np.linalg.norm(matrix, axis=1, keepdims=True) if rows else np.ones((0, 1))
+                self._matrix, self._stems = (matrix / np.maximum(norms, 1e-9)).astype(np.float32), stems
+            return self._matrix, self._stems
+
+    def map(self, words: Sequence[str]) -> dict[str, Bridged]:
+        """The article word of closest meaning for each Russian word of `words` (folded), when close enough."""
+        matrix, stems = self._vectors()
+        found: dict[str, Bridged] = {}
+        if not len(stems):
+            return found
+        p = self.params
+        for word in dict.fromkeys(words):
+            vector = navec().get(lemma(word)) if is_cyrillic(word) and _is_verb(word) else None
+            if vector is None:
+                continue
+            cosines = matrix @ (np.asarray(vector, dtype=np.float32) / max(float(np.linalg.norm(vector)), 1e-9))
+            best = int(np.argmax(cosines))
+            cosine = float(cosines[best])
+            strength = min(1.0, max(0.0, (cosine - p.meaning_low) / (p.meaning_high - p.meaning_low)))
+            if strength > 0:
+                found[word] = Bridged(word, stems[best], cosine, strength)
+        return found

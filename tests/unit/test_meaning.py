@@ -1,0 +1,26 @@
+"""Russian verbs the articles do not use, matched to article words of like meaning by navec; nouns are not."""
+
+from __future__ import annotations
+
+from embeddings.params import Bridge
+from embeddings.retrieve.meaning import MeaningBridge
+
+FORMS = ["председатель", "приезжаю", "комбайны", "торговли", "вырос", "спорт"]
+
+
+def test_an_unmatched_verb_finds_the_article_word_of_like_meaning() -> None:
+    found = MeaningBridge(FORMS, Bridge()).map(["увеличился", "ездили"])
+    assert found["увеличился"].stem == "вырос"
+    assert found["увеличился"].strength == 1.0
+    assert found["ездили"].stem == "приезжа"
+
+
+def test_a_noun_is_what_is_asked_about_and_is_not_stood_in_for() -> None:
+    assert MeaningBridge(FORMS, Bridge()).map(["хоккей", "футбол"]) == {}  # "спорт" is near, and no answer
+
+
+def test_a_weak_likeness_is_a_weak_match_and_none_below_the_floor() -> None:
+    bridge = MeaningBridge(FORMS, Bridge())
+    strength = bridge.map(["торгуют"])["торгуют"].strength
+    assert 0.0 < strength < 1.0
+    assert MeaningBridge(FORMS, Bridge(meaning_low=0.9, meaning_high=0.95)).map(["торгуют"]) == {}
