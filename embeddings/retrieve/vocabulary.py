@@ -4,7 +4,9 @@ A question word matches a stem of the articles when, in this order:
 its own Snowball stem is one; it is a Kazakh form of an article word
 ("Хатыньда", "Лукашенкомен": a root followed by Kazakh case endings); it
 shares most of its letters, from the start, with a word of the articles
-("Китай" and "Китая", "культура" and "культурного"); it is another form of
+("Китай" and "Китая", "культура" and "культурного"); it is a clipped
+word the dictionary lacks that only one article word family completes
+("совм", "лукаш"); it is another form of
 the same dictionary word ("уголь" and "угля"); it is spelled with
 Kazakh letters ("Қазақстан"); it is one typo away from a stem (words of
 five letters and more), or sounds like one when spoken ("калег" and
@@ -20,7 +22,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Protocol
 
-from embeddings.retrieve.words import cyrillic_spellings, lemmas, may_be_one_word
+from embeddings.retrieve.words import cyrillic_spellings, is_russian_word, lemmas, may_be_one_word, russian_name
 from embeddings.text import is_cyrillic, is_kazakh, is_latin, stem
 
 # Kazakh endings (case, plural, possessive, and "of"/"-ish" forms), tried longest first.
@@ -98,7 +100,7 @@ class Vocabulary:
             root = self._kazakh_root(word)
             if root is not None:
                 return root
-        found = self._prefix(word, own) or self._lemma(word)
+        found = self._prefix(word, own) or self._lemma(word) or self._clipped(word)
         if found is not None or not fuzzy:
             return found
         if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қазақстанда": a name spelled with Kazakh letters
@@ -123,6 +125,18 @@ class Vocabulary:
                 if length >= PREFIX_SHARE * max(len(word), len(candidate)) and may_be_one_word(word, candidate):
                     return stem(candidate) or candidate
         return None
+
+    def _clipped(self, word: str) -> str | None:
+        """The stem of the one article word family a clipped word begins ("совм" of "совместных", "лукаш" of
+        "Лукашенко"): a word the dictionary does not know, or knows as a name only, that only one article stem
+        completes."""
+        if len(word) < MIN_PREFIX or is_kazakh(word) or (is_russian_word(word) and russian_name(word) is None):
+            return None
+        completions = {stem(c) or c for c in self.words.prefixed(word)}
+        if len(completions) != 1:
+            return None
+        (completion,) = completions
+        return completion if completion.startswith(word) else None
 
     def _lemma(self, word: str) -> str | None:
         """The stem of an article word that is a form of the same dictionary word ("уголь" and "угля")."""

@@ -67,3 +67,13 @@ def test_a_word_spelled_as_it_sounds_finds_the_articles_word() -> None:
     assert vocabulary.match("калег") == stem("коллегам")  # two letters off: о for а, one л
     assert vocabulary.match("кантакты") is None  # no article word sounds like it
     assert vocabulary.match("калач") is None
+
+
+def test_a_clipped_word_finds_the_one_article_word_it_begins() -> None:
+    articles = [*ARTICLES, "Александр Лукашенко встретил совместную делегацию. Сотрудники обсудили сотрудничество."]
+    bm25 = BM25.build(articles)
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
+    assert vocabulary.match("совм") == stem("совместных")  # typed short on a phone
+    assert vocabulary.match("лукаш") == stem("лукашенко")  # a clipped name
+    assert vocabulary.match("сотр") is None  # not in the dictionary, but two families begin so: no guess
+    assert vocabulary.match("мост") is None  # a word of its own is no clipped one
