@@ -318,6 +318,18 @@ def _measured(words: list[str], position: int) -> str:
     return str(nouns[1].normal_form)
 
 
+def _uncounted(words: list[str], position: int) -> bool:
+    """Whether the noun after "сколько" is a thing not counted: inanimate and singular ("торговли", "зерна"),
+    where a counted one stands in the plural ("производств")."""
+    for word in words[position + 1 : position + 1 + NOUN_REACH]:
+        if word.isascii():
+            return False
+        tag = best_parse(word).tag
+        if tag.POS == "NOUN":
+            return tag.number == "sing" and "inan" in tag.grammemes
+    return False
+
+
 def _asked_of_someone(words: list[str], position: int) -> bool:
     """Around "сколько лет": a person in the dative ("сколько ему лет", "лет мэру"), asking an age, not a span."""
     for word in words[position : position + 1 + NOUN_REACH]:
@@ -369,6 +381,8 @@ def analyse(question: str) -> Analysis:
         if asks is Asks.NUMBER and noun is not None:
             if noun in TIME_UNITS:
                 return Analysis(Asks.AGE if _asked_of_someone(words, position + 1) else Asks.DURATION, (noun,))
+            if noun not in _UNITS and _uncounted(words, position):
+                return Analysis(Asks.AMOUNT, (noun,))  # "сколько торговли": how much of it, not how many
             return Analysis(Asks.NUMBER, (noun,), of=_measured(words, position))
         if asks is Asks.VALUE:
             if noun is None:

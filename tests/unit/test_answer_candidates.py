@@ -84,6 +84,9 @@ def test_a_number_of_a_unit_of_time_is_a_duration() -> None:
         ("скок вложили в мост", Asks.MONEY),  # as people type
         ("када откроют мост", Asks.DATE),
         ("How much money was invested in the bridge?", Asks.MONEY),
+        ("Сколько бетона ушло на мост?", Asks.AMOUNT),  # a thing not counted: how much of it
+        ("скок бетон ушел на мост", Asks.AMOUNT),
+        ("Сколько человек строили мост?", Asks.NUMBER),  # people are counted, whatever the form
     ],
 )
 def test_what_a_question_asks_for(question: str, asks: Asks) -> None:
