@@ -25,7 +25,7 @@ from razdel import sentenize
 
 from embeddings.annotate.phrases import SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import best_parse, lemma
+from embeddings.lexicon import best_parse, lemma, parses
 from embeddings.text import WORD, fold, is_cyrillic
 
 
@@ -89,6 +89,7 @@ class Function(enum.Enum):
     MEANING = "meaning"  # "что значит X", "X нені білдіреді": asks what a word means
     TELL = "tell"  # "расскажи", "tell me", "what is known": asks what the articles say
     EXCEPT = "except"  # "кроме X", "besides X", Kazakh "X-тан басқа": X is known to the asker, not asked for
+    FILLER = "filler"  # says nothing of the content: a parenthetical ("вообще", "короче"), particle or interjection
 
 
 _FUNCTION_WORDS: dict[str, Function] = {
@@ -123,7 +124,14 @@ def function(word: str) -> Function | None:
         if found is None and lemma(word) in SAYING:
             grammemes = best_parse(word).tag.grammemes
             found = Function.TELL if "impr" in grammemes or "PRTS" in grammemes else None  # "расскажи", "сказано"
+        if found is None and _filler(word):
+            found = Function.FILLER
     return found
+
+
+def _filler(word: str) -> bool:
+    """A Russian word pymorphy reads as a particle or an interjection, or may read as a parenthetical."""
+    return best_parse(word).tag.POS in ("PRCL", "INTJ") or any("Prnt" in p.tag.grammemes for p in parses(word))
 
 
 EXCEPTED_WORDS = 4  # the most words "кроме" / "except" sets aside

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from embeddings.retrieve.analysis import Function, function
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.text import WORD, fold
 
@@ -58,3 +59,13 @@ def test_the_topic_is_what_follows_about_or_comes_before_turaly() -> None:
     assert topic_words(words, "ru", 3) == {"хоккее", "футболе"}
     assert topic_words(WORD.findall("о чём договорились"), "ru", 3) == frozenset()  # a question word, no topic
     assert topic_words(WORD.findall(fold("хоккей туралы айтты ма")), "kk", 3) == {"хоккей"}
+
+
+@pytest.mark.parametrize("word", ["вообще", "короче", "ну", "блин", "кстати"])
+def test_a_filler_says_nothing_of_the_content(word: str) -> None:
+    assert function(word) is Function.FILLER
+
+
+@pytest.mark.parametrize("word", ["мост", "встречался", "вчера", "лукашенко"])
+def test_content_words_are_no_fillers(word: str) -> None:
+    assert function(word) is not Function.FILLER
