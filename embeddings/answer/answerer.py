@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from embeddings.answer.constraints import Shown, unmet
+from embeddings.answer.constraints import Shown, named_stems, unmet
 from embeddings.answer.decision import Status, decide
 from embeddings.answer.evidence import EvidenceRanker, Quote
 from embeddings.answer.record import Answer, Citation, Evidence
@@ -26,6 +26,7 @@ class Answerer:
         evidence = params.evidence if latent else params.evidence_dense
         self.ranker = EvidenceRanker(index, evidence, candidates=params.fusion.rerank + params.fusion.lexical_extra)
         self.decision = params.decision if latent else params.decision_dense
+        self.named = named_stems(index)
 
     def answer(
         self,
@@ -47,7 +48,7 @@ class Answerer:
         coverage = None
         if result.query_sparse is not None and self.index.sparse_chunks is not None:
             coverage = self.index.sparse_chunks.coverage(result.query_sparse)
-        constraint = unmet(self.index, reading, [self._shown(q) for q in quotes], self.decision.specific)
+        constraint = unmet(self.index, reading, [self._shown(q) for q in quotes], self.decision.specific, self.named)
         verdict = decide(reading, ranked, self.ranker.quoted(quotes), coverage, bridged, self.decision, constraint)
         shown = quotes if verdict.status is not Status.NOT_FOUND else []
         evidence, citations = self._cite(shown)

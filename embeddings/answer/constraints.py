@@ -78,16 +78,25 @@ def _context(index: LoadedIndex, quote: Shown) -> str:
     return f"{article.text[start : max(end, quote.end)]} {quote.speaker} {article.title}"
 
 
-def unmet(index: LoadedIndex, reading: Reading, quotes: Sequence[Shown], specific: float) -> Unmet | None:
+def named_stems(index: LoadedIndex) -> frozenset[str]:
+    """The stems of the words the articles use in names of persons, places and organisations."""
+    names = (s.text for spans in index.annotations for s in spans if s.kind in (Kind.PER, Kind.LOC, Kind.ORG))
+    return frozenset().union(*(stems_of(name) for name in names))
+
+
+def unmet(
+    index: LoadedIndex, reading: Reading, quotes: Sequence[Shown], specific: float, named: frozenset[str]
+) -> Unmet | None:
     """The first constraint of `reading` the quotes leave unmet: a specific name (named at most in the share
-    `specific` of the passages) that no quote's paragraph, speaker or article title holds, or a time."""
+    `specific` of the passages; a key term, or a word of the articles' `named` stems however typed) that no
+    quote's paragraph, speaker or article title holds, or a time."""
     texts = [_context(index, quote) for quote in quotes]
     if not texts:
         return None
     context = frozenset().union(*(stems_of(text) for text in texts))
     excluded = {t.stem for t in reading.excluded}
     for term in reading.terms:
-        if not (term.key and term.stem) or term.stem in excluded or term.word.isdigit():
+        if not term.stem or not (term.key or term.stem in named) or term.stem in excluded or term.word.isdigit():
             continue
         if index.bm25.share(term.stem) > specific and index.bm25.share(term.stem) * index.bm25.size > 1:
             continue  # named all through the articles: goes without saying

@@ -107,3 +107,8 @@ def test_a_time_the_question_gives_must_be_said_or_be_the_articles_own(trade: Pi
     dated = trade.ask("Сколько сборочных предприятий работает в Казахстане в марте?")  # the article's month
     assert dated.reason != "absent_time"
     assert trade.ask("Сколько сборочных предприятий работает в Казахстане в мае?").reason == "absent_time"
+
+
+def test_a_name_typed_in_lower_case_is_a_constraint_too(trade: Pipeline) -> None:
+    other = trade.ask("какой товарооборот между беларусью и россией")
+    assert (other.status.value, other.reason) == ("partial", "absent_constraint")
