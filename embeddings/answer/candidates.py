@@ -153,7 +153,7 @@ def holds(stems: frozenset[str], stem: str | None) -> bool:
 def focus_of(reading: Reading) -> Focus:
     """What candidates of a reading are judged against (its analysis, text and found stems)."""
     # `searched` holds what "кроме X" sets aside too: X, in the question, is no answer; its words are no focus
-    return Focus.of(reading.analysis, reading.searched, (t.stem for t in reading.terms if t.stem))
+    return Focus.of(reading.analysis, reading.searched, (t.stem for t in reading.focus if t.stem))
 
 
 def lacks_part(reading: Reading, quoted: Sequence[tuple[str, Sequence[Span]]]) -> bool:

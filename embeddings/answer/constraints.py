@@ -96,7 +96,9 @@ def unmet(
     context = frozenset().union(*(stems_of(text) for text in texts))
     excluded = {t.stem for t in reading.excluded}
     for term in reading.terms:
-        if not term.stem or not (term.key or term.stem in named) or term.stem in excluded or term.word.isdigit():
+        if not term.stem or not (term.key or term.stem in named) or term.background:
+            continue
+        if term.stem in excluded or term.word.isdigit():
             continue
         if index.bm25.share(term.stem) > specific and index.bm25.share(term.stem) * index.bm25.size > 1:
             continue  # named all through the articles: goes without saying

@@ -70,7 +70,7 @@ def support_features(
     reading: Reading, best: Candidate | None, coverage: float | None, bridged: Mapping[str, Bridged]
 ) -> dict[str, float]:
     """The named features the support model weighs (see the module docstring)."""
-    terms = reading.terms
+    terms = reading.focus
     total = sum(t.weight for t in terms) or 1.0
     found = 0.0
     unexplained = 0.0
@@ -99,7 +99,7 @@ def absent_topic(reading: Reading, bridged: Mapping[str, Bridged]) -> Term | Non
     Only things count, not actions: a Russian verb after "о" is left to the support model.
     """
     for term in reading.terms:
-        if not term.topic or term.found:
+        if not term.topic or term.found or term.background:
             continue
         hit = bridged.get(term.word)
         if hit is not None and hit.strength > 0:
@@ -141,7 +141,7 @@ def decide(
     support = params.support(features)
     if lacks_part(reading, quoted):
         # The subject is there when the names it asks about are, or most of its words: say what is missing.
-        keys = [term for term in reading.terms if term.key]
+        keys = [term for term in reading.focus if term.key]
         if (keys and all(term.found for term in keys)) or features["found"] >= SUBJECT_FOUND:
             return Verdict(Status.PARTIAL, "absent_part", support, reading.analysis.asks.value)
         return Verdict(Status.NOT_FOUND, "weak_support", support)

@@ -141,8 +141,8 @@ class EvidenceRanker:
         """Evidence windows of the retrieved passages, best first."""
         weights = {name: getattr(self.params, name) for name in FEATURES}
         strengths = _strengths(reading, bridged)
-        total = sum(t.weight for t in reading.terms) or 1.0
-        keys = [t for t in reading.terms if t.key and t.found]
+        total = sum(t.weight for t in reading.focus) or 1.0
+        keys = [t for t in reading.focus if t.key and t.found]
         subject = [t for t in reading.subject if t.stem]
         question_grams = trigrams(reading.searched)
         focus = focus_of(reading)
@@ -319,7 +319,7 @@ def _part(closeness: float, soft: bool) -> float:
 def _strengths(reading: Reading, bridged: Mapping[str, Bridged]) -> list[tuple[Term, tuple[str | None, float]]]:
     """Each question term with the article stem it counts as and how surely: found 1.0, bridged by strength."""
     found: list[tuple[Term, tuple[str | None, float]]] = []
-    for term in reading.terms:
+    for term in reading.focus:
         if term.stem is not None:
             found.append((term, (term.stem, 1.0)))
         elif term.word in bridged:

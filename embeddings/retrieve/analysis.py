@@ -349,14 +349,24 @@ def _asked_of_someone(words: list[str], position: int) -> bool:
     return False
 
 
-def _asking_sentence(question: str) -> str:
-    """The sentence that asks: the first with a question mark, else the last ("Я из Караганды. Сколько ...").
+def asking_span(question: str) -> tuple[int, int]:
+    """Where the sentence that asks stands in `question`: the first with a question mark, else the last
+    ("Я из Караганды. Сколько ..."); the rest is background.
 
     A follow-up is read with its topic after it ("а когда? Сколько ..."): the first question is the new one.
     """
-    sentences: list[str] = [s.text for s in sentenize(question.strip()) if s.text.strip()]
-    asking = [s for s in sentences if s.rstrip().endswith("?")]
-    return asking[0] if asking else (sentences or [question])[-1]
+    sentences = [s for s in sentenize(question) if s.text.strip()]
+    if not sentences:
+        return 0, len(question)
+    asking = [s for s in sentences if s.text.rstrip().endswith("?")]
+    chosen = asking[0] if asking else sentences[-1]
+    return chosen.start, chosen.stop
+
+
+def _asking_sentence(question: str) -> str:
+    """The sentence that asks (`asking_span`)."""
+    start, end = asking_span(question)
+    return question[start:end]
 
 
 def analyse(question: str) -> Analysis:

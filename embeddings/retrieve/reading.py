@@ -27,7 +27,16 @@ from functools import lru_cache
 from typing import Literal
 
 from embeddings.lexicon import PERSON_TAGS, best_parse, has_meaning, is_role_noun
-from embeddings.retrieve.analysis import QUESTION_WORDS, Analysis, Asks, analyse, function, question_word, set_aside
+from embeddings.retrieve.analysis import (
+    QUESTION_WORDS,
+    Analysis,
+    Asks,
+    analyse,
+    asking_span,
+    function,
+    question_word,
+    set_aside,
+)
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
 from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
@@ -73,6 +82,7 @@ class Term:
     key: bool  # it names something: the articles must use it to answer
     foreign: bool  # another language than the articles' and not found in them: its meaning is for the encoder
     topic: bool = False  # what the question asks about ("о хоккее", "about football", "хоккей туралы")
+    background: bool = False  # in a sentence before or after the one that asks ("Я из Караганды. ...")
 
     @property
     def found(self) -> bool:
@@ -108,9 +118,15 @@ class Reading:
     excluded: tuple[Term, ...] = ()  # what "кроме X" sets aside: searched (it finds the passage), never asked for
 
     @property
+    def focus(self) -> tuple[Term, ...]:
+        """The terms of the sentence that asks (all of them when every term is background)."""
+        asked = tuple(t for t in self.terms if not t.background)
+        return asked or self.terms
+
+    @property
     def missing(self) -> Term | None:
-        """The first key term the articles never use, if any."""
-        return next((t for t in self.terms if t.key and not t.found), None)
+        """The first key term of the asking sentence the articles never use, if any."""
+        return next((t for t in self.terms if t.key and not t.found and not t.background), None)
 
     @property
     def foreign(self) -> bool:
@@ -238,6 +254,7 @@ class Reader:
 
     def _terms(self, searched: str, language: Language, topic: frozenset[str]) -> tuple[Term, ...]:
         terms = []
+        start, end = asking_span(searched)
         for position, match in enumerate(WORD.finditer(searched)):
             surface = match.group()
             word = fold(surface)
@@ -249,7 +266,8 @@ class Reader:
             key = self._is_key(surface, word, position == 0, language)
             foreign = stem is None and not key and _foreign(word, language)
             weight = self.weight(stem) if stem else self.weight("")
-            terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic))
+            background = not start <= match.start() < end
+            terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
         return tuple(terms)
 
     def _is_key(self, surface: str, word: str, first: bool, language: Language) -> bool:

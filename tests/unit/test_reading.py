@@ -108,6 +108,20 @@ def test_a_name_the_articles_never_use_is_missing(tiny_pipeline: Pipeline, quest
     assert (answer.status.value, answer.missing, answer.evidence) == ("not_found", missing, ())
 
 
+def test_a_name_in_the_askers_introduction_is_background_never_missing(tiny_pipeline: Pipeline) -> None:
+    question = "Здравствуйте, я из Караганды, пишу курсовую. Что Петров сказал о Зеленском?"
+    reading, _ = tiny_pipeline.read(question)
+    assert reading is not None
+    background = {t.word for t in reading.terms if t.background}
+    assert "караганды" in background
+    assert reading.missing is not None
+    assert reading.missing.display() == "Зеленский"  # the asking sentence's name is still looked for
+    alone, _ = tiny_pipeline.read("Я из Караганды. Что сказал Петров?")
+    assert alone is not None
+    assert alone.missing is None
+    assert "караганды" not in {t.word for t in alone.focus}
+
+
 def test_what_a_question_asks_about_must_be_in_the_articles(tiny_pipeline: Pipeline) -> None:
     reading, _ = tiny_pipeline.read("Что Петров сказал о хоккее?")
     assert reading is not None
