@@ -26,7 +26,7 @@ from razdel import sentenize
 from embeddings.annotate.phrases import SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
 from embeddings.lexicon import best_parse, lemma, parses
-from embeddings.text import WORD, fold, is_cyrillic
+from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic
 
 
 class Asks(enum.Enum):
@@ -113,7 +113,6 @@ _FUNCTION_WORDS: dict[str, Function] = {
         ("известный", "писать", "знать", "говориться", "tell", "know", "known", "me", "you", "мне"), Function.TELL
     ),
 }
-ARTICLES = frozenset(("the", "a", "an"))
 
 
 def function(word: str) -> Function | None:
@@ -296,11 +295,11 @@ def question_word(word: str) -> Asks | None:
 def _noun_after(words: list[str], position: int) -> str | None:
     """The lemma of the first noun within `NOUN_REACH` words after `position` (adjectives skipped)."""
     following = words[position + 1 : position + 1 + NOUN_REACH]
-    if following and following[0].isascii():  # English: the first word that is not a verb or an article
+    if following and following[0].isascii():  # English: the first word that is no auxiliary, copula or stopword
         for word in following:
             if function(word) is Function.AUXILIARY:
                 return None
-            if function(word) is not Function.COPULA and word not in ARTICLES and word != "of":
+            if function(word) is not Function.COPULA and word not in STOPWORDS:
                 return word
         return None
     for word in following:

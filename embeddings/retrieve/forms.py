@@ -42,13 +42,13 @@ class Form(enum.Enum):
     QUESTION = "question"
 
 
-_VERBS = frozenset(("VERB", "INFN", "PRTS", "GRND"))
+VERBS = frozenset(("VERB", "INFN", "PRTS", "GRND"))  # parts of speech that say what happened
 _NOT_SUBJECT = frozenset(("NPRO", "PRCL", "PREP", "CONJ", "INTJ"))
 
 
 def _verb(word: str) -> bool:
     """A Russian verb, infinitive, short participle or gerund that is no copula."""
-    return is_cyrillic(word) and function(word) is not Function.COPULA and best_parse(word).tag.POS in _VERBS
+    return is_cyrillic(word) and function(word) is not Function.COPULA and best_parse(word).tag.POS in VERBS
 
 
 def _content(words: Sequence[str]) -> list[str]:

@@ -2,7 +2,7 @@
 
 "Куда ездили депутаты?" asks what the articles say with "приезжаю";
 "торгуют", with "торговли". After the spelling rules (`vocabulary.py`) a
-Russian question verb (or participle) still unmatched is compared, by its
+Russian question verb still unmatched is compared, by its
 lemma's navec vector (natasha's news embedding, made for Russian), with the
 lemmas of the articles' words; the closest one, when its cosine reaches
 `Bridge.meaning_low`, is a match whose strength grows to 1 at
@@ -25,12 +25,14 @@ import numpy.typing as npt
 from embeddings.lexicon import best_parse, lemma, navec
 from embeddings.params import Bridge
 from embeddings.retrieve.bridge import Bridged
+from embeddings.retrieve.forms import VERBS
 from embeddings.text import fold, is_cyrillic, stem
 
 
 def _is_verb(word: str) -> bool:
-    """A verb, participle or gerund by its likeliest parse: what a question says happened, often paraphrased."""
-    return best_parse(word).tag.POS in ("VERB", "INFN", "PRTF", "PRTS", "GRND")
+    """A verb, short participle or gerund by its likeliest parse: what a question says happened, often
+    paraphrased."""
+    return best_parse(word).tag.POS in VERBS
 
 
 class MeaningBridge:
