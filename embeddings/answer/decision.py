@@ -40,10 +40,11 @@ from embeddings.answer.constraints import Unmet
 from embeddings.answer.evidence import Candidate
 from embeddings.params import Decision
 from embeddings.retrieve.bridge import Bridged
+from embeddings.retrieve.dictionary import names_an_action
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.words import is_noun_like
-from embeddings.text import is_cyrillic, is_kazakh
+from embeddings.text import is_cyrillic, is_kazakh, is_latin
 
 SUBJECT_FOUND = 0.5  # share of the question's word weight the articles use, from which its subject is there
 
@@ -96,7 +97,8 @@ def support_features(
 def absent_topic(reading: Reading, bridged: Mapping[str, Bridged]) -> Term | None:
     """The first word of what the question asks about ("о хоккее") that the articles neither use nor bridge to.
 
-    Only things count, not actions: a Russian verb after "о" is left to the support model.
+    Only things count, not actions: a Russian verb after "о", or an English word the dictionary translates
+    first by a verb ("about laws adopted"), is left to the support model.
     """
     for term in reading.terms:
         if not term.topic or term.found or term.background:
@@ -105,6 +107,8 @@ def absent_topic(reading: Reading, bridged: Mapping[str, Bridged]) -> Term | Non
         if hit is not None and hit.strength > 0:
             continue
         if is_cyrillic(term.word) and not is_kazakh(term.word) and not is_noun_like(term.word):
+            continue
+        if is_latin(term.word) and names_an_action(term.word):
             continue
         return term
     return None

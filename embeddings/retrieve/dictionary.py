@@ -14,6 +14,8 @@ import gzip
 import threading
 from importlib import resources
 
+from embeddings.lexicon import best_parse
+from embeddings.retrieve.forms import VERBS
 from embeddings.text import stem
 
 _lock = threading.Lock()
@@ -46,3 +48,9 @@ def russian_for(word: str) -> tuple[str, ...]:
     if found is None:
         found = by_stem.get(stem(word) or word, ())
     return found
+
+
+def names_an_action(word: str) -> bool:
+    """Whether the dictionary's first Russian translation of a folded English word is a verb ("adopted")."""
+    found = russian_for(word)
+    return bool(found) and best_parse(found[0]).tag.POS in VERBS

@@ -11,7 +11,7 @@ import numpy as np
 from embeddings.encode.encoders import Vectors
 from embeddings.params import Bridge
 from embeddings.retrieve.bridge import WordBridge
-from embeddings.retrieve.dictionary import russian_for
+from embeddings.retrieve.dictionary import names_an_action, russian_for
 from tests.support.fakes import FakeEncoder
 
 
@@ -59,3 +59,9 @@ def test_an_implausible_translation_is_left_to_the_encoder() -> None:
     assert expected not in {"стул", "председател"}  # so taking a translation here would show
     hit = _bridge(FORMS, never).map(["chair"])["chair"]
     assert hit.stem == expected  # the encoder's own nearest word, whatever the dictionary says
+
+
+def test_a_word_first_translated_by_a_verb_names_an_action() -> None:
+    assert names_an_action("adopted")  # "about laws adopted": no topic the articles must name
+    assert not names_an_action("football")
+    assert not names_an_action("zzzz")  # a word the dictionary lacks
