@@ -98,8 +98,13 @@ def absent_topic(reading: Reading, bridged: Mapping[str, Bridged]) -> Term | Non
     """The first word of what the question asks about ("о хоккее") that the articles neither use nor bridge to.
 
     Only things count, not actions: a Russian verb after "о", or an English word the dictionary translates
-    first by a verb ("about laws adopted"), is left to the support model.
+    first by a verb ("about laws adopted"), is left to the support model. A topic some of whose words the
+    articles use ("жасанды интеллект": "интеллект") is there, whatever its modifier.
     """
+    # the common words of the topic: a name beside it ("Кошанов хоккей туралы") says who, not what
+    topic = [t for t in reading.terms if t.topic and not t.background and not t.key and not t.surface[:1].isupper()]
+    if any(t.found or (t.word in bridged and bridged[t.word].strength > 0) for t in topic):
+        return None
     for term in reading.terms:
         if not term.topic or term.found or term.background:
             continue
