@@ -81,7 +81,8 @@ class Bridge:
     sense: float = 1.0  # standard score from which an article word the dictionary gives as a translation is taken
     translated: float = 0.5  # the least strength of such a translation
     meaning_low: float = 0.35  # navec cosine of an unmatched Russian word and an article word below which: no match
-    meaning_high: float = 0.6  # ... at or above which: a full match (`retrieve/meaning.py`)
+    meaning_high: float = 0.6  # ... at or above which: the strongest match (`retrieve/meaning.py`)
+    meaning_most: float = 0.45  # the strongest: navec also puts opposites close ("сократился", "увеличился")
 
 
 DENSE_EVIDENCE = Evidence(

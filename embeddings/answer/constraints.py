@@ -24,7 +24,7 @@ from embeddings.annotate.phrases import MONTHS, phrases, with_preposition
 from embeddings.annotate.spans import Kind, Span
 from embeddings.index.load import LoadedIndex
 from embeddings.lexicon import lemma
-from embeddings.retrieve.analysis import Asks
+from embeddings.retrieve.analysis import Asks, asking_span
 from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem
 
@@ -113,7 +113,8 @@ def _unmet_time(index: LoadedIndex, reading: Reading, quotes: Sequence[Shown], t
     """The first time the question gives (not asks) that the quotes' paragraphs and their articles' dates lack."""
     if reading.analysis.asks is Asks.DATE or reading.language not in ("ru", "ru-latn"):
         return None
-    spans = [s for s in phrases(reading.searched) if s.kind is Kind.DATE]
+    start, _ = asking_span(reading.searched)  # a time in the asker's introduction is no constraint
+    spans = [s for s in phrases(reading.searched) if s.kind is Kind.DATE and s.start >= start]
     if not spans:
         return None
     said = {lemma(w) for text in texts for w in WORD.findall(fold(text))}

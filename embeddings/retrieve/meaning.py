@@ -5,9 +5,10 @@
 Russian question verb still unmatched is compared, by its
 lemma's navec vector (natasha's news embedding, made for Russian), with the
 lemmas of the articles' words; the closest one, when its cosine reaches
-`Bridge.meaning_low`, is a match whose strength grows to 1 at
-`Bridge.meaning_high`. An unmatched verb is evidence of absence only when
-nothing close is found.
+`Bridge.meaning_low`, is a match whose strength grows to `Bridge.meaning_most`
+at `Bridge.meaning_high`: never a sure match, and never searched, because
+navec puts opposites close too ("сократился" by "вырос"). An unmatched verb
+is evidence of absence only when nothing close is found.
 
 Nouns are left unmatched: a noun names what is asked about, and the nearest
 article noun ("спорт" for "хоккей", "нефть" for "газ") is a near miss more
@@ -63,7 +64,8 @@ class MeaningBridge:
             return self._matrix, self._stems
 
     def map(self, words: Sequence[str]) -> dict[str, Bridged]:
-        """The article word of closest meaning for each Russian word of `words` (folded), when close enough."""
+        """The article word of closest meaning for each Russian verb of `words` (folded), when close enough; the
+        match's `score` is its navec cosine."""
         matrix, stems = self._vectors()
         found: dict[str, Bridged] = {}
         if not len(stems):
@@ -76,7 +78,7 @@ class MeaningBridge:
             cosines = matrix @ (np.asarray(vector, dtype=np.float32) / max(float(np.linalg.norm(vector)), 1e-9))
             best = int(np.argmax(cosines))
             cosine = float(cosines[best])
-            strength = min(1.0, max(0.0, (cosine - p.meaning_low) / (p.meaning_high - p.meaning_low)))
+            strength = p.meaning_most * min(1.0, max(0.0, (cosine - p.meaning_low) / (p.meaning_high - p.meaning_low)))
             if strength > 0:
                 found[word] = Bridged(word, stems[best], cosine, strength)
         return found

@@ -82,7 +82,7 @@ class Term:
     key: bool  # it names something: the articles must use it to answer
     foreign: bool  # another language than the articles' and not found in them: its meaning is for the encoder
     topic: bool = False  # what the question asks about ("о хоккее", "about football", "хоккей туралы")
-    background: bool = False  # in a sentence before or after the one that asks ("Я из Караганды. ...")
+    background: bool = False  # in a sentence before the one that asks ("Я из Караганды. ...")
 
     @property
     def found(self) -> bool:
@@ -119,7 +119,7 @@ class Reading:
 
     @property
     def focus(self) -> tuple[Term, ...]:
-        """The terms of the sentence that asks (all of them when every term is background)."""
+        """The terms from the sentence that asks on (all of them when every term is background)."""
         asked = tuple(t for t in self.terms if not t.background)
         return asked or self.terms
 
@@ -254,7 +254,7 @@ class Reader:
 
     def _terms(self, searched: str, language: Language, topic: frozenset[str]) -> tuple[Term, ...]:
         terms = []
-        start, end = asking_span(searched)
+        start, _ = asking_span(searched)
         for position, match in enumerate(WORD.finditer(searched)):
             surface = match.group()
             word = fold(surface)
@@ -266,7 +266,8 @@ class Reader:
             key = self._is_key(surface, word, position == 0, language)
             foreign = stem is None and not key and _foreign(word, language)
             weight = self.weight(stem) if stem else self.weight("")
-            background = not start <= match.start() < end
+            # an introduction before the asking sentence; what follows it (a follow-up's topic) is asked too
+            background = match.start() < start
             terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
         return tuple(terms)
 

@@ -224,3 +224,10 @@ def test_a_sentence_that_points_back_goes_on_from_the_one_before(sentence: str, 
 def test_a_question_of_punctuation_alone_gets_no_answer_and_no_error(tiny_pipeline: Pipeline) -> None:
     for question in ("?", "!!! ...", "«»"):
         assert tiny_pipeline.ask(question).status.value == "not_found"
+
+
+def test_the_topic_a_follow_up_is_read_with_is_asked_not_background(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("а где? Что Петров сказал о Зеленском?")
+    assert reading is not None
+    assert reading.missing is not None
+    assert reading.missing.display() == "Зеленский"
