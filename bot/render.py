@@ -134,8 +134,9 @@ def answer_blocks(answer: Answer, lang: Lang) -> list[Block]:
     return blocks
 
 
+# The texts that name a name or a time the question gave and the quotes lack, by the answer's reason.
+_CONSTRAINTS = {"absent_constraint": "constraint", "absent_time": "constraint_time"}
 # How a partial answer names the part the articles lack, by what the question asked for.
-_CONSTRAINTS = {"absent_constraint": "constraint", "absent_time": "constraint_time"}  # reason -> text
 _PARTS = frozenset({"date", "number", "amount", "money", "age", "duration", "person", "place", "role"})
 _CUE = re.compile(
     r"^(когда|сколько|скольк\w*|где|куда|откуда|кто|кого|кому|в каком|в какой|какого числа|на какую сумму)\b", re.I
@@ -153,7 +154,8 @@ def partial_note(answer: Answer, lang: Lang) -> str:
     """The line above a partial answer: what the articles do not say, then that the quotes are what they do say.
 
     A Russian question that opens with its question word is the clause itself
-    ("не сказано, когда пройдёт референдум"); otherwise the asked-for part is named.
+    ("не сказано, когда пройдёт референдум"); otherwise a name or a time the
+    quotes lack is named ("по теме «Ольховка»"), or the asked-for part.
     """
     if answer.reason == "unquoted" and answer.missing:
         return text("unquoted", lang, name=answer.missing)

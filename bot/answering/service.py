@@ -46,6 +46,7 @@ from embeddings.index.versions import current
 from embeddings.ingest.corpus import Article, Story, load_story
 from embeddings.pipeline import BriefLine, Pipeline, SourceInfo, rebuild
 from embeddings.retrieve.followup import rewrite
+from embeddings.retrieve.followup import warm as warm_follow_ups
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.search import Passage
 from embeddings.text import language_of, normalise
@@ -109,6 +110,7 @@ class AnsweringService:
         self._in_flight: dict[str, asyncio.Future[Answer]] = {}
         self._reload_lock = asyncio.Lock()
         self._vectors: OrderedDict[str, Vectors] = OrderedDict()  # recent questions' vectors, for the gaps
+        warm_follow_ups()  # `plan` reads follow-ups on the event loop: their models load here, not on the first one
 
     def plan(self, question: str, topic: str | None) -> Plan:
         """How to answer `question` after `topic`: new, follow-up or "more" (no search, no encoding)."""
@@ -126,7 +128,7 @@ class AnsweringService:
             # Spelled in Cyrillic on its own: joined to a Cyrillic topic, Latin words would read as names.
             planned = replace(planned, query=f"{reading.searched} {topic}")
         if planned.kind == "follow_up" and planned.topic and reading.language in ("ru", "ru-latn"):
-            changed = rewrite(reading.searched, planned.topic)  # "а с Россией?": the topic with that part replaced
+            changed = rewrite(reading.searched, planned.topic)  # "а с Ольховкой?": the topic with that part replaced
             if changed is not None:
                 planned = replace(planned, query=changed.question, changed=changed.part)
         return planned

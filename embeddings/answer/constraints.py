@@ -1,12 +1,12 @@
 """Constraints: a specific name or a time the question gives must stand with the answer.
 
-"Какой товарооборот между Беларусью и Россией?" names Russia; a sentence
-about trade with Kazakhstan does not answer it, however close it is. A key
+"Сколько грузов перевезли между Заречьем и Ольховкой?" names Ольховка; a
+sentence about freight to Луговое does not answer it, however close it is. A key
 term of the question that the articles use (a name, an acronym) is a
 constraint when it is specific: the articles name it in one passage, or in
 at most the share `specific` of their passages. The story's main actors, named all through
-the articles, go without saying ("мы с Казахстаном..." in an article about
-Belarus and Kazakhstan is about Belarus). A constraint is met when the
+the articles, go without saying ("мы с Ольховкой..." said by Заречье's mayor
+in an article about the two towns is about Заречье). A constraint is met when the
 paragraph of a quote holds it, the quote's speaker included, or the title of
 its article.
 
@@ -17,6 +17,7 @@ words, or when it names a month or a year of the article's own date.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,10 +27,12 @@ from embeddings.index.load import LoadedIndex
 from embeddings.lexicon import lemma
 from embeddings.retrieve.analysis import Asks, asking_span
 from embeddings.retrieve.reading import Reading
+from embeddings.retrieve.words import is_russian_word, russian_name
 from embeddings.text import WORD, fold, stem
 
 YEAR_DIGITS = 4
-SHORTEST = 4  # letters of a stem that may stand for a longer one ("каза" of "Kazakh" for "казахстан")
+MIN_ACRONYM = 3
+SHORTEST = 4  # letters of a stem that may stand for a longer one ("поль" of "Polish" for "польша")
 
 
 @dataclass(frozen=True)
@@ -63,11 +66,19 @@ def _holds(stems: Iterable[str], wanted: str) -> bool:
     )
 
 
-def _spelled(acronym: str, text: str) -> bool:
-    """Whether `text` spells `acronym` out: consecutive words with its letters as initials ("ШОС": "Шанхайской
-    организации сотрудничества")."""
-    initials = "".join(w[0] for w in WORD.findall(fold(text)))
-    return len(acronym) > 1 and acronym in initials
+def spelled_out(acronym: str, text: str) -> bool:
+    """Whether `text` spells `acronym` out: adjacent words, with no punctuation between them, whose initials are
+    its letters ("ЗМК": "Заречный мостовой комбинат"); three letters at least, else chance would."""
+    if len(acronym) < MIN_ACRONYM:
+        return False
+    runs, initials, end = [], "", 0
+    for match in WORD.finditer(fold(text)):
+        if text[end : match.start()].strip(" -"):  # punctuation between: a new run of words
+            runs.append(initials)
+            initials = ""
+        initials += match.group()[0]
+        end = match.end()
+    return any(acronym in run for run in [*runs, initials])
 
 
 def _context(index: LoadedIndex, quote: Shown) -> str:
@@ -79,9 +90,22 @@ def _context(index: LoadedIndex, quote: Shown) -> str:
 
 
 def named_stems(index: LoadedIndex) -> frozenset[str]:
-    """The stems of the words the articles use in names of persons, places and organisations."""
-    names = (s.text for spans in index.annotations for s in spans if s.kind in (Kind.PER, Kind.LOC, Kind.ORG))
-    return frozenset().union(*(stems_of(name) for name in names))
+    """The stems of the names the articles give: every word of a person's name, and of a place's or an
+    organisation's the words that are names themselves ("Заречье", "ЗМК"; not "Совет" or "Области")."""
+    stems: set[str] = set()
+    for spans in index.annotations:
+        for span in spans:
+            if span.kind is Kind.PER:
+                stems |= stems_of(span.text)
+            elif span.kind in (Kind.LOC, Kind.ORG):
+                stems |= {s for w in WORD.findall(span.text) if _is_name_word(w) and (s := stem(fold(w)))}
+    return frozenset(stems)
+
+
+def _is_name_word(word: str) -> bool:
+    """A capitalised word the Russian dictionary knows as a name, or does not know at all."""
+    folded = fold(word)
+    return word[:1].isupper() and (russian_name(folded) is not None or not is_russian_word(folded))
 
 
 def unmet(
@@ -102,7 +126,7 @@ def unmet(
             continue
         if index.bm25.share(term.stem) > specific and index.bm25.share(term.stem) * index.bm25.size > 1:
             continue  # named all through the articles: goes without saying
-        spelled = term.surface.isupper() and any(_spelled(term.word, text) for text in texts)
+        spelled = term.surface.isupper() and any(spelled_out(term.word, text) for text in texts)
         if not _holds(context, term.stem) and not spelled:
             return Unmet("absent_constraint", term.display())
     time = _unmet_time(index, reading, quotes, texts)
@@ -117,18 +141,23 @@ def _unmet_time(index: LoadedIndex, reading: Reading, quotes: Sequence[Shown], t
     spans = [s for s in phrases(reading.searched) if s.kind is Kind.DATE and s.start >= start]
     if not spans:
         return None
-    said = {lemma(w) for text in texts for w in WORD.findall(fold(text))}
+    said = [" ".join(lemma(w) for w in WORD.findall(fold(text))) for text in texts]
     for span in spans:
-        if all(lemma(w) in said for w in WORD.findall(fold(span.text))):
+        words = " ".join(lemma(w) for w in WORD.findall(fold(span.text)))
+        if any(f" {words} " in f" {text} " for text in said):  # the same words, in the same order
             continue
-        if not any(_on_date(span, index.articles[q.article_id].date) for q in quotes):
+        if not any(on_article_date(span, index.articles[q.article_id].date) for q in quotes):
             return with_preposition(reading.searched, span)
     return None
 
 
-def _on_date(span: Span, date: str) -> bool:
+def on_article_date(span: Span, date: str) -> bool:
     """Whether a time of the question names the month or the year of an article's ISO `date`, and no other."""
-    year, month, _ = (int(part) for part in date.split("-"))
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        return False
+    year, month = day.year, day.month
     words = WORD.findall(fold(span.text))
     months = [MONTHS.index(lemma(w)) + 1 for w in words if lemma(w) in MONTHS]
     years = [int(w) for w in words if w.isdigit() and len(w) == YEAR_DIGITS]

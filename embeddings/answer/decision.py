@@ -21,7 +21,7 @@
    in the articles (the subject is there but not what is asked: "В статьях не сказано, когда ...", with
    what the articles do say), *not found* otherwise.
 4. **A specific name or a time the answer lacks.** The question gives a name
-   the articles use rarely ("... между Беларусью и Россией") or a time ("в
+   the articles use rarely ("... между Заречьем и Ольховкой") or a time ("в
    прошлом году") and the quoted paragraphs never do (`constraints.py`):
    *partial*, naming it.
 
@@ -99,9 +99,9 @@ def absent_topic(reading: Reading, bridged: Mapping[str, Bridged]) -> Term | Non
 
     Only things count, not actions: a Russian verb after "о", or an English word the dictionary translates
     first by a verb ("about laws adopted"), is left to the support model. A topic some of whose words the
-    articles use ("жасанды интеллект": "интеллект") is there, whatever its modifier.
+    articles use ("жаңа көпір": "көпір", a new bridge) is there, whatever its modifier.
     """
-    # the common words of the topic: a name beside it ("Кошанов хоккей туралы") says who, not what
+    # the common words of the topic: a name beside it ("Марков хоккей туралы") says who, not what
     topic = [t for t in reading.terms if t.topic and not t.background and not t.key and not t.surface[:1].isupper()]
     if any(t.found or (t.word in bridged and bridged[t.word].strength > 0) for t in topic):
         return None

@@ -270,7 +270,7 @@ class EvidenceRanker:
     ) -> tuple[str, frozenset[str], frozenset[str], tuple[tuple[str, tuple[Span, ...]], ...]]:
         window = self.index.windows[window_id]
         text = window_text(self.index.chunks, window, self.index.sentences)
-        # a pronoun's person counts as named ("В Минске он встретился ..." after a sentence about Koshanov)
+        # a pronoun's person counts as named ("На стройке он встретился ..." after a sentence about Markov)
         named = " ".join(self.references.referent(i) for i in range(window.first, window.last + 1))
         stems = frozenset(tokenize(f"{text} {named}"))
         return text, stems, trigrams(text), self.annotated(range(window.first, window.last + 1))

@@ -1,8 +1,8 @@
 """Who a sentence's "он" / "она" is: the person a window speaks of without naming.
 
-"Председатель Мажилиса Ерлан Кошанов посетил Беларусь. ... В Минске он
-встретился с ..." names Koshanov in the first sentence only; a question
-about whom Koshanov met must find the second. A third-person pronoun (by
+"Губернатор Олег Марков приехал в Заречье. ... На стройке он встретился
+с ..." names Markov in the first sentence only; a question about whom
+Markov met must find the second. A third-person pronoun (by
 pymorphy: a personal pronoun of the third person) stands for the subject of
 the nearest sentence before it, in the same article, that has a person (a
 PER span in nominative) of the pronoun's gender. Only the stored annotations
@@ -23,11 +23,12 @@ REACH = 3  # sentences back in which the person a pronoun stands for is looked f
 
 
 def _pronoun_gender(text: str) -> str | None:
-    """The gender of the first third-person singular personal pronoun of `text` ("masc", "femn"), if any."""
+    """The gender of the first third-person singular personal pronoun in nominative of `text` ("он": "masc",
+    "она": "femn"), if any: a subject, which stands for a person far more often than "его" or "ему" does."""
     for word in WORD.findall(text):
         tag = best_parse(fold(word)).tag
-        if tag.POS == "NPRO" and "3per" in tag.grammemes and tag.number == "sing" and tag.gender in ("masc", "femn"):
-            return str(tag.gender)
+        if tag.POS == "NPRO" and "3per" in tag.grammemes and tag.number == "sing" and tag.case == "nomn":
+            return str(tag.gender) if tag.gender in ("masc", "femn") else None
     return None
 
 

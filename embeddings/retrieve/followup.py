@@ -1,10 +1,10 @@
-"""Follow-ups that change one part of the last question: "а с Россией?", "а в прошлом году?", "а Кочанова?".
+"""Follow-ups that change one part of the last question: "а с Ольховкой?", "а в прошлом году?", "а Тихонов?".
 
 The follow-up and the question it continues are annotated as the articles
 are (`annotate/`: names, places said with a preposition, dates). When the
 follow-up is one such part and nothing else, that part replaces the part of
-the same kind in the question ("Какой товарооборот между Беларусью и
-Казахстаном?" + "а с Россией?" -> "... между Беларусью и Россией?"), or,
+the same kind in the question ("Сколько грузов между Заречьем и
+Луговым?" + "а с Ольховкой?" -> "... между Заречьем и Ольховкой?"), or,
 for a time the question has none of, is added to it. The question so made is
 answered as any other; when the articles hold nothing for the new part, the
 answer says so (`answer/constraints.py`).
@@ -18,12 +18,14 @@ from embeddings.annotate.entities import entities
 from embeddings.annotate.phrases import phrases, with_preposition
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse
-from embeddings.retrieve.analysis import question_word
-from embeddings.text import STOPWORDS, WORD, fold
+from embeddings.retrieve.analysis import Function, function, question_word
+from embeddings.text import WORD, cyrillic_share, fold, stem
 
 # Kinds one follow-up part may replace: a name by a name, a place by a place, a time by a time.
 _FAMILIES = ((Kind.PER,), (Kind.LOC, Kind.ORG, Kind.SITE), (Kind.DATE,))
 _PARTS = frozenset(kind for family in _FAMILIES for kind in family)
+_NEGATIONS = frozenset({"не", "ни"})
+HALF = 0.5  # share of Cyrillic letters from which a question is Russian enough to take a Russian part
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,16 @@ def _spans(text: str) -> list[Span]:
     return kept
 
 
+def warm() -> None:
+    """Load the models follow-ups are read with, so that the first follow-up does not wait for them."""
+    entities("Олег Марков")
+
+
+def stems_of(text: str) -> frozenset[str]:
+    """The stems of the words of `text`."""
+    return frozenset(s for s in (stem(w) for w in WORD.findall(fold(text))) if s)
+
+
 def _family(kind: Kind) -> tuple[Kind, ...]:
     return next(family for family in _FAMILIES if kind in family)
 
@@ -59,14 +71,23 @@ def _case(span: Span) -> str | None:
 
 
 def _only_part(fragment: str) -> Span | None:
-    """The one part a follow-up names, when it names nothing else (its other words are function words)."""
+    """The one part a follow-up names, when it says nothing else: its other words are conjunctions or particles
+    ("а", "и", "ну"), never a negation or a question word, and a preposition only right before the part, never
+    one that sets the part aside ("а кроме Ольховки?")."""
     spans = _spans(fragment)
     if len(spans) != 1:
         return None
     part = spans[0]
-    rest = fragment[: part.start] + " " + fragment[part.end :]
+    said = with_preposition(fragment, part)
+    own = fragment.rfind(said, 0, part.end)
+    before = WORD.findall(fold(fragment[: part.start]))
+    if said != part.text and before and function(before[-1]) is Function.EXCEPT:
+        return None
+    rest = fragment[: max(own, 0)] + " " + fragment[part.end :]
     for word in WORD.findall(fold(rest)):
-        if question_word(word) is not None or (word not in STOPWORDS and best_parse(word).tag.POS != "PREP"):
+        if word in _NEGATIONS or question_word(word) is not None:
+            return None
+        if function(word) is not Function.FILLER and best_parse(word).tag.POS != "CONJ":
             return None
     return part
 
@@ -75,11 +96,15 @@ def rewrite(fragment: str, question: str) -> Rewrite | None:
     """`question` with the part `fragment` names put in its place; None when `fragment` is not one such part.
 
     The part replaces the last part of its kind in the question, one in the
-    same case first ("с Россией" replaces "Казахстаном" of "между Беларусью и
-    Казахстаном"); a time or a place the question has none of is added.
+    same case first ("с Ольховкой" replaces "Луговым" of "между Заречьем и
+    Луговым"), or one said with a preposition as the new one is; a time or
+    a place the question has none of is added. A question in another script,
+    or one that already holds the part, is left alone.
     """
+    if cyrillic_share(question) <= HALF:
+        return None
     part = _only_part(fragment)
-    if part is None:
+    if part is None or stems_of(part.text) <= stems_of(question):
         return None
     said = with_preposition(fragment, part)
     same = [s for s in _spans(question) if s.kind in _family(part.kind)]
@@ -88,12 +113,20 @@ def rewrite(fragment: str, question: str) -> Rewrite | None:
         return Rewrite(_put(question, alike[-1], part.text), said)
     if same:
         target = same[-1]
-        start = target.end - len(with_preposition(question, target))
+        theirs = with_preposition(question, target)
+        if _prepositional(theirs, target) != _prepositional(said, part):
+            return None  # "между Заречьем и Луговым" takes no "в Ольховке"
+        start = target.end - len(theirs)
         return Rewrite(question[:start] + said + question[target.end :], said)
     if said != part.text or part.kind is Kind.DATE:
         body = question.rstrip().rstrip("?!.")
         return Rewrite(f"{body} {said}?", said)
     return None
+
+
+def _prepositional(said: str, span: Span) -> bool:
+    """Whether a part is said with a preposition (a place phrase holds its own)."""
+    return span.kind is Kind.SITE or said != span.text
 
 
 def _put(question: str, target: Span, text: str) -> str:

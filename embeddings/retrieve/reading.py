@@ -286,7 +286,7 @@ class Reader:
         if language == "kk":
             if is_kazakh(word) or word in KAZAKH_WORDS:
                 return False
-            # a first word read as a name only when the dictionary knows it or the articles use it ("Жасанды" is
+            # a first word read as a name only when the dictionary knows it or the articles use it ("Жаңалық" is
             # no name pymorphy merely guesses)
             known = is_russian_word(word) or self.vocabulary.match(word) is not None
             return capital and (not first or (russian_name(word) is not None and known))

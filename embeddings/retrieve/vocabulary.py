@@ -6,7 +6,7 @@ its own Snowball stem is one; it is a Kazakh form of an article word
 shares most of its letters, from the start, with a word of the articles
 ("Китай" and "Китая", "культура" and "культурного"); it is a clipped
 word the dictionary lacks that only one article word family completes
-("совм", "лукаш"); it is another form of
+("совм", "тихон"); it is another form of
 the same dictionary word ("уголь" and "угля"); it is spelled with
 Kazakh letters ("Қазақстан"); it is one typo away from a stem (words of
 five letters and more), or sounds like one when spoken ("калег" and
@@ -127,8 +127,8 @@ class Vocabulary:
         return None
 
     def _clipped(self, word: str) -> str | None:
-        """The stem of the one article word family a clipped word begins ("совм" of "совместных", "лукаш" of
-        "Лукашенко"): a word the dictionary does not know, or knows as a name only, that only one article stem
+        """The stem of the one article word family a clipped word begins ("совм" of "совместных", "тихон" of
+        "Тихоновец"): a word the dictionary does not know, or knows as a name only, that only one article stem
         completes."""
         if len(word) < MIN_PREFIX or is_kazakh(word) or (is_russian_word(word) and russian_name(word) is None):
             return None

@@ -8,9 +8,12 @@ import pytest
 
 from bot.answering.conversation import Plan
 from bot.render import partial_note, reply_blocks
+from embeddings.annotate.spans import Kind, Span
+from embeddings.answer.constraints import named_stems, on_article_date, spelled_out
 from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
 from embeddings.retrieve.followup import rewrite
+from embeddings.text import stem
 from tests.conftest import ANSWER_ALL
 from tests.support.fakes import FakeEncoder
 
@@ -45,10 +48,21 @@ def test_the_part_a_follow_up_names_takes_the_place_of_its_kind(fragment: str, q
 
 @pytest.mark.parametrize(
     "fragment",
-    ["а когда?", "а что он сказал?", "а сколько стоил мост?", "подробнее", "а с Россией и Китаем?"],
+    [
+        "а когда?",
+        "а что он сказал?",
+        "а сколько стоил мост?",
+        "подробнее",
+        "а с Россией и Китаем?",
+        "а не в прошлом году?",  # a negation is no part to put in
+        "а кроме России?",  # nor what is set aside
+        "а в Хатыни?",  # a place said with a preposition has none to replace in "между ... и Казахстаном"
+        "а с Казахстаном?",  # the question holds it already
+    ],
 )
-def test_a_follow_up_that_asks_more_than_one_part_is_left_to_the_topic(fragment: str) -> None:
+def test_a_follow_up_that_is_not_one_part_to_put_in_is_left_to_the_topic(fragment: str) -> None:
     assert rewrite(fragment, "Какой товарооборот между Беларусью и Казахстаном?") is None
+    assert rewrite("а с Россией?", "What is the trade between Belarus and Kazakhstan?") is None  # another script
 
 
 TRADE = (
@@ -112,3 +126,27 @@ def test_a_time_the_question_gives_must_be_said_or_be_the_articles_own(trade: Pi
 def test_a_name_typed_in_lower_case_is_a_constraint_too(trade: Pipeline) -> None:
     other = trade.ask("какой товарооборот между беларусью и россией")
     assert (other.status.value, other.reason) == ("partial", "absent_constraint")
+
+
+def test_a_time_in_the_askers_introduction_is_no_constraint(trade: Pipeline) -> None:
+    answer = trade.ask("Я в прошлом месяце писал курсовую. Сколько сборочных предприятий работает в Казахстане?")
+    assert answer.reason != "absent_time"
+
+
+def test_an_acronym_is_spelled_out_by_adjacent_words_only() -> None:
+    assert spelled_out("змк", "на Заречном мостовом комбинате")
+    assert not spelled_out("змк", "в Заречье, мостовом комбинате")  # punctuation between
+    assert not spelled_out("ос", "о стройке")  # two letters: chance would spell them
+
+
+def test_a_month_or_year_is_the_articles_own_and_an_odd_date_is_none() -> None:
+    may = Span(Kind.DATE, 0, 3, "мае")
+    assert on_article_date(may, "2026-05-02")
+    assert not on_article_date(may, "2026-03-02")
+    assert not on_article_date(may, "not a date")
+
+
+def test_only_names_in_the_names_of_places_and_organisations_are_constraints(trade: Pipeline) -> None:
+    named = named_stems(trade.index)
+    assert stem("россией") in named
+    assert stem("и") not in named

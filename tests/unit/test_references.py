@@ -53,3 +53,10 @@ def test_a_pronoun_does_not_reach_into_another_article() -> None:
     sentences = [*_sentences("a", "Сергей Тихонов открыл мост."), *_sentences("b", "Он выступил.")]
     references = References(sentences, [_person("Сергей Тихонов открыл мост.", "Сергей Тихонов"), ()])
     assert references.referent(1) == ""
+
+
+def test_a_pronoun_not_in_nominative_is_left_alone() -> None:
+    texts = ("Министр Иван Петров приехал на завод.", "Его построили в 1990 году.")
+    sentences = _sentences("a", *texts)
+    references = References(sentences, [_person(texts[0], "Иван Петров"), ()])
+    assert references.referent(1) == ""  # "его" is the plant here, as often as a person
