@@ -54,6 +54,32 @@ def _natasha() -> _Natasha:
         return _parts
 
 
+_ner_lock = threading.Lock()
+_ner: tuple[Any, Any] | None = None
+
+
+def _segmenter_and_ner() -> tuple[Any, Any]:
+    """natasha's segmenter and NER tagger alone (no morphology or grammars): what reading a question needs."""
+    global _ner
+    with _ner_lock:
+        if _ner is None:
+            from natasha import NewsNERTagger, Segmenter
+
+            _ner = Segmenter(), NewsNERTagger(navec())
+        return _ner
+
+
+def names(text: str) -> list[Span]:
+    """Persons, places and organisations of a short Russian text (a question), as written, with offsets."""
+    from natasha import Doc
+
+    segmenter, ner = _segmenter_and_ner()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(ner)
+    return [Span(Kind(span.type), span.start, span.stop, span.text, span.text) for span in doc.spans]
+
+
 def _vocab(base: Any) -> Any:
     """natasha's `MorphVocab` with its dictionary named by path.
 

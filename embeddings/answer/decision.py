@@ -99,7 +99,7 @@ def absent_topic(reading: Reading, bridged: Mapping[str, Bridged]) -> Term | Non
 
     Only things count, not actions: a Russian verb after "о", or an English word the dictionary translates
     first by a verb ("about laws adopted"), is left to the support model. A topic some of whose words the
-    articles use ("жаңа көпір": "көпір", a new bridge) is there, whatever its modifier.
+    articles use ("о пешеходном мосте": "мосте") is there, whatever its modifier.
     """
     # the common words of the topic: a name beside it ("Марков хоккей туралы") says who, not what
     topic = [t for t in reading.terms if t.topic and not t.background and not t.key and not t.surface[:1].isupper()]

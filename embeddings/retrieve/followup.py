@@ -1,7 +1,7 @@
 """Follow-ups that change one part of the last question: "а с Ольховкой?", "а в прошлом году?", "а Тихонов?".
 
 The follow-up and the question it continues are annotated as the articles
-are (`annotate/`: names, places said with a preposition, dates). When the
+are (`annotate/`: natasha's names, places said with a preposition, dates). When the
 follow-up is one such part and nothing else, that part replaces the part of
 the same kind in the question ("Сколько грузов между Заречьем и
 Луговым?" + "а с Ольховкой?" -> "... между Заречьем и Ольховкой?"), or,
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from embeddings.annotate.entities import entities
+from embeddings.annotate.entities import names
 from embeddings.annotate.phrases import phrases, with_preposition
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse
@@ -38,7 +38,7 @@ class Rewrite:
 
 def _spans(text: str) -> list[Span]:
     """The parts of `text` a follow-up may name, the wider first where two overlap."""
-    found = [s for s in (*entities(text), *phrases(text)) if s.kind in _PARTS]
+    found = [s for s in (*names(text), *phrases(text)) if s.kind in _PARTS]
     times = [s for s in found if s.kind is Kind.DATE]
     # "в прошлом году" is a time, though said with a preposition as a place is
     found = [s for s in found if not (s.kind is Kind.SITE and any(s.start <= t.start < s.end for t in times))]
@@ -52,7 +52,7 @@ def _spans(text: str) -> list[Span]:
 
 def warm() -> None:
     """Load the models follow-ups are read with, so that the first follow-up does not wait for them."""
-    entities("Олег Марков")
+    names("Олег Марков")
 
 
 def stems_of(text: str) -> frozenset[str]:
