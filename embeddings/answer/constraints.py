@@ -28,7 +28,7 @@ from embeddings.lexicon import lemma
 from embeddings.retrieve.analysis import Asks, asking_span
 from embeddings.retrieve.reading import Reading
 from embeddings.retrieve.words import is_russian_word, russian_name
-from embeddings.text import WORD, fold, stem
+from embeddings.text import WORD, fold, stem, tokenize
 
 YEAR_DIGITS = 4
 MIN_ACRONYM = 3
@@ -51,11 +51,6 @@ class Unmet:
 
     reason: str
     missing: str
-
-
-def stems_of(text: str) -> frozenset[str]:
-    """The stems of the words of `text`."""
-    return frozenset(s for s in (stem(w) for w in WORD.findall(fold(text))) if s)
 
 
 def _holds(stems: Iterable[str], wanted: str) -> bool:
@@ -96,7 +91,7 @@ def named_stems(index: LoadedIndex) -> frozenset[str]:
     for spans in index.annotations:
         for span in spans:
             if span.kind is Kind.PER:
-                stems |= stems_of(span.text)
+                stems |= set(tokenize(span.text))
             elif span.kind in (Kind.LOC, Kind.ORG):
                 stems |= {s for w in WORD.findall(span.text) if _is_name_word(w) and (s := stem(fold(w)))}
     return frozenset(stems)
@@ -117,7 +112,7 @@ def unmet(
     texts = [_context(index, quote) for quote in quotes]
     if not texts:
         return None
-    context = frozenset().union(*(stems_of(text) for text in texts))
+    context = frozenset(word for text in texts for word in tokenize(text))
     excluded = {t.stem for t in reading.excluded}
     for term in reading.terms:
         if not term.stem or not (term.key or term.stem in named) or term.background:

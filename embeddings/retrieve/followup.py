@@ -19,7 +19,7 @@ from embeddings.annotate.phrases import phrases, with_preposition
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse
 from embeddings.retrieve.analysis import Function, function, question_word
-from embeddings.text import WORD, cyrillic_share, fold, stem
+from embeddings.text import WORD, cyrillic_share, fold, tokenize
 
 # Kinds one follow-up part may replace: a name by a name, a place by a place, a time by a time.
 _FAMILIES = ((Kind.PER,), (Kind.LOC, Kind.ORG, Kind.SITE), (Kind.DATE,))
@@ -53,11 +53,6 @@ def _spans(text: str) -> list[Span]:
 def warm() -> None:
     """Load the models follow-ups are read with, so that the first follow-up does not wait for them."""
     names("Олег Марков")
-
-
-def stems_of(text: str) -> frozenset[str]:
-    """The stems of the words of `text`."""
-    return frozenset(s for s in (stem(w) for w in WORD.findall(fold(text))) if s)
 
 
 def _family(kind: Kind) -> tuple[Kind, ...]:
@@ -104,7 +99,7 @@ def rewrite(fragment: str, question: str) -> Rewrite | None:
     if cyrillic_share(question) <= HALF:
         return None
     part = _only_part(fragment)
-    if part is None or stems_of(part.text) <= stems_of(question):
+    if part is None or set(tokenize(part.text)) <= set(tokenize(question)):
         return None
     said = with_preposition(fragment, part)
     same = [s for s in _spans(question) if s.kind in _family(part.kind)]

@@ -1,8 +1,13 @@
-"""A second story, written by the tests that need one: two short articles about a bridge."""
+"""Stories written by the tests that need one: two short articles about a bridge, or one article of a test's own."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from embeddings.config import EngineSettings
+from embeddings.params import Params
+from embeddings.pipeline import Pipeline
+from tests.support.fakes import FakeEncoder
 
 BRIDGE_ARTICLES = {
     "001_bridge.txt": (
@@ -47,3 +52,12 @@ def write_bridge_story(seeds: Path) -> Path:
     (seeds / "metadata.toml").write_text(BRIDGE_METADATA, encoding="utf-8")
     (seeds / "story.toml").write_text(BRIDGE_STORY, encoding="utf-8")
     return seeds
+
+
+def one_article_pipeline(tmp_path: Path, name: str, text: str, params: Params) -> Pipeline:
+    """A pipeline over one written article (`name` in `seeds/`), with the fake encoder and `params`."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / name).write_text(text, encoding="utf-8")
+    settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
+    return Pipeline.open(settings, encoder=FakeEncoder(), params=params)

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.render import partial_note
-from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
 from tests.conftest import ANSWER_ALL
-from tests.support.fakes import FakeEncoder
+from tests.support.stories import one_article_pipeline
 
 RIVER = (
     " date 2026-05-10 В Заречье открыли новый мост\n\n"
@@ -24,11 +23,7 @@ RIVER = (
 
 @pytest.fixture
 def river(tmp_path: Path) -> Pipeline:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "001_river.txt").write_text(RIVER, encoding="utf-8")
-    settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
-    return Pipeline.open(settings, encoder=FakeEncoder(), params=ANSWER_ALL)
+    return one_article_pipeline(tmp_path, "001_river.txt", RIVER, ANSWER_ALL)
 
 
 def test_a_speakers_answer_takes_in_the_sentence_in_which_they_go_on(river: Pipeline) -> None:
