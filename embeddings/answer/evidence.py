@@ -25,9 +25,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from embeddings.annotate.reference import References
 from embeddings.annotate.spans import Span
 from embeddings.answer.candidates import closeness, focus_of, holds
-from embeddings.answer.reference import References
 from embeddings.encode.latent import cosine
 from embeddings.index.load import LoadedIndex, window_text
 from embeddings.lexicon import best_parse, parses
@@ -297,8 +297,7 @@ class EvidenceRanker:
 def typed_first(ranked: list[Candidate], margin: float) -> list[Candidate]:
     """For a strict kind: the best window holding a candidate leads when it is within `margin` of the best.
 
-    `margin` is what the quotes call close enough to stand beside the best:
-    among windows that say about as much of the question, the one that holds
+    Among windows that say about as much of the question, the one that holds
     what is asked answers it; one far below is about something else (the
     answer is then partial).
     """

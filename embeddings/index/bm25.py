@@ -200,10 +200,12 @@ class Documents:
         """A writer that starts from `older`'s stems and word counts (its rows are copied with `copy`)."""
         return cls(folder, dict(older.vocabulary.items()), Counter(dict(older.words.items())))
 
-    def add(self, doc: str) -> None:
-        """Append a document."""
+    def add(self, doc: str, unwritten: str = "") -> None:
+        """Append a document, searched also by the `unwritten` words it means: each counts once, if `doc` does not
+        hold it (a pronoun adds a name the text does not write, never weight to one it does)."""
         self.surface.update(_surface_words(doc))
         counts = Counter(tokenize(doc))
+        counts.update(dict.fromkeys(set(tokenize(unwritten)) - counts.keys(), 1))
         self._forward.add([self.terms.setdefault(t, len(self.terms)) for t in counts], list(counts.values()))
 
     def copy(self, older: SparseMatrix, rows: range) -> None:

@@ -46,7 +46,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -56,12 +56,13 @@ import numpy as np
 
 from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.people import learn_people
+from embeddings.annotate.reference import referents
 from embeddings.annotate.spans import Span, save_annotations
 from embeddings.annotate.speakers import attribute_story
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
 from embeddings.encode.latent import PASSAGE_TOP_K
 from embeddings.errors import IndexFolderError
-from embeddings.index.bm25 import BM25
+from embeddings.index.bm25 import Documents
 from embeddings.index.brief import CONCEPTS_DIR, BriefParams, choose_brief, read_concepts, save_brief
 from embeddings.index.load import MANIFEST, window_text
 from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, expected_identity, sparse_identity
@@ -115,8 +116,8 @@ def build_index(
     with new_version(out_dir) as tmp, _finishing(report):
         store = _store_passages(corpus, chunking, tmp / "passages")
         resolved = (params or IndexParams()).resolve(len(store.chunks))
-        forms = _index_words(store, tmp)
-        annotated = _annotate(store, tmp)
+        annotated, named = _annotate(store, tmp)
+        forms = _index_words(store, named, tmp)
         passes = 2 if sparse_spec else 1
         passages = (len(store.chunks) + len(store.windows)) * passes
         report.start(passages + len(forms), stages=2 * passes + 1)
@@ -190,25 +191,35 @@ def _store_passages(corpus: Corpus, chunking: ChunkingParams, folder: Path) -> P
     return store
 
 
-def _index_words(store: PassageStore, tmp: Path) -> list[str]:
-    """Stage 2: BM25 over the chunks; returns the articles' word forms (to encode for questions in other languages).
+def _index_words(store: PassageStore, named: Sequence[str], tmp: Path) -> list[str]:
+    """Stage 2b: BM25 over the chunks; returns the articles' word forms (to encode for questions in other languages).
 
-    BM25 comes before encoding: its vocabulary gives the words to encode, so
-    the build's total is known before the first batch.
+    A chunk is searched by its words and by the names its sentences' pronouns
+    stand for (`named`, per sentence). BM25 comes before encoding: its
+    vocabulary gives the words to encode, so the build's total is known
+    before the first batch.
     """
-    bm25 = BM25.build((c.text for c in store.chunks), tmp / "bm25")
-    return article_forms(bm25.words.items())
+    documents = Documents(tmp / "bm25")
+    first = 0
+    for chunk in store.chunks:
+        last = first + len(chunk.sentences)
+        documents.add(chunk.text, " ".join(n for n in named[first:last] if n))
+        first = last
+    return article_forms(documents.finish().words.items())
 
 
-def _annotate(store: PassageStore, tmp: Path) -> dict[str, int]:
-    """Stage 2b: the typed spans of every sentence, article by article, in `annotations.json`; their counts."""
+def _annotate(store: PassageStore, tmp: Path) -> tuple[dict[str, int], list[str]]:
+    """Stage 2: the typed spans of every sentence, article by article, in `annotations.json`; their counts, and
+    the name each sentence's pronoun stands for."""
     spans: list[tuple[Span, ...]] = []
+    named: list[str] = []
     articles = []
     for article_id in store.articles:
         text = store.articles[article_id].text
         sentences = [store.sentences[i] for i in store.article_sentences(store.articles.position(article_id))]
         found = annotate_article(text, sentences)
         spans.extend(found)
+        named.extend(referents(sentences, found))
         bounds = [(s.start, s.end) for s in sentences]
         whole = [
             replace(x, start=x.start + s.start, end=x.end + s.start)
@@ -218,7 +229,7 @@ def _annotate(store: PassageStore, tmp: Path) -> dict[str, int]:
         articles.append((text, bounds, whole))
     speakers = [s.as_row() if s else None for said in attribute_story(articles) for s in said]
     save_people(tmp, [learn_people(text, whole, bounds) for text, bounds, whole in articles])  # for updates
-    return save_annotations(tmp, spans, speakers)
+    return save_annotations(tmp, spans, speakers), named
 
 
 def _encode_chunks(

@@ -34,6 +34,7 @@ import numpy as np
 
 from embeddings.annotate.annotator import ANNOTATOR_VERSION, annotate_article
 from embeddings.annotate.people import People
+from embeddings.annotate.reference import referents
 from embeddings.annotate.spans import Span, save_annotations
 from embeddings.annotate.speakers import Speaker
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
@@ -73,6 +74,7 @@ class NewArticle:
     concepts: ArticleConcepts
     annotations: tuple[tuple[Span, ...], ...]  # per sentence (`annotate/`)
     people: People  # the people it names, and their roles (`people.py`)
+    named: tuple[str, ...]  # per sentence, the name its pronoun stands for (`annotate/reference.py`)
 
     @property
     def bounds(self) -> list[tuple[int, int]]:
@@ -132,6 +134,7 @@ def encode_article(
         read_article(article, bounds, BriefParams().reading),
         annotations,
         people_of(article.text, bounds, annotations),
+        tuple(referents(sentences, annotations)),
     )
 
 
@@ -332,8 +335,11 @@ class _Writers:
         store, forward = self.old.index.store, self.old.forward
 
         def add(new: NewArticle) -> None:
+            first = 0
             for chunk in new.chunks:
-                self.documents.add(chunk.text)
+                last = first + len(chunk.sentences)
+                self.documents.add(chunk.text, " ".join(n for n in new.named[first:last] if n))
+                first = last
 
         def drop(rows: ArticleRows) -> None:
             for chunk in rows.chunks:

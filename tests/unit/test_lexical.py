@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from embeddings.index.bm25 import BM25
+from embeddings.index.bm25 import BM25, Documents
 from embeddings.text import tokenize
 
 WORDS = ["торговля", "торговли", "музыка", "фестиваль", "Минск", "Астана", "trade", "trades", "и", "в", "2026"]
@@ -61,3 +61,16 @@ def test_bm25_accepts_a_stream_of_documents() -> None:
     bm25 = BM25.build(doc for doc in ["торговля выросла", "музыка"])
     assert bm25.size == 2
     assert bm25.postings == 3
+
+
+def test_a_document_is_found_by_the_words_it_means_without_writing_them() -> None:
+    documents = Documents(None)
+    documents.add("В пятницу он осмотрел набережную.", "Сергей Тихонов")  # "он" is Tikhonov
+    documents.add("Губернатор Сергей Тихонов открыл мост.", "Сергей Тихонов")
+    documents.add("Губернатор Сергей Тихонов открыл мост.")
+    documents.add("Мэр открыла сквер.")
+    bm25 = documents.finish()
+    assert {doc for doc, _ in bm25.top("Тихонов", 4)} == {0, 1, 2}
+    scores = bm25.scores(["тихон"]).tolist()
+    assert scores[1] == pytest.approx(scores[2])  # a name the text writes gains no weight from being meant too
+    assert dict(bm25.words.items())["тихонов"] == 2  # the words as written: the meant name is not counted

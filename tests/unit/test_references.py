@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from embeddings.annotate.reference import References, referents
 from embeddings.annotate.spans import Kind, Span
-from embeddings.answer.reference import References
 from embeddings.ingest.chunking import Sentence
 
 
@@ -60,3 +60,9 @@ def test_a_pronoun_not_in_nominative_is_left_alone() -> None:
     sentences = _sentences("a", *texts)
     references = References(sentences, [_person(texts[0], "Иван Петров"), ()])
     assert references.referent(1) == ""  # "его" is the plant here, as often as a person
+
+
+def test_every_sentence_gets_the_name_its_pronoun_means() -> None:
+    texts = ("Губернатор Сергей Тихонов открыл мост.", "В пятницу он осмотрел набережную.", "Набережную открыли весной.")
+    annotations = [_person(texts[0], "Сергей Тихонов"), (), ()]
+    assert referents(_sentences("a", *texts), annotations) == ["", "Сергей Тихонов", ""]
