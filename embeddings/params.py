@@ -44,6 +44,7 @@ class Evidence:
     trigrams: float = 0.0  # share of the question's character trigrams the window holds
     part: float = 0.85  # how close to the focus the window holds a candidate of the asked kind (`candidates.py`)
     margin: float = 1.0  # runners-up within this score of the best are quoted too
+    typed_margin: float = 1.5  # for a strict kind, the best window holding a candidate leads from this far below
     max_sentences: int = 3
     max_chars: int = 600
 
@@ -98,6 +99,7 @@ DENSE_EVIDENCE = Evidence(
     trigrams=0.39,
     part=1.15,
     margin=1.0,
+    typed_margin=1.5,
     max_sentences=3,
     max_chars=600,
 )

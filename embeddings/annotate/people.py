@@ -117,7 +117,8 @@ def phrase_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return [(m.start() + start, m.end() + start, m.group()) for m in WORD.finditer(text[start:end])]
 
 
-def _is_phrase_word(word: str) -> bool:
+def is_phrase_word(word: str) -> bool:
+    """Whether a word may belong to a role phrase: a noun, an adjective or a participle."""
     return str(best_parse(fold(word)).tag.POS) in _PHRASE_POS
 
 
@@ -126,7 +127,7 @@ def role_before(text: str, floor: int, name_start: int) -> Role | None:
     run: list[str] = []
     position = name_start
     for start, end, word in reversed(phrase_words(text, floor, name_start)):
-        if text[end:position].strip() or not _is_phrase_word(word) or len(run) >= ROLE_WORDS:
+        if text[end:position].strip() or not is_phrase_word(word) or len(run) >= ROLE_WORDS:
             break
         run.insert(0, word)
         position = start

@@ -27,6 +27,7 @@ from embeddings.annotate.people import (
     ROLE_WORDS,
     WORD,
     People,
+    is_phrase_word,
     is_role_head,
     learn_people,
     nominative,
@@ -154,10 +155,6 @@ def _speeches(text: str, bounds: Sequence[tuple[int, int]]) -> list[_Speech]:
     return speeches
 
 
-def _is_phrase_word(word: str) -> bool:
-    return str(best_parse(fold(word)).tag.POS) in ("NOUN", "ADJF", "PRTF")
-
-
 def _is_verb(word: str) -> bool:
     return str(best_parse(fold(word)).tag.POS) in ("VERB", "GRND")
 
@@ -194,7 +191,7 @@ class _Reader:
         for i, (_, _, word) in enumerate(words):
             if is_role_head(fold(word)) and best_parse(fold(word)).tag.case in ("nomn", None):
                 lead = [w for _, _, w in words[max(0, i - 2) : i] if str(best_parse(fold(w)).tag.POS) == "ADJF"]
-                tail = list(itertools.takewhile(_is_phrase_word, (w for _, _, w in words[i + 1 : i + ROLE_WORDS])))
+                tail = list(itertools.takewhile(is_phrase_word, (w for _, _, w in words[i + 1 : i + ROLE_WORDS])))
                 role = role_from([*lead, word, *tail])
                 return self.people.resolve(role, self.recent) if role is not None else ""
         return ""

@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from embeddings.annotate.people import ROLE_WORDS, is_phrase_word, phrase_words
 from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import Kind, Span
-from embeddings.lexicon import best_parse, lemma, prefixed, similarity
+from embeddings.lexicon import best_parse, lemma, parses, prefixed, similarity
 from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
 from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem
 
 SAME_MEANING = 0.45  # navec cosine from which two nouns count the same thing
+OTHER_CASE = 0.5  # what a name in another case than the question word's is worth ("с кем": not "от Y-а")
 FAR = 0.4  # closeness of a candidate in a window that holds none of the focus words
 REACH = 40  # characters over which closeness halves
 SHARED_PREFIX = 5  # letters two stems must share from the start to count as one word ("встреч", "встрет")
@@ -41,15 +43,20 @@ class Focus:
     def of(cls, analysis: Analysis, question: str, focus: Iterable[str]) -> Focus:
         """The focus of a question: its analysis, text and the stems of its words the articles use."""
         words = WORD.findall(fold(question))
-        stems = frozenset(s for s in (stem(w) for w in words) if s)
+        stems = frozenset(s for w in words for s in _stems(w))
         return cls(analysis, stems, frozenset(focus), frozenset(w for w in words if w.isdigit()))
+
+
+def _stems(word: str) -> frozenset[str]:
+    """The stems a folded word may stand for: its own, and its lemma's ("кошановым": "кошанов", "кошан")."""
+    return frozenset(s for s in (stem(word), stem(lemma(word))) if s)
 
 
 def _in_question(span: Span, focus: Focus) -> bool:
     """Whether the question already holds this span (then it is no answer to it)."""
     words = WORD.findall(fold(span.text))
     if span.kind in _NAMES or span.kind is Kind.ROLE:
-        return any(stem(w) in focus.question_stems for w in words if stem(w))
+        return any(focus.question_stems & _stems(w) for w in words)
     return any(w in focus.numbers for w in words if w.isdigit())
 
 
@@ -104,6 +111,8 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
     for span in spans:
         if span.kind not in kinds or _in_question(span, focus) or not _counts_right(span, analysis):
             continue
+        if span.kind is Kind.ROLE and analysis.cases and _owned_by_known(text, span, spans, focus):
+            continue  # "с кем ...?" - "с Президентом Лукашенко": a named one's role is no other participant
         if analysis.of and span.kind is Kind.NUMBER and not _measures_right(text, span, analysis):
             continue
         if not anchors:
@@ -113,8 +122,31 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
         distance = min(max(0, a - span.end, span.start - b) for a, b in anchors)
         if analysis.asks is Asks.ROLE and distance > REACH:
             continue  # a role far from the name is someone else's
-        best = max(best, 1.0 / (1.0 + distance / REACH))
+        agrees = _in_case(span, analysis.cases)
+        best = max(best, (1.0 if agrees else OTHER_CASE) / (1.0 + distance / REACH))
     return best
+
+
+def _owned_by_known(text: str, role: Span, spans: Sequence[Span], focus: Focus) -> bool:
+    """Whether `role` is written right before a person the question names (only role-phrase words between)."""
+    owner = next((s for s in spans if s.kind is Kind.PER and s.start >= role.end), None)
+    if owner is None or not _in_question(owner, focus):
+        return False
+    words = phrase_words(text, role.end, owner.start)
+    gaps = zip([role.end, *(end for _, end, _ in words)], [*(start for start, _, _ in words), owner.start], strict=True)
+    return (
+        len(words) < ROLE_WORDS
+        and all(is_phrase_word(word) for _, _, word in words)
+        and not any(text[a:b].strip() for a, b in gaps)
+    )
+
+
+def _in_case(span: Span, cases: frozenset[str]) -> bool:
+    """Whether a name or role may stand in one of `cases` (every Russian word of it can; no cases: any)."""
+    if not cases or (span.kind not in _NAMES and span.kind is not Kind.ROLE):
+        return True
+    words = [w for w in WORD.findall(fold(span.text)) if not w.isascii() and not w.isdigit()]
+    return all(any(p.tag.case in cases for p in parses(w)) for w in words)
 
 
 def _anchors(text: str, focus: Focus, analysis: Analysis) -> list[tuple[int, int]]:
@@ -153,7 +185,9 @@ def holds(stems: frozenset[str], stem: str | None) -> bool:
 def focus_of(reading: Reading) -> Focus:
     """What candidates of a reading are judged against (its analysis, text and found stems)."""
     # `searched` holds what "кроме X" sets aside too: X, in the question, is no answer; its words are no focus
-    return Focus.of(reading.analysis, reading.searched, (t.stem for t in reading.focus if t.stem))
+    # what it sets aside is known to be one of the answers: the others stand beside it ("с X, Y и Z")
+    focus = (t.stem for t in (*reading.focus, *reading.excluded) if t.stem)
+    return Focus.of(reading.analysis, reading.searched, focus)
 
 
 def lacks_part(reading: Reading, quoted: Sequence[tuple[str, Sequence[Span]]]) -> bool:

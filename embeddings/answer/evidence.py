@@ -178,7 +178,7 @@ class EvidenceRanker:
                 candidates.append(Candidate(window_id, score, features))
         candidates.sort(key=lambda c: (-c.score, c.window_id))
         if specific and not soft:
-            candidates = typed_first(candidates, self.params.margin)
+            candidates = typed_first(candidates, self.params.typed_margin)
         return candidates
 
     def rerank(self, passages: Sequence[Passage], ranked: Sequence[Candidate]) -> tuple[Passage, ...]:

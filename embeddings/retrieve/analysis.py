@@ -264,6 +264,7 @@ class Analysis:
     asks: Asks = Asks.OPEN
     noun: tuple[str, ...] = ()  # for a role: the article stems of the name asked about
     of: str = ""  # what a counted unit measures: "сыр" of "сколько тонн сыра"
+    cases: frozenset[str] = frozenset()  # the pymorphy cases of an oblique question word: "с кем" wants "с Сергеенко"
 
     @property
     def kinds(self) -> frozenset[Kind]:
@@ -368,6 +369,17 @@ def _asking_sentence(question: str) -> str:
     return question[start:end]
 
 
+def _oblique(word: str) -> frozenset[str]:
+    """The cases of a declined Russian question pronoun other than the nominative ("кем": the instrumental).
+
+    The answer stands where the question word stands, so it takes its case ("С кем встречался X?" - "с Y-ом").
+    """
+    if word.isascii():
+        return frozenset()
+    cases = frozenset(str(p.tag.case) for p in parses(word) if p.tag.POS == "NPRO" and p.tag.case)
+    return frozenset() if "nomn" in cases else cases
+
+
 def analyse(question: str) -> Analysis:
     """What `question` asks for (`Asks.OPEN` when it has no question word)."""
     folded = _INDEFINITE.sub(" ", fold(_asking_sentence(question)))  # "когда-то", "кто-нибудь" ask nothing
@@ -408,5 +420,5 @@ def analyse(question: str) -> Analysis:
             if narrowed is not None:
                 return Analysis(narrowed)
             return Analysis(Asks.VALUE, (noun,))
-        return Analysis(asks)
+        return Analysis(asks, cases=_oblique(word) if asks is Asks.PERSON else frozenset())
     return Analysis()

@@ -188,3 +188,34 @@ def test_a_number_of_units_must_measure_what_the_question_measures() -> None:
     cheese = "Сколько тонн сыра перерабатывает завод?"
     assert closeness([sentence], _focus(milk, "тонн молок перерабатыва завод")) > 0.5
     assert closeness([sentence], _focus(cheese, "тонн перерабатыва завод")) == 0.0  # milk is no cheese
+
+
+@pytest.mark.parametrize(
+    ("question", "cases"),
+    [
+        ("С кем встречался губернатор?", {"ablt"}),
+        ("Кому вручили награду?", {"datv"}),
+        ("Кто открыл мост?", set()),  # the nominative: the answer may stand in any case ("по словам мэра")
+        ("Когда открыли мост?", set()),
+    ],
+)
+def test_an_oblique_question_word_gives_the_case_of_its_answer(question: str, cases: set[str]) -> None:
+    assert analyse(question).cases == cases
+
+
+MEETINGS = (
+    "На встрече с мэром Анной Лебедевой губернатор Сергей Тихонов передал привет от министра Олега Маркова. "
+    "В Заречье губернатор встретился с мэром Анной Лебедевой и директором завода Иваном Орловым."
+)
+
+
+def test_with_whom_else_wants_another_participant_in_the_asked_case() -> None:
+    sentences = _sentences(MEETINGS)
+    greeting, meeting = zip((s.text for s in sentences), annotate_article(MEETINGS, sentences), strict=True)
+    question = "С кем встречался Тихонов, кроме Лебедевой?"
+    # what "кроме" sets aside is known to be one of them: the others stand beside it
+    focus = _focus(question, "встреч тихон лебедев")
+    assert focus.analysis.cases == {"ablt"}
+    # the set-aside mayor's and the asker's governor's roles are no answer; the minister stands in another case
+    assert closeness([greeting], focus) <= 0.5
+    assert closeness([meeting], focus) > 0.5  # "с ... директором завода Иваном Орловым"
