@@ -84,6 +84,12 @@ def _alike(first: str, second: str) -> bool:
     return first == second or similarity(first, second) >= PLAUSIBLE_HEAD
 
 
+def role_is(role: Role, head: str, rest: frozenset[str]) -> bool:
+    """Whether `role` is the post of head lemma `head` and other lemmas `rest` (each alike in meaning, navec)."""
+    words = (role.head, *role.rest)
+    return _alike(head, role.head) and all(any(w == r or similarity(w, r) >= NEAR for w in words) for r in rest)
+
+
 def is_role_head(word: str) -> bool:
     """Whether a folded word is an animate common noun (a role: "президент", "спикер")."""
     return is_role_noun(best_parse(word))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from embeddings.annotate.people import ROLE_WORDS, is_phrase_word, phrase_words
+from embeddings.annotate.people import ROLE_WORDS, is_phrase_word, phrase_words, role_after, role_before, role_is
 from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse, lemma, parses, prefixed, similarity
@@ -111,8 +111,12 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
     for span in spans:
         if span.kind not in kinds or _in_question(span, focus) or not _counts_right(span, analysis):
             continue
-        if span.kind is Kind.ROLE and analysis.cases and _owned_by_known(text, span, spans, focus):
-            continue  # "с кем ...?" - "с Президентом Лукашенко": a named one's role is no other participant
+        if analysis.post and not (span.kind is Kind.PER and _holds_post(text, span, spans, analysis.post)):
+            continue  # "кто президент Казахстана": only the one the articles call so
+        if span.kind is Kind.ROLE and analysis.cases:
+            owner = _person_after(text, span, spans)
+            if owner is not None and _in_question(owner, focus):
+                continue  # "с кем ...?" - "с Президентом Лукашенко": a named one's role is no other participant
         if analysis.of and span.kind is Kind.NUMBER and not _measures_right(text, span, analysis):
             continue
         if not anchors:
@@ -127,18 +131,28 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
     return best
 
 
-def _owned_by_known(text: str, role: Span, spans: Sequence[Span], focus: Focus) -> bool:
-    """Whether `role` is written right before a person the question names (only role-phrase words between)."""
+def _person_after(text: str, role: Span, spans: Sequence[Span]) -> Span | None:
+    """The person whose role `role` is: the name written right after it, only role-phrase words between."""
     owner = next((s for s in spans if s.kind is Kind.PER and s.start >= role.end), None)
-    if owner is None or not _in_question(owner, focus):
-        return False
+    if owner is None:
+        return None
     words = phrase_words(text, role.end, owner.start)
     gaps = zip([role.end, *(end for _, end, _ in words)], [*(start for start, _, _ in words), owner.start], strict=True)
-    return (
+    joined = (
         len(words) < ROLE_WORDS
         and all(is_phrase_word(word) for _, _, word in words)
         and not any(text[a:b].strip() for a, b in gaps)
     )
+    return owner if joined else None
+
+
+def _holds_post(text: str, person: Span, spans: Sequence[Span], post: tuple[str, ...]) -> bool:
+    """Whether the role written right before or after `person` is `post` (its head alike, its other words there)."""
+    floor = max((s.end for s in spans if s.kind is Kind.PER and s.end <= person.start), default=0)
+    for role in (role_before(text, floor, person.start), role_after(text, person.end, len(text))):
+        if role is not None and role_is(role, post[0], frozenset(post[1:])):
+            return True
+    return False
 
 
 def _in_case(span: Span, cases: frozenset[str]) -> bool:

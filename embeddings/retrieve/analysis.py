@@ -265,6 +265,7 @@ class Analysis:
     noun: tuple[str, ...] = ()  # for a role: the article stems of the name asked about
     of: str = ""  # what a counted unit measures: "сыр" of "сколько тонн сыра"
     cases: frozenset[str] = frozenset()  # the pymorphy cases of an oblique question word: "с кем" wants "с Сергеенко"
+    post: tuple[str, ...] = ()  # "кто президент Казахстана": the post's head lemma, then its other words' lemmas
 
     @property
     def kinds(self) -> frozenset[Kind]:

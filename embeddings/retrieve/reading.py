@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+from embeddings.annotate.people import role_from
 from embeddings.lexicon import PERSON_TAGS, best_parse, has_meaning, is_role_noun
 from embeddings.retrieve.analysis import (
     QUESTION_WORDS,
@@ -180,12 +181,17 @@ class Reader:
         if analysis.asks is not Asks.VALUE and not all(
             stem(n) in self.vocabulary or (is_cyrillic(n) and has_meaning(n)) for n in analysis.noun
         ):
-            analysis = Analysis(analysis.asks)  # a counted word neither the articles nor navec know cannot be checked
+            analysis = replace(
+                analysis, noun=(), of=""
+            )  # a counted word neither the articles nor navec know: unchecked
         if form is Form.WHO_IS and (
             all(not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject)
             or _asks_holder(subject)
         ):
             # "Кто президент (Казахстана)?": who holds a post, not who someone is
+            post = role_from([t.surface for t in subject])
+            if post is not None and _asks_holder(subject):
+                analysis = replace(analysis, post=(post.head, *sorted(post.rest)))
             form, subject = Form.QUESTION, ()
         if form is Form.WHO_IS:
             analysis = Analysis(Asks.ROLE, tuple(t.stem for t in subject if t.stem))  # as the articles spell it

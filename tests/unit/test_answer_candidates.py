@@ -219,3 +219,12 @@ def test_with_whom_else_wants_another_participant_in_the_asked_case() -> None:
     # the set-aside mayor's and the asker's governor's roles are no answer; the minister stands in another case
     assert closeness([greeting], focus) <= 0.5
     assert closeness([meeting], focus) > 0.5  # "с ... директором завода Иваном Орловым"
+
+
+def test_who_holds_a_post_wants_the_one_the_articles_call_so() -> None:
+    text = "Губернатор Сергей Тихонов поблагодарил строителей. Мэр Новоозёрска Пётр Иванов открыл мост."
+    sentences = _sentences(text)
+    thanks, opening = zip((s.text for s in sentences), annotate_article(text, sentences), strict=True)
+    focus = Focus.of(Analysis(Asks.PERSON, post=("мэр", "новоозёрск")), "Кто мэр Новоозёрска?", ["мэр", "новоозёрск"])
+    assert closeness([opening], focus) > 0.5
+    assert closeness([thanks], focus) == 0.0  # a person, but not the mayor

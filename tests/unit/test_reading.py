@@ -73,6 +73,12 @@ def test_the_form_and_what_is_asked(tiny_pipeline: Pipeline, question: str, form
     assert (reading.form, reading.analysis.asks) == (form, kind)
 
 
+def test_who_holds_a_post_reads_the_post(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("Кто министр Гродно?")
+    assert reading is not None
+    assert reading.analysis.post == ("министр", "гродно")
+
+
 @pytest.mark.parametrize(
     ("question", "stem"),
     [

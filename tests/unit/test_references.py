@@ -63,6 +63,10 @@ def test_a_pronoun_not_in_nominative_is_left_alone() -> None:
 
 
 def test_every_sentence_gets_the_name_its_pronoun_means() -> None:
-    texts = ("Губернатор Сергей Тихонов открыл мост.", "В пятницу он осмотрел набережную.", "Набережную открыли весной.")
+    texts = (
+        "Губернатор Сергей Тихонов открыл мост.",
+        "В пятницу он осмотрел набережную.",
+        "Набережную открыли весной.",
+    )
     annotations = [_person(texts[0], "Сергей Тихонов"), (), ()]
     assert referents(_sentences("a", *texts), annotations) == ["", "Сергей Тихонов", ""]
