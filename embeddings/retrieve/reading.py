@@ -296,6 +296,8 @@ class Reader:
             # no name pymorphy merely guesses)
             known = is_russian_word(word) or self.vocabulary.match(word) is not None
             return capital and (not first or (russian_name(word) is not None and known))
+        if not is_russian_word(word) and (matched := self.vocabulary.match(word)) and self.vocabulary.common(matched):
+            return False  # a misspelt common word ("делегацыя"): the articles write it as a dictionary word
         if russian_name(word) is not None:
             return True
         if is_russian_word(word):

@@ -86,6 +86,12 @@ class Vocabulary:
         return self._match_cyrillic(word, fuzzy=True)
 
     @lru_cache(maxsize=65_536)  # noqa: B019 - as `match`
+    def common(self, stem_: str) -> bool:
+        """Whether the articles write `stem_` as a dictionary word, not a name ("делегации", not "Таныбаева")."""
+        forms = [w for w in self.words.prefixed(stem_) if (stem(w) or w) == stem_]
+        return any(is_russian_word(w) and russian_name(w) is None for w in forms if is_cyrillic(w))
+
+    @lru_cache(maxsize=65_536)  # noqa: B019 - as `match`
     def spelled(self, word: str) -> bool:
         """Whether a folded word is one the articles use as it is spelled (any rule but the typo one)."""
         if is_latin(word) and not is_cyrillic(word):

@@ -237,3 +237,14 @@ def test_the_topic_a_follow_up_is_read_with_is_asked_not_background(tiny_pipelin
     assert reading is not None
     assert reading.missing is not None
     assert reading.missing.display() == "Зеленский"
+
+
+def test_a_misspelt_common_word_is_no_name_but_a_misspelt_name_is(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("Когда пройдёт фистивалль?")  # pymorphy guesses a name
+    assert reading is not None
+    typo = next(t for t in reading.terms if t.word == "фистивалль")
+    assert typo.found
+    assert not typo.key  # the articles write it as a dictionary word: no name to hold the quote to
+    reading, _ = tiny_pipeline.read("Что сказал Петрав?")
+    assert reading is not None
+    assert next(t for t in reading.terms if t.word == "петрав").key
