@@ -102,3 +102,27 @@ def prefixed(stem: str, other: str) -> bool:
     if len(stem) < MIN_ROOT or not other.endswith(stem):
         return False
     return other[: len(other) - len(stem)] in VERB_PREFIXES
+
+
+_SECONDARY_IMPERFECTIVE = ("ивать", "ывать")
+_INFINITIVE_ENDINGS = ("ить", "еть", "ать", "ять")
+ASPECT_ROOT = 4  # letters the shared root of an aspect pair has at least
+
+
+def aspect_roots(infinitive: str) -> frozenset[str]:
+    """The roots by which a verb's infinitive meets the other of its aspect pair ("договориться" and
+    "договариваться": "договор"; "показать" and "показывать": "показ"); empty for any other word.
+
+    A secondary imperfective takes -ива-/-ыва- and often turns the root's last "о" into "а".
+    """
+    word = infinitive.removesuffix("ся").removesuffix("сь")
+    for suffix in _SECONDARY_IMPERFECTIVE:
+        base = word.removesuffix(suffix)
+        if base != word and len(base) >= ASPECT_ROOT:
+            at = base.rfind("а")
+            return frozenset({base, f"{base[:at]}о{base[at + 1 :]}"} if at >= 0 else {base})
+    for ending in _INFINITIVE_ENDINGS:
+        base = word.removesuffix(ending)
+        if base != word and len(base) >= ASPECT_ROOT:
+            return frozenset({base})
+    return frozenset()

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from embeddings.encode.encoders import Encoder, Vectors
-from embeddings.lexicon import lemma
+from embeddings.lexicon import aspect_roots, lemma
 from embeddings.params import Bridge
 from embeddings.retrieve.dictionary import russian_for
 from embeddings.text import fold, is_latin, stem
@@ -105,7 +105,8 @@ class WordBridge:
         if not russian:
             return []
         rows_of = self._lemma_rows()
-        return [row for r in russian for key in {r, stem(r)} for row in rows_of.get(key, ())]
+        keys = {key for r in russian for key in (r, stem(r), *(_ASPECT + root for root in aspect_roots(r)))}
+        return sorted({row for key in keys for row in rows_of.get(key, ())})
 
     def _lemma_rows(self) -> dict[str, list[int]]:
         """The rows of the articles' words by lemma and by stem, made on the first English question."""
@@ -113,7 +114,8 @@ class WordBridge:
             if self._rows_of is None:
                 rows_of: dict[str, list[int]] = {}
                 for row, form in enumerate(self.forms):
-                    for key in {lemma(fold(form)), self.stems[row]}:
+                    own = lemma(fold(form))
+                    for key in {own, self.stems[row], *(_ASPECT + root for root in aspect_roots(own))}:
                         rows_of.setdefault(key, []).append(row)
                 self._rows_of = rows_of
             return self._rows_of
@@ -133,3 +135,4 @@ class WordBridge:
 
 
 _MISSING = object()
+_ASPECT = "aspect:"  # keys of the rows by the root of a verb's aspect pair, apart from lemmas and stems

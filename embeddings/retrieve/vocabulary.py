@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Protocol
 
+from embeddings.lexicon import aspect_roots
 from embeddings.retrieve.words import cyrillic_spellings, is_russian_word, lemmas, may_be_one_word, russian_name
 from embeddings.text import is_cyrillic, is_kazakh, is_latin, stem
 
@@ -106,7 +107,7 @@ class Vocabulary:
             root = self._kazakh_root(word)
             if root is not None:
                 return root
-        found = self._prefix(word, own) or self._lemma(word) or self._clipped(word)
+        found = self._prefix(word, own) or self._lemma(word) or self._aspect(word) or self._clipped(word)
         if found is not None or not fuzzy:
             return found
         if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қазақстанда": a name spelled with Kazakh letters
@@ -151,6 +152,15 @@ class Vocabulary:
         for candidate in self.words.prefixed(word[:LEMMA_PREFIX]):
             if lemmas(candidate) & lemmas(word):
                 return stem(candidate) or candidate
+        return None
+
+    def _aspect(self, word: str) -> str | None:
+        """The stem of an article verb of the other aspect of the same pair ("договаривались", "договорились")."""
+        roots = {r for verb in lemmas(word) for r in aspect_roots(verb)}
+        for root in sorted(roots):
+            for candidate in self.words.prefixed(root):
+                if roots & {r for verb in lemmas(candidate) for r in aspect_roots(verb)}:
+                    return stem(candidate) or candidate
         return None
 
     def _edit(self, own: str) -> str | None:

@@ -12,6 +12,7 @@ from embeddings.encode.encoders import Vectors
 from embeddings.params import Bridge
 from embeddings.retrieve.bridge import WordBridge
 from embeddings.retrieve.dictionary import names_an_action, russian_for
+from embeddings.text import stem
 from tests.support.fakes import FakeEncoder
 
 
@@ -49,6 +50,12 @@ def test_a_translation_the_articles_use_is_a_match_when_the_encoder_finds_it_pla
     hit = _bridge(FORMS, anything).map(["chair"])["chair"]
     assert hit.stem in {"стул", "председател"}  # both translate "chair"; no other article word does
     assert hit.strength >= Bridge().translated
+
+
+def test_a_translation_meets_the_articles_verb_of_the_other_aspect() -> None:
+    anything = replace(Bridge(), sense=-np.inf)
+    hit = _bridge([*FORMS, "договорились"], anything).map(["agree"])["agree"]  # "договариваться" in the dictionary
+    assert hit.stem == stem("договорились")
 
 
 def test_an_implausible_translation_is_left_to_the_encoder() -> None:

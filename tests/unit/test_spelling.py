@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from embeddings.index.bm25 import BM25
+from embeddings.lexicon import aspect_roots
 from embeddings.pipeline import Pipeline
 from embeddings.retrieve.spelling import Speller, one_edit
 from embeddings.retrieve.vocabulary import Vocabulary, sound_key
@@ -77,3 +78,19 @@ def test_a_clipped_word_finds_the_one_article_word_it_begins() -> None:
     assert vocabulary.match("лукаш") == stem("лукашенко")  # a clipped name
     assert vocabulary.match("сотр") is None  # not in the dictionary, but two families begin so: no guess
     assert vocabulary.match("мост") is None  # a word of its own is no clipped one
+
+
+def test_a_verb_of_the_other_aspect_finds_the_articles_verb() -> None:
+    articles = [*ARTICLES, "Депутаты договорились продолжить обмен опытом и рассмотрели проект."]
+    bm25 = BM25.build(articles)
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
+    assert vocabulary.match("договаривались") == stem("договорились")  # -ива- and о/а
+    assert vocabulary.match("рассматривали") == stem("рассмотрели")
+    assert vocabulary.match("подписывали") is None  # no article verb of that pair
+
+
+def test_aspect_pairs_share_a_root() -> None:
+    assert aspect_roots("договариваться") & aspect_roots("договориться")
+    assert aspect_roots("показывать") & aspect_roots("показать")
+    assert not aspect_roots("встречаться") & aspect_roots("стучаться")
+    assert aspect_roots("завод") == frozenset()
