@@ -186,12 +186,14 @@ class SpeechAnswers:
             for t in reading.terms
             if t.stem and t.stem not in name and lemma(t.word) not in REPORTING | _STANCE | _SAY
         ]
-        own = self._best(speaker.sentences, topic)
+        # "что X сказал о Y": the quote must speak of Y; the question's other words only choose among such
+        about = [t for t in topic if t.topic] or topic
+        own = self._best(speaker.sentences, about)
         if own or not topic:
-            chosen = self._with_continuations(own) if own else list(speaker.sentences[:MAX_QUOTES])
-            return self._answer(reading, Status.ANSWER, chosen, reason="speaker")
+            chosen = self._with_continuations(self._best(own, topic) or own) if own else speaker.sentences[:MAX_QUOTES]
+            return self._answer(reading, Status.ANSWER, list(chosen), reason="speaker")
         others = [i for s in self.speakers if s.name != speaker.name for i in s.sentences]
-        theirs = self._best(others, topic)[:1]
+        theirs = self._best(others, about)[:1]
         if not theirs:  # no speaker spoke of it (or its words are not the articles'): the ordinary search answers
             return None
         return self._answer(reading, Status.PARTIAL, theirs, reason="speaker_silent", missing=speaker.name)

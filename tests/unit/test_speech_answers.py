@@ -49,3 +49,10 @@ def test_a_person_the_articles_never_quote_gets_a_partial_answer_that_names_them
     assert [e.text for e in answer.evidence] == ["На открытии был и губернатор области Сергей Тихонов."]
     note = partial_note(answer, "ru")
     assert note.startswith("Сергей Тихонов в статьях не цитируется")
+
+
+def test_what_a_speaker_said_of_a_topic_must_speak_of_it(river: Pipeline) -> None:
+    # "инженер" names him in his own sentence; it is the weather the question asks him about
+    answer = river.ask("Что главный инженер Марков сказал о погоде?")
+    assert answer.reason != "speaker"  # none of his words: his own sentences are no answer as his words
+    assert river.ask("Что главный инженер Марков сказал о паводках?").reason == "speaker"
