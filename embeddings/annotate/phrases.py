@@ -155,6 +155,12 @@ def _site(tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
     return None
 
 
+def _counts_vaguely(word: str) -> bool:
+    """A word that may count without a figure: one pymorphy may read as a numeral ("много", "несколько"), or the
+    pronominal numeral "один"."""
+    return any(p.tag.POS == "NUMR" or {"Apro", "Anum"} <= set(p.tag.grammemes) for p in parses(word))
+
+
 def _places_in_time(word: str) -> bool:
     """An adjective that says which one ("следующем", "прошлой", "этом"); not how many, which number or what kind
     ("каждый", "весь", "первый", "круглый")."""
@@ -185,6 +191,10 @@ def phrases(text: str) -> list[Span]:
                 # "в следующем году", "на прошлой неделе", "в этом году": a unit of time its adjective places
                 begin = tokens[i - 1][0]
                 found.append(Span(Kind.DATE, begin, end, text[begin:end], lemma))
+            elif lemma in TIME_UNITS and i > 0 and _counts_vaguely(tokens[i - 1][2]):
+                # "не один год", "много лет", "несколько месяцев": how long, without a figure
+                begin = tokens[i - 1][0]
+                found.append(Span(Kind.DURATION, begin, end, text[begin:end], lemma))
             i += 1
             continue
         last = i

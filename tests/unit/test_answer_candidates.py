@@ -228,3 +228,17 @@ def test_who_holds_a_post_wants_the_one_the_articles_call_so() -> None:
     focus = Focus.of(Analysis(Asks.PERSON, post=("мэр", "новоозёрск")), "Кто мэр Новоозёрска?", ["мэр", "новоозёрск"])
     assert closeness([opening], focus) > 0.5
     assert closeness([thanks], focus) == 0.0  # a person, but not the mayor
+
+
+@pytest.mark.parametrize(
+    ("sentence", "duration"),
+    [
+        ("Строители налаживали связи не один год.", "один год"),
+        ("Они дружат много лет.", "много лет"),
+        ("Ремонт занял несколько месяцев.", "несколько месяцев"),
+        ("В первый год всё шло хорошо.", None),  # which year, not how long
+    ],
+)
+def test_a_duration_may_be_said_without_a_figure(sentence: str, duration: str | None) -> None:
+    found = [s.text for s in phrases(sentence) if s.kind is Kind.DURATION]
+    assert found == ([duration] if duration else [])
