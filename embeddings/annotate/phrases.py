@@ -191,7 +191,12 @@ def phrases(text: str) -> list[Span]:
                 # "в следующем году", "на прошлой неделе", "в этом году": a unit of time its adjective places
                 begin = tokens[i - 1][0]
                 found.append(Span(Kind.DATE, begin, end, text[begin:end], lemma))
-            elif lemma in TIME_UNITS and i > 0 and _counts_vaguely(tokens[i - 1][2]):
+            elif (
+                lemma in TIME_UNITS
+                and i > 0
+                and _counts_vaguely(tokens[i - 1][2])
+                and not _is_quantity(tokens[i - 1][2])
+            ):
                 # "не один год", "много лет", "несколько месяцев": how long, without a figure
                 begin = tokens[i - 1][0]
                 found.append(Span(Kind.DURATION, begin, end, text[begin:end], lemma))
