@@ -24,6 +24,7 @@ from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.index.load import LoadedIndex
 from embeddings.lexicon import best_parse, lemma
 from embeddings.retrieve.analysis import Asks, question_word
+from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.words import cyrillic_spellings, name_form
 from embeddings.text import WORD, fold, is_cyrillic, is_latin, tokenize
@@ -111,8 +112,8 @@ class SpeechAnswers:
 
     def answer(self, reading: Reading) -> Answer | None:
         """The answer when `reading` asks who said something or what a speaker said; None otherwise."""
-        if not self.speakers:
-            return None
+        if not self.speakers or reading.form is Form.WHO_IS:
+            return None  # "X деген кім?" asks what X is, whatever "деген" says elsewhere
         folded = [fold(w) for w in WORD.findall(reading.question)]
         # "за что", "против чего" ask what for, not someone's stance: a preposition before a question word is left out
         following = [*folded[1:], ""][: len(folded)]

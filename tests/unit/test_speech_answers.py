@@ -56,3 +56,8 @@ def test_what_a_speaker_said_of_a_topic_must_speak_of_it(river: Pipeline) -> Non
     answer = river.ask("Что главный инженер Марков сказал о погоде?")
     assert answer.reason != "speaker"  # none of his words: his own sentences are no answer as his words
     assert river.ask("Что главный инженер Марков сказал о паводках?").reason == "speaker"
+
+
+@pytest.mark.parametrize("question", ["Олег Марков деген кім?", "Кто такой Олег Марков?"])
+def test_who_someone_is_is_no_question_of_their_words(river: Pipeline, question: str) -> None:
+    assert river.ask(question).reason not in ("speaker", "speaker_silent")  # Kazakh "деген" also means "said"
