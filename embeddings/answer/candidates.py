@@ -10,7 +10,7 @@ holds no focus word) is what ranking weighs and the decision checks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from embeddings.annotate.people import ROLE_WORDS, is_phrase_word, phrase_words, role_after, role_before, role_is
@@ -18,6 +18,7 @@ from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse, lemma, parses, prefixed, similarity
 from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
+from embeddings.retrieve.bridge import Bridged
 from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem
 
@@ -196,11 +197,14 @@ def holds(stems: frozenset[str], stem: str | None) -> bool:
     return stem in stems or any(same_word(stem, s) for s in stems)
 
 
-def focus_of(reading: Reading) -> Focus:
-    """What candidates of a reading are judged against (its analysis, text and found stems)."""
+def focus_of(reading: Reading, bridged: Mapping[str, Bridged] | None = None) -> Focus:
+    """What candidates of a reading are judged against (its analysis, text and found stems, and the article stems
+    its words of another language are bridged to)."""
     # `searched` holds what "кроме X" sets aside too: X, in the question, is no answer; its words are no focus
     # what it sets aside is known to be one of the answers: the others stand beside it ("с X, Y и Z")
-    focus = (t.stem for t in (*reading.focus, *reading.excluded) if t.stem)
+    focus = [t.stem for t in (*reading.focus, *reading.excluded) if t.stem]
+    hits = (bridged or {}).get
+    focus += [hit.stem for t in reading.focus if not t.stem and (hit := hits(t.word)) is not None and hit.strength > 0]
     return Focus.of(reading.analysis, reading.searched, focus)
 
 

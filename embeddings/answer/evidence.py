@@ -145,7 +145,7 @@ class EvidenceRanker:
         keys = [t for t in reading.focus if t.key and t.found]
         subject = [t for t in reading.subject if t.stem]
         question_grams = trigrams(reading.searched)
-        focus = focus_of(reading)
+        focus = focus_of(reading, bridged)
         specific = bool(reading.analysis.kinds)
         soft = not reading.analysis.strict  # a candidate helps; its absence is no sign against the window
         sparse_windows, query_sparse = self.index.sparse_windows, result.query_sparse

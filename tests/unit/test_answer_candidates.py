@@ -10,10 +10,13 @@ import pytest
 from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.phrases import phrases
 from embeddings.annotate.spans import Kind, Span, measure_nouns
-from embeddings.answer.candidates import Focus, closeness, same_word
+from embeddings.answer.candidates import Focus, closeness, focus_of, same_word
 from embeddings.answer.evidence import Candidate, typed_first
 from embeddings.ingest.chunking import Sentence
 from embeddings.retrieve.analysis import Analysis, Asks, analyse
+from embeddings.retrieve.bridge import Bridged
+from embeddings.retrieve.forms import Form
+from embeddings.retrieve.reading import Reading, Term
 from embeddings.text import stem
 
 TEXT = (
@@ -242,3 +245,17 @@ def test_who_holds_a_post_wants_the_one_the_articles_call_so() -> None:
 def test_a_duration_may_be_said_without_a_figure(sentence: str, duration: str | None) -> None:
     found = [s.text for s in phrases(sentence) if s.kind is Kind.DURATION]
     assert found == ([duration] if duration else [])
+
+
+def test_an_english_question_is_focused_by_the_article_words_its_words_are_bridged_to() -> None:
+    text = "Дорогу отремонтировали за 300 млн рублей. Мост построили за 2 млрд рублей."
+    sentences = _sentences(text)
+    road, bridge = zip((s.text for s in sentences), annotate_article(text, sentences), strict=True)
+    question = "How much did the bridge cost?"
+    terms = tuple(Term(w, w, None, 1.0, False, True) for w in ("bridge", "cost"))
+    reading = Reading(question, question, "en", Form.QUESTION, Analysis(Asks.MONEY), terms)
+    bridged = {"bridge": Bridged("bridge", stem("мост"), 7.0, 1.0), "cost": Bridged("cost", "стоим", 2.0, 0.0)}
+    focus = focus_of(reading, bridged)
+    assert focus.focus_stems == {stem("мост")}  # a word bridged to nothing is no focus
+    assert closeness([bridge], focus) > closeness([road], focus)
+    assert closeness([bridge], focus_of(reading)) == closeness([road], focus_of(reading))  # unbridged: no focus
