@@ -3,9 +3,12 @@
 A window answers when it holds a span of an expected kind (`Analysis.kinds`)
 that the question does not already contain, next to the question's focus
 (its words found in the window). A number must count the noun the question
-counts; "кто такой X" wants a role next to X. The closeness of the best such
-span (1 beside a focus word, falling with the distance, `FAR` when the window
-holds no focus word) is what ranking weighs and the decision checks.
+counts; "кто такой X" wants a role next to X; "кто президент Y" a person the
+articles give that post. An oblique question word ("с кем", "кому") wants a
+name in its own case, and not the role of someone the question names. The
+closeness of the best such span (1 beside a focus word, falling with the
+distance, `FAR` when the window holds no focus word) is what ranking weighs
+and the decision checks.
 """
 
 from __future__ import annotations
