@@ -4,8 +4,9 @@
 "торгуют", with "торговли". After the spelling rules (`vocabulary.py`) a
 Russian question verb still unmatched is compared, by its
 lemma's navec vector (natasha's news embedding, made for Russian), with the
-lemmas of the articles' words; the closest one, when its cosine reaches
-`Bridge.meaning_low`, is a match whose strength grows to `Bridge.meaning_most`
+lemmas of the articles' words; the closest one (or, of those close enough,
+the closest of the same root: "пригласил" → "приглашению", not "посетили"),
+when its cosine reaches `Bridge.meaning_low`, is a match whose strength grows to `Bridge.meaning_most`
 at `Bridge.meaning_high`: never a sure match, and never searched, because
 navec puts opposites close too ("сократился" by "вырос"). An unmatched verb
 is evidence of absence only when nothing close is found.
@@ -34,6 +35,9 @@ def _is_verb(word: str) -> bool:
     """A verb, short participle or gerund by its likeliest parse: what a question says happened, often
     paraphrased."""
     return best_parse(word).tag.POS in VERBS
+
+
+SAME_ROOT = 5  # leading letters a word shares with an article word of its root ("пригла")
 
 
 class MeaningBridge:
@@ -77,6 +81,11 @@ class MeaningBridge:
                 continue
             cosines = matrix @ (np.asarray(vector, dtype=np.float32) / max(float(np.linalg.norm(vector)), 1e-9))
             best = int(np.argmax(cosines))
+            # of the words close enough in meaning, one of the same root first ("пригласил": "приглашению")
+            root = (stem(word) or word)[:SAME_ROOT]
+            kin = [i for i in np.flatnonzero(cosines >= p.meaning_low).tolist() if stems[i].startswith(root)]
+            if len(root) == SAME_ROOT and kin:
+                best = max(kin, key=lambda i: float(cosines[i]))
             cosine = float(cosines[best])
             strength = p.meaning_most * min(1.0, max(0.0, (cosine - p.meaning_low) / (p.meaning_high - p.meaning_low)))
             if strength > 0:

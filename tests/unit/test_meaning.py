@@ -30,3 +30,10 @@ def test_a_weak_likeness_is_a_weak_match_and_none_below_the_floor() -> None:
     strength = bridge.map(["торгуют"])["торгуют"].strength
     assert 0.0 < strength < 1.0
     assert MeaningBridge(FORMS, Bridge(meaning_low=0.9, meaning_high=0.95)).map(["торгуют"]) == {}
+
+
+def test_of_the_words_close_in_meaning_one_of_the_same_root_comes_first() -> None:
+    # navec puts "посетить" nearer "пригласил" than "приглашению"; the root decides between the two
+    found = MeaningBridge(["посетили", "приглашению", "благодаря"], Bridge()).map(["пригласил", "благодарил"])
+    assert found["пригласил"].stem == "приглашен"
+    assert "благодарил" not in found or found["благодарил"].stem != "благодар"  # a false friend is not near in navec
