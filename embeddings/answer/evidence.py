@@ -178,7 +178,7 @@ class EvidenceRanker:
                 candidates.append(Candidate(window_id, score, features))
         candidates.sort(key=lambda c: (-c.score, c.window_id))
         if specific and not soft:
-            candidates = typed_first(candidates, self.params.typed_margin)
+            candidates = typed_first(candidates, self.params.typed_margin, self.params.typed_lead)
         return candidates
 
     def rerank(self, passages: Sequence[Passage], ranked: Sequence[Candidate]) -> tuple[Passage, ...]:
@@ -294,17 +294,19 @@ class EvidenceRanker:
         return shown
 
 
-def typed_first(ranked: list[Candidate], margin: float) -> list[Candidate]:
-    """For a strict kind: the best window holding a candidate leads when it is within `margin` of the best.
+def typed_first(ranked: list[Candidate], margin: float, lead: float) -> list[Candidate]:
+    """For a strict kind: the best window holding a candidate leads when it is within `margin` of the best, and
+    holds it closer to the focus than the best does by more than `lead` (in the `part` feature).
 
     Among windows that say about as much of the question, the one that holds
     what is asked answers it; one far below is about something else (the
     answer is then partial).
     """
-    if not ranked or ranked[0].features["part"] > 0:
+    if not ranked:
         return ranked
-    top = ranked[0].score
-    typed = next((c for c in ranked if top - c.score <= margin and c.features["part"] > 0), None)
+    top, part = ranked[0].score, ranked[0].features["part"]
+    floor = max(0.0, part + lead)  # a window holding no candidate gives way to any that holds one
+    typed = next((c for c in ranked if top - c.score <= margin and c.features["part"] > floor), None)
     if typed is None:
         return ranked
     return [typed, *(c for c in ranked if c is not typed)]

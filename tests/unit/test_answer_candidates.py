@@ -149,10 +149,20 @@ def test_a_close_runner_up_holding_what_is_asked_leads_and_a_distant_one_does_no
         return Candidate(window_id, score, {"part": part})
 
     words_only, typed, far_typed = window(1, 21.4, -1.0), window(2, 20.5, 0.95), window(3, 15.0, 0.9)
-    assert typed_first([words_only, typed, far_typed], margin=1.0) == [typed, words_only, far_typed]
-    assert typed_first([words_only, far_typed], margin=1.0) == [words_only, far_typed]  # partial, as it should be
-    assert typed_first([typed, words_only], margin=1.0) == [typed, words_only]
-    assert typed_first([], margin=1.0) == []
+    assert typed_first([words_only, typed, far_typed], margin=1.0, lead=0.5) == [typed, words_only, far_typed]
+    # partial, as it should be
+    assert typed_first([words_only, far_typed], margin=1.0, lead=0.5) == [words_only, far_typed]
+    assert typed_first([typed, words_only], margin=1.0, lead=0.5) == [typed, words_only]
+    assert typed_first([], margin=1.0, lead=0.5) == []
+
+
+def test_a_runner_up_holding_the_asked_part_clearly_closer_to_the_focus_leads() -> None:
+    def window(window_id: int, score: float, part: float) -> Candidate:
+        return Candidate(window_id, score, {"part": part})
+
+    far, beside, near = window(1, 21.4, 0.1), window(2, 20.5, 0.9), window(3, 21.0, 0.4)
+    assert typed_first([far, near, beside], margin=1.0, lead=0.5) == [beside, far, near]
+    assert typed_first([near, beside], margin=1.0, lead=0.5) == [near, beside]  # not clearly closer: the best stays
 
 
 @pytest.mark.parametrize(
