@@ -22,6 +22,7 @@ from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse, lemma, parses, prefixed, similarity
 from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
 from embeddings.retrieve.bridge import Bridged
+from embeddings.retrieve.meaning import SAME_ROOT
 from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem
 
@@ -206,8 +207,14 @@ def focus_of(reading: Reading, bridged: Mapping[str, Bridged] | None = None) -> 
     # `searched` holds what "кроме X" sets aside too: X, in the question, is no answer; its words are no focus
     # what it sets aside is known to be one of the answers: the others stand beside it ("с X, Y и Z")
     focus = [t.stem for t in (*reading.focus, *reading.excluded) if t.stem]
-    hits = (bridged or {}).get
-    focus += [hit.stem for t in reading.focus if not t.stem and (hit := hits(t.word)) is not None and hit.strength > 0]
+    for term in reading.focus:
+        hit = (bridged or {}).get(term.word)
+        if term.stem or hit is None or not hit.strength:
+            continue
+        # a translation, or a Russian word of the same root ("пригласил": "приглашению"); a Russian word matched
+        # by meaning alone is no anchor ("стоит" lands on "доллар", the answer's own unit)
+        if reading.foreign or hit.stem.startswith(term.word[:SAME_ROOT]):
+            focus.append(hit.stem)
     return Focus.of(reading.analysis, reading.searched, focus)
 
 

@@ -269,3 +269,14 @@ def test_an_english_question_is_focused_by_the_article_words_its_words_are_bridg
     assert focus.focus_stems == {stem("мост")}  # a word bridged to nothing is no focus
     assert closeness([bridge], focus) > closeness([road], focus)
     assert closeness([bridge], focus_of(reading)) == closeness([road], focus_of(reading))  # unbridged: no focus
+
+
+def test_a_russian_word_matched_by_meaning_anchors_only_when_of_the_same_root() -> None:
+    question = "Кто пригласил мэра и сколько стоит мост?"
+    terms = tuple(Term(w, w, None, 1.0, False, False) for w in ("пригласил", "стоит"))
+    reading = Reading(question, question, "ru", Form.QUESTION, Analysis(Asks.PERSON), terms)
+    bridged = {
+        "пригласил": Bridged("пригласил", "приглашен", 0.49, 0.25),  # "по приглашению": its root
+        "стоит": Bridged("стоит", "доллар", 0.40, 0.09),  # near in navec only, and the answer's own unit
+    }
+    assert focus_of(reading, bridged).focus_stems == {"приглашен"}
