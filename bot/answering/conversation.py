@@ -1,7 +1,7 @@
 """Follow-up questions: read a short or anaphoric question in the light of the chat's last topic.
 
 A conversation remembers one topic: the last question that stood on its own.
-"А кто ещё там был?", "And what about trade?" or a bare "БЕЛАЗ?" right after
+"А кто ещё там был?", "And what about trade?" or a bare "Гродно?" right after
 it may continue that topic; "подробнее" / "more" asks for the next passages
 of the last answer. A question that names its own subject starts a new
 topic. The rules look only at the form of the question, never at the story,
@@ -283,11 +283,11 @@ def plan(question: str, topic: str | None, *, names_subject: bool = False, stand
 
     It continues the topic when it points back (a pronoun: "он", "там",
     "they") or asks "what about X". A short question continues it too,
-    unless it stands alone (`stands_alone`: "кто такой Кошанов", "какой
+    unless it stands alone (`stands_alone`: "кто такой Тихонов", "какой
     курс доллара" ask something whole). A question that opens with "а",
     "and" continues it unless it names a subject of its own
-    (`names_subject`: a name the articles use): "А что Лукашенко сказал
-    про БЕЛАЗ?" starts a new topic.
+    (`names_subject`: a name the articles use): "А что Тихонов сказал
+    про мост?" starts a new topic.
     """
     normal = _normal(question)
     talk = small_talk_of(question)

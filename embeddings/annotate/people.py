@@ -1,10 +1,10 @@
 """The people of one article, their roles, and who a mention of a person means.
 
 natasha's PER spans name the people; the words next to a name say what the
-person is: "Президента Беларуси Александра Лукашенко" teaches that the head
-"президент" with "беларусь" is Александр Лукашенко, and so does "Игорь
-Сергеенко, председатель Палаты представителей". A role phrase said alone
-("белорусский лидер", "спикер Мажилиса", "Президент") is matched to those
+person is: "Губернатора Заречной области Сергея Тихонова" teaches that the
+head "губернатор" with "заречный" and "область" is Сергей Тихонов, and so does
+"Олег Марков, главный инженер треста". A role phrase said alone ("глава
+области", "инженер треста", "Губернатор") is matched to those
 roles through lemmas (pymorphy3) and meaning (navec). A pronoun is the last
 person who spoke or acted. What stays ambiguous resolves to no one.
 """
@@ -21,7 +21,7 @@ from embeddings.text import fold
 
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 ROLE_WORDS = 7  # words a role phrase may have
-NEAR = 0.4  # navec cosine at which two words of role phrases mean the same ("белорусский" ~ "беларусь")
+NEAR = 0.4  # navec cosine at which two words of role phrases mean the same ("городской" ~ "город")
 PLAUSIBLE_HEAD = 0.45  # ... at which a role's head may name a person with another head ("глава" ~ "президент")
 _PRONOUNS = {"он": "masc", "она": "femn", "его": "masc", "её": "femn", "ее": "femn"}
 _PHRASE_POS = frozenset({"NOUN", "ADJF", "PRTF"})
@@ -129,7 +129,7 @@ def is_phrase_word(word: str) -> bool:
 
 
 def role_before(text: str, floor: int, name_start: int) -> Role | None:
-    """The role phrase written right before a name ("Президента Беларуси | Александра Лукашенко")."""
+    """The role phrase written right before a name ("Губернатора области | Сергея Тихонова")."""
     run: list[str] = []
     position = name_start
     for start, end, word in reversed(phrase_words(text, floor, name_start)):
@@ -141,7 +141,7 @@ def role_before(text: str, floor: int, name_start: int) -> Role | None:
 
 
 def role_after(text: str, name_end: int, ceiling: int) -> Role | None:
-    """The role phrase written after a name and a comma ("Игорь Сергеенко, | председатель Палаты ...:")."""
+    """The role phrase written after a name and a comma ("Олег Марков, | главный инженер треста ...:")."""
     after = text[name_end:ceiling]
     match = re.match(r"\s*,\s*([^,:;.!?\"«»]+)[:,]", after)
     if match is None:

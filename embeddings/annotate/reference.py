@@ -102,6 +102,6 @@ class References:
 
 def referents(sentences: Sequence[Sentence], annotations: Sequence[tuple[Span, ...]]) -> list[str]:
     """For every sentence of whole articles, the name its pronoun stands for ("" when none): what search counts
-    beside its words, so that "В Минске он встретился ..." is found by the name of the one it means."""
+    beside its words, so that "В Заречье он встретился ..." is found by the name of the one it means."""
     references = References(sentences, annotations)
     return [references.referent(i) for i in range(len(sentences))]

@@ -53,7 +53,7 @@ class Focus:
 
 
 def _stems(word: str) -> frozenset[str]:
-    """The stems a folded word may stand for: its own, and its lemma's ("кошановым": "кошанов", "кошан")."""
+    """The stems a folded word may stand for: its own, and its lemma's ("тихоновым": "тихонов", "тихон")."""
     return frozenset(s for s in (stem(word), stem(lemma(word))) if s)
 
 
@@ -117,11 +117,11 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
         if span.kind not in kinds or _in_question(span, focus) or not _counts_right(span, analysis):
             continue
         if analysis.post and not (span.kind is Kind.PER and _holds_post(text, span, spans, analysis.post)):
-            continue  # "кто президент Казахстана": only the one the articles call so
+            continue  # "кто мэр Заречья": only the one the articles call so
         if span.kind is Kind.ROLE and analysis.cases:
             owner = _person_after(text, span, spans)
             if owner is not None and _in_question(owner, focus):
-                continue  # "с кем ...?" - "с Президентом Лукашенко": a named one's role is no other participant
+                continue  # "с кем ...?" - "с губернатором Тихоновым": a named one's role is no other participant
         if analysis.of and span.kind is Kind.NUMBER and not _measures_right(text, span, analysis):
             continue
         if not anchors:

@@ -132,9 +132,9 @@ class SpeechAnswers:
         return self._what_said(reading, speaker)
 
     def _unquoted_person(self, question: str) -> tuple[str, ...]:
-        """The names of the one person of the story the question names who is never quoted ("что сказала Кочанова").
+        """The names of the one person of the story the question names who is never quoted ("что сказала Лебедева").
 
-        The articles may name one person in several ways ("Касым-Жомарт Токаев", with the patronymic): the names
+        The articles may name one person in several ways ("Сергей Петрович Тихонов", with the patronymic): the names
         the question's words match the same way are one person's; the shortest is first.
         """
         words = WORD.findall(question)
@@ -262,7 +262,7 @@ def _runs(index: LoadedIndex, ids: Sequence[int]) -> list[list[int]]:
 
 
 def _governs(word: str) -> bool:
-    """Whether a word is a Russian preposition: the name after it is not who speaks ("говорили с Кочановой")."""
+    """Whether a word is a Russian preposition: the name after it is not who speaks ("говорили с Лебедевой")."""
     folded = fold(word)
     return is_cyrillic(folded) and best_parse(folded).tag.POS == "PREP"
 

@@ -8,8 +8,8 @@ others measured, is in docs/reader.md):
    that opens with a dash, as interviews are written), `min_chars` to
    `max_chars` long, and not an article's headline itself.
 2. A sentence's concepts are its content-word stems cut to `family_chars`
-   letters ("цифровой" and "цифровизация" are one concept), and the
-   abbreviations it uses or spells out ("ИИ", "искусственный интеллект").
+   letters ("строительный" and "строительство" are one concept), and the
+   abbreviations it uses or spells out ("ЖК", "жилой комплекс").
    Its names are the concepts of its capitalised words (the first word
    aside) and of its numbers.
 3. Headline facts: for the largest articles, up to half the brief, the

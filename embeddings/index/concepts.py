@@ -7,7 +7,7 @@ depend on the sentence alone, so they are read once per article
 (`read_article`) and stored in `brief/` (`ConceptsWriter`), where an update
 copies the rows of the articles it keeps. The one part that depends on the
 whole corpus, a run of words whose initials spell an abbreviation used
-anywhere in the articles ("искусственный интеллект" for "ИИ"), is found
+anywhere in the articles ("жилой комплекс" for "ЖК"), is found
 when the brief is chosen (`spelled_out`), from each sentence's initials.
 
     brief/concept*.npy          the concepts (a `Vocabulary`: text -> id)

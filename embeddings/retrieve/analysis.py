@@ -136,16 +136,16 @@ def _filler(word: str) -> bool:
 EXCEPTED_WORDS = 4  # the most words "кроме" / "except" sets aside
 _CLAUSE_END = re.compile(r"[?!.,;:…()—–]")
 _MODIFIERS = frozenset({"ADJF", "PRTF", "NUMR"})  # what may stand before the noun "кроме" governs
-_ABLATIVE = ("дан", "ден", "тан", "тен", "нан", "нен")  # Kazakh: "Лукашенкодан басқа", from whom apart
+_ABLATIVE = ("дан", "ден", "тан", "тен", "нан", "нен")  # Kazakh: "Тихоновтан басқа", from whom apart
 
 
 def set_aside(text: str) -> tuple[str, str]:
-    """`text` without what it sets aside ("С кем, кроме Лукашенко, ..."), and the words set aside.
+    """`text` without what it sets aside ("С кем, кроме Тихонова, ..."), and the words set aside.
 
     Russian takes the noun phrase after "кроме" / "помимо" (modifiers, then one
     noun or name, by their pymorphy3 parse; "X и Y" both); English the name
     after "besides" / "except" (its capitalised words, else one word); Kazakh
-    "басқа" the word before it in the ablative ("Лукашенкодан басқа").
+    "басқа" the word before it in the ablative ("Тихоновтан басқа").
     """
     matches = list(WORD.finditer(text))
     for i, match in enumerate(matches):
@@ -179,7 +179,7 @@ def _phrase(text: str, following: list[re.Match[str]], end: int) -> list[re.Matc
             taken.append(candidate)
             continue
         pos = best_parse(word).tag.POS
-        if pos == "CONJ" and taken and len(word) <= 3:  # "кроме Беларуси и Казахстана"
+        if pos == "CONJ" and taken and len(word) <= 3:  # "кроме Гродно и Бреста"
             taken.append(candidate)
             continue
         if (
@@ -208,7 +208,7 @@ def _cut(text: str, start: int, end: int) -> str:
 
 
 def _joins(word: str) -> bool:
-    """A conjunction that may join two nouns of one phrase ("кроме Беларуси и Казахстана")."""
+    """A conjunction that may join two nouns of one phrase ("кроме Гродно и Бреста")."""
     return is_cyrillic(word) and len(word) <= 3 and best_parse(word).tag.POS == "CONJ"
 
 
@@ -264,8 +264,8 @@ class Analysis:
     asks: Asks = Asks.OPEN
     noun: tuple[str, ...] = ()  # for a role: the article stems of the name asked about
     of: str = ""  # what a counted unit measures: "сыр" of "сколько тонн сыра"
-    cases: frozenset[str] = frozenset()  # the pymorphy cases of an oblique question word: "с кем" wants "с Сергеенко"
-    post: tuple[str, ...] = ()  # "кто президент Казахстана": the post's head lemma, then its other words' lemmas
+    cases: frozenset[str] = frozenset()  # the pymorphy cases of an oblique question word: "с кем" wants "с Тихоновым"
+    post: tuple[str, ...] = ()  # "кто мэр Заречья": the post's head lemma, then its other words' lemmas
 
     @property
     def kinds(self) -> frozenset[Kind]:

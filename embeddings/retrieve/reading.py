@@ -4,7 +4,7 @@
   or Russian typed in Latin letters (`skolko sovmestnyh proizvodstv`), told
   apart by which dictionary more of the words belong to once spelled in
   Cyrillic. Russian typed in Latin is searched in Cyrillic.
-- **Form.** A lookup (a name or a few words, `Хатынь`, `комбайны гектары`,
+- **Form.** A lookup (a name or a few words, `Ольховка`, `тракторы заводы`,
   also `что такое X` and `расскажи про X`), "who is X" (`Кто такой X`,
   `X кім?`, `who is X`), a yes/no question (`Встречался ли ...`,
   `Did ...`, `... ма?`), or any other question.
@@ -188,7 +188,7 @@ class Reader:
             all(not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject)
             or _asks_holder(subject)
         ):
-            # "Кто президент (Казахстана)?": who holds a post, not who someone is
+            # "Кто мэр (Заречья)?": who holds a post, not who someone is
             post = role_from([t.surface for t in subject])
             if post is not None and _asks_holder(subject):
                 analysis = replace(analysis, post=(post.head, *sorted(post.rest)))
@@ -239,7 +239,7 @@ class Reader:
     def _russian_in_latin(self, word: str) -> str:
         """A Latin word of a Russian question, in Cyrillic when that spells a Russian word.
 
-        Acronyms ("IT"), names no dictionary knows ("Koshanov") and English words stay as written.
+        Acronyms ("IT"), names no dictionary knows ("Tikhonovets") and English words stay as written.
         """
         folded = fold(word)
         if (len(word) > 1 and word.isupper()) or is_english_word(folded):
@@ -297,7 +297,7 @@ class Reader:
             known = is_russian_word(word) or self.vocabulary.match(word) is not None
             return capital and (not first or (russian_name(word) is not None and known))
         if not is_russian_word(word) and (matched := self.vocabulary.match(word)) and self.vocabulary.common(matched):
-            return False  # a misspelt common word ("делегацыя"): the articles write it as a dictionary word
+            return False  # a misspelt common word ("фистивалль"): the articles write it as a dictionary word
         if russian_name(word) is not None:
             return True
         if is_russian_word(word):
@@ -313,7 +313,7 @@ class Reader:
 
 
 def _asks_holder(subject: tuple[Term, ...]) -> bool:
-    """Whether "кто <role noun> ..." asks who holds a post ("Кто президент Казахстана?").
+    """Whether "кто <role noun> ..." asks who holds a post ("Кто мэр Заречья?").
 
     It does when the subject names no person: "Кто министр Петров?" asks what Petrov is.
     """

@@ -2,7 +2,7 @@
 
 The weights and depths are `params.Fusion`. The few best lexical hits are
 always kept beside the fused ones: a passage that alone holds a rare name
-the question asks about ("Хатынь") must reach the answer stage whatever
+the question asks about ("Ольховка") must reach the answer stage whatever
 the dense rankings think of it.
 """
 

@@ -3,7 +3,7 @@
 A question word whose stem the articles never use, but which is one edit
 (a letter dropped, added, changed or two swapped) away from a stem they do
 use, is rewritten to that stem with the word's own ending: "возлажили
-цвиты" becomes "возложили цветы", "таварооборот" "товарооборот". Everything
+цвиты" becomes "возложили цветы", "фистиваль" "фестиваль". Everything
 downstream -- the encoder, BM25, the evidence scoring -- then sees the
 words of the articles.
 

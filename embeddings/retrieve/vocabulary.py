@@ -2,16 +2,16 @@
 
 A question word matches a stem of the articles when, in this order:
 its own Snowball stem is one; it is a Kazakh form of an article word
-("Хатыньда", "Лукашенкомен": a root followed by Kazakh case endings); it
+("Гродноға", "Тихоновпен": a root followed by Kazakh case endings); it
 shares most of its letters, from the start, with a word of the articles
 ("Китай" and "Китая", "культура" and "культурного"); it is a clipped
 word the dictionary lacks that only one article word family completes
 ("совм", "тихон"); it is another form of
 the same dictionary word ("уголь" and "угля"); it is spelled with
-Kazakh letters ("Қазақстан"); it is one typo away from a stem (words of
+Kazakh letters ("Қытай"); it is one typo away from a stem (words of
 five letters and more), or sounds like one when spoken ("калег" and
 "коллег": unstressed о and а, е and и alike, doubled letters single). A Latin word is tried as written, then as Russian
-typed in Latin letters ("kombainy", "Koshanov"). Every rule looks at
+typed in Latin letters ("traktory", "Tikhonov"). Every rule looks at
 spelling only, so it holds for any corpus.
 """
 
@@ -88,7 +88,7 @@ class Vocabulary:
 
     @lru_cache(maxsize=65_536)  # noqa: B019 - as `match`
     def common(self, stem_: str) -> bool:
-        """Whether the articles write `stem_` as a dictionary word, not a name ("делегации", not "Таныбаева")."""
+        """Whether the articles write `stem_` as a dictionary word, not a name ("фестиваля", not "Петрова")."""
         forms = [w for w in self.words.prefixed(stem_) if (stem(w) or w) == stem_]
         return any(is_russian_word(w) and russian_name(w) is None for w in forms if is_cyrillic(w))
 
@@ -110,7 +110,7 @@ class Vocabulary:
         found = self._prefix(word, own) or self._lemma(word) or self._aspect(word) or self._clipped(word)
         if found is not None or not fuzzy:
             return found
-        if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қазақстанда": a name spelled with Kazakh letters
+        if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қытайда": a name spelled with Kazakh letters
             return self._match_cyrillic(word.translate(_KAZAKH_SPELLING), fuzzy=True, typos=typos)
         return (self._edit(own) or self._sounds_like(word)) if typos else None
 
