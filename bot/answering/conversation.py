@@ -264,9 +264,7 @@ class Plan:
     query: str
     topic: str | None  # the topic it continues (None for a new one)
     small_talk: SmallTalk | None = None  # what kind of small talk, for kind "small_talk"
-    changed: str | None = (
-        None  # the part of the topic a follow-up replaced ("с Ольховкой"); `query` is the new question
-    )
+    changed: str | None = None  # the part of the topic a follow-up replaced ("с Ольховкой"); `query`: the new question
 
     @property
     def next_topic(self) -> str:

@@ -181,16 +181,15 @@ class Reader:
         if analysis.asks is not Asks.VALUE and not all(
             stem(n) in self.vocabulary or (is_cyrillic(n) and has_meaning(n)) for n in analysis.noun
         ):
-            analysis = replace(
-                analysis, noun=(), of=""
-            )  # a counted word neither the articles nor navec know: unchecked
+            # a counted word neither the articles nor navec know cannot be checked
+            analysis = replace(analysis, noun=(), of="")
+        holder = form is Form.WHO_IS and _asks_holder(subject)
         if form is Form.WHO_IS and (
-            all(not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject)
-            or _asks_holder(subject)
+            holder or all(not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject)
         ):
-            # "Кто мэр (Заречья)?": who holds a post, not who someone is
-            post = role_from([t.surface for t in subject])
-            if post is not None and _asks_holder(subject):
+            # "Кто мэр (Заречья)?": who holds a post, not who someone is; a person holding it answers
+            post = role_from([t.surface for t in subject]) if holder else None
+            if post is not None:
                 analysis = replace(analysis, post=(post.head, *sorted(post.rest)))
             form, subject = Form.QUESTION, ()
         if form is Form.WHO_IS:
