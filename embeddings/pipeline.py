@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from razdel import sentenize
 
+from embeddings.annotate.nouns import measured_nouns, noun_classes
 from embeddings.annotate.spans import measure_nouns
 from embeddings.annotate.speakers import Speaker
 from embeddings.answer.answerer import Answerer
@@ -210,7 +211,9 @@ class Pipeline:
             self.speller,
             lambda stem: bm25.idf(stem) if stem else unknown,
             corpus_cyrillic=corpus_is_cyrillic(index),
-            measures=measure_nouns([s.text for s in index.sentences], index.annotations),
+            measures=measure_nouns([s.text for s in index.sentences], index.annotations)
+            | measured_nouns(index.annotations),
+            classes=noun_classes(index.annotations),
         )
         self.meaning = MeaningBridge(index.word_forms, params.bridge)
         self.bridge = (

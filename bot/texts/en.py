@@ -13,6 +13,7 @@ TEXTS: dict[str, str] = {
     "part_duration": "how long it lasted",
     "part_person": "who it was",
     "part_place": "where it is or was",
+    "part_organisation": "which organisation it was",
     "part_role": "who this is",
     "trimmed": "Your message is very long: I searched with the part of it around the question (1000 characters).",
     "empty_question": "Please type a question — I will find the answer in the articles and cite the source.",

@@ -1,7 +1,8 @@
 """Names, places, organisations, money and dates, found by natasha.
 
 natasha's news NER model (slovnet over navec vectors) tags persons, places
-and organisations; its yargy grammars extract amounts of money and dates.
+and organisations; its yargy grammars extract amounts of money and dates;
+its dependency parser tells what common nouns stand for (`nouns.py`).
 The models ship inside the natasha wheel and load once per process, lazily.
 """
 
@@ -11,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from embeddings.annotate.nouns import noun_spans
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import navec
 
@@ -26,6 +28,7 @@ class _Natasha:
     morph: Any
     money: Any
     dates: Any
+    syntax: Any
 
 
 def _natasha() -> _Natasha:
@@ -38,6 +41,7 @@ def _natasha() -> _Natasha:
                 MorphVocab,
                 NewsMorphTagger,
                 NewsNERTagger,
+                NewsSyntaxParser,
                 Segmenter,
             )
 
@@ -50,6 +54,7 @@ def _natasha() -> _Natasha:
                 NewsMorphTagger(embedding),
                 MoneyExtractor(vocab),
                 DatesExtractor(vocab),
+                NewsSyntaxParser(embedding),
             )
         return _parts
 
@@ -98,7 +103,8 @@ def _vocab(base: Any) -> Any:
 
 
 def entities(text: str) -> list[Span]:
-    """Persons, places, organisations, money and dates of a Russian text, with offsets into it."""
+    """Persons, places, organisations, money and dates of a Russian text, with offsets into it; and the nouns that
+    class a name or are given an amount of (`annotate/nouns.py`)."""
     from natasha import Doc
 
     parts = _natasha()
@@ -106,6 +112,7 @@ def entities(text: str) -> list[Span]:
     doc.segment(parts.segmenter)
     doc.tag_morph(parts.morph)
     doc.tag_ner(parts.ner)
+    doc.parse_syntax(parts.syntax)
     found: list[Span] = []
     for span in doc.spans:
         span.normalize(parts.morph_vocab)
@@ -119,4 +126,7 @@ def entities(text: str) -> list[Span]:
         fact = match.fact
         value = "-".join(str(part) for part in (fact.year, fact.month, fact.day) if part)
         found.append(Span(Kind.DATE, match.start, match.stop, text[match.start : match.stop], value))
+    named = list(found)
+    for sentence in doc.sents:
+        found += noun_spans(sentence.tokens, [s for s in named if sentence.start <= s.start < sentence.stop])
     return found

@@ -32,6 +32,8 @@ class Kind(enum.StrEnum):
     REASON = "REASON"
     SPEECH = "SPEECH"
     SITE = "SITE"  # a place said with a preposition: "на стройке", "к старому мосту"
+    CLASS = "CLASS"  # a noun a name stands in apposition to; its value the name's kind ("компания «Альфа»": ORG)
+    MEASURE = "MEASURE"  # a noun given an amount of ("зарплата составит 62 тысячи рублей"); its value its lemma
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from razdel import sentenize
 
 from embeddings.annotate.phrases import SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import best_parse, lemma, parses
+from embeddings.lexicon import best_parse, is_role_noun, lemma, parses, similarity
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic
 
 
@@ -35,6 +36,7 @@ class Asks(enum.Enum):
     OPEN = "any"
     PERSON = "person"
     PLACE = "place"
+    ORGANISATION = "organisation"  # "какая компания": an organisation the articles name
     DATE = "date"
     MONEY = "money"
     NUMBER = "number"
@@ -50,6 +52,7 @@ _KINDS: dict[Asks, frozenset[Kind]] = {
     Asks.OPEN: frozenset(),
     Asks.PERSON: frozenset({Kind.PER, Kind.ORG, Kind.ROLE}),
     Asks.PLACE: frozenset({Kind.LOC, Kind.SITE}),
+    Asks.ORGANISATION: frozenset({Kind.ORG}),
     Asks.DATE: frozenset({Kind.DATE}),
     Asks.MONEY: frozenset({Kind.MONEY}),
     Asks.NUMBER: frozenset({Kind.NUMBER, Kind.MONEY, Kind.DURATION}),
@@ -61,7 +64,18 @@ _KINDS: dict[Asks, frozenset[Kind]] = {
     Asks.ROLE: frozenset({Kind.ROLE}),
 }
 _STRICT = frozenset(
-    {Asks.PERSON, Asks.PLACE, Asks.DATE, Asks.MONEY, Asks.NUMBER, Asks.AMOUNT, Asks.DURATION, Asks.AGE, Asks.ROLE}
+    {
+        Asks.PERSON,
+        Asks.PLACE,
+        Asks.ORGANISATION,
+        Asks.DATE,
+        Asks.MONEY,
+        Asks.NUMBER,
+        Asks.AMOUNT,
+        Asks.DURATION,
+        Asks.AGE,
+        Asks.ROLE,
+    }
 )
 
 # Question words, by lemma (Russian) or as written (English, Kazakh): the closed class every language has.
@@ -272,9 +286,22 @@ class Analysis:
         """The span kinds that answer."""
         return _KINDS[self.asks]
 
-    def measured(self, measures: frozenset[str]) -> Analysis:
-        """ "Какой <noun>" where the articles give that noun in numbers ("5 млн рублей инвестиций"): an amount."""
-        if self.asks is Asks.VALUE and any(n in measures for n in self.noun):
+    def typed(self, measures: frozenset[str], classes: Mapping[str, Kind]) -> Analysis:
+        """ "Какой <noun>" read by what the articles do with that noun (`annotate/nouns.py`).
+
+        A noun a name stands in apposition to wants a name of that kind ("какая компания": an organisation; a
+        noun navec puts close to one, alike: "фирма"); a noun they give in numbers ("5 млн рублей инвестиций",
+        "зарплата составит ...") wants an amount.
+        """
+        if self.asks is not Asks.VALUE:
+            return self
+        for noun in self.noun:
+            kind = classes.get(noun) or _class_by_meaning(noun, classes)
+            if kind is Kind.PER:
+                return Analysis(Asks.PERSON, post=(noun,))
+            if kind is not None:
+                return Analysis(Asks.ORGANISATION if kind is Kind.ORG else Asks.PLACE)
+        if any(n in measures for n in self.noun):
             return Analysis(Asks.AMOUNT, self.noun)
         return self
 
@@ -282,6 +309,17 @@ class Analysis:
     def strict(self) -> bool:
         """Whether evidence without such a span does not answer (the answer is then partial)."""
         return self.asks in _STRICT
+
+
+CLASS_MEANING = 0.45  # navec cosine from which a question's noun is of the kind of an article's classing noun
+
+
+def _class_by_meaning(noun: str, classes: Mapping[str, Kind]) -> Kind | None:
+    """The kind of the article noun closest in meaning to `noun`, when close enough."""
+    if not is_cyrillic(noun) or not classes:
+        return None
+    score, closest = max((similarity(noun, other), other) for other in classes)
+    return classes[closest] if score >= CLASS_MEANING else None
 
 
 def question_word(word: str) -> Asks | None:
@@ -386,8 +424,9 @@ def analyse(question: str) -> Analysis:
     folded = _INDEFINITE.sub(" ", fold(_asking_sentence(question)))  # "когда-то", "кто-нибудь" ask nothing
     if _PURPOSE.search(folded):
         return Analysis(Asks.REASON)
-    if _NAME.search(folded):
-        return Analysis(Asks.PERSON)
+    named = _NAME.search(folded)
+    if named:  # "как зовут директора завода": the one who holds that post
+        return Analysis(Asks.PERSON, post=_post(WORD.findall(folded[named.end() :]), -1))
     if _AGE.search(folded):
         return Analysis(Asks.AGE, ("год",))
     words = WORD.findall(folded)
@@ -421,5 +460,20 @@ def analyse(question: str) -> Analysis:
             if narrowed is not None:
                 return Analysis(narrowed)
             return Analysis(Asks.VALUE, (noun,))
-        return Analysis(asks, cases=_oblique(word) if asks is Asks.PERSON else frozenset())
+        if asks is Asks.PERSON:
+            cases = _oblique(word)
+            return Analysis(asks, cases=cases, post=_post(words, position) if lemma(word) == "кто" else ())
+        return Analysis(asks)
     return Analysis()
+
+
+def _post(words: list[str], position: int) -> tuple[str, ...]:
+    """ "Кто (сейчас) директор завода?": the lemma of the role noun right after the question word, which the
+    answer must hold; () when a verb or anything else comes first ("кто выступал")."""
+    for word in words[position + 1 : position + 1 + NOUN_REACH]:
+        parse = best_parse(word)
+        if is_role_noun(parse) and parse.is_known:  # not a misspelt verb pymorphy guesses a noun
+            return (str(parse.normal_form),)
+        if parse.tag.POS not in ("ADJF", "ADVB", "PRCL") or word.isascii():
+            return ()
+    return ()

@@ -21,12 +21,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
 from embeddings.annotate.people import role_from
+from embeddings.annotate.spans import Kind
 from embeddings.lexicon import PERSON_TAGS, best_parse, has_meaning, is_role_noun
 from embeddings.retrieve.analysis import (
     QUESTION_WORDS,
@@ -146,9 +147,11 @@ class Reader:
         *,
         corpus_cyrillic: bool = True,
         measures: frozenset[str] = frozenset(),
+        classes: Mapping[str, Kind] | None = None,
     ) -> None:
         self.vocabulary = vocabulary
         self.measures = measures  # nouns the articles give in numbers (`annotate.spans.measure_nouns`)
+        self.classes = dict(classes or {})  # nouns the articles set names beside, and their kind (`annotate/nouns.py`)
         self.speller = speller
         self.weight = weight
         self.corpus_cyrillic = corpus_cyrillic
@@ -175,7 +178,7 @@ class Reader:
         form, subject_text = form_of(words, language, asks=asked.rstrip().endswith("?"))
         terms = self._terms(asked, language, topic_words(words, language, TOPIC_WORDS))
         subject = self._subject(terms, subject_text)
-        analysis = analyse(asked).measured(self.measures)
+        analysis = analyse(asked).typed(self.measures, self.classes)
         if not self.corpus_cyrillic:
             analysis = Analysis()  # annotations are made for Russian articles only: nothing typed to check against
         if analysis.asks is not Asks.VALUE and not all(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from embeddings.annotate.annotator import annotate_article
+from embeddings.annotate.nouns import measured_nouns, noun_classes
 from embeddings.annotate.phrases import phrases
 from embeddings.annotate.spans import Kind, Span, measure_nouns
 from embeddings.answer.candidates import Focus, closeness, focus_of, same_word
@@ -101,8 +102,70 @@ def test_a_noun_the_articles_give_in_numbers_is_a_measure(annotated) -> None:  #
     measures = measure_nouns(texts, tuple(spans for _, spans in annotated))
     assert "инвестиция" in measures
     assert "бригада" not in measures  # what a number counts is no measure
-    assert Analysis(Asks.VALUE, ("инвестиция",)).measured(measures).asks is Asks.AMOUNT
-    assert Analysis(Asks.VALUE, ("статус",)).measured(measures).asks is Asks.VALUE
+    assert Analysis(Asks.VALUE, ("инвестиция",)).typed(measures, {}).asks is Asks.AMOUNT
+    assert Analysis(Asks.VALUE, ("статус",)).typed(measures, {}).asks is Asks.VALUE
+
+
+NOUNS_TEXT = (
+    "Мост построила компания «Мостострой». "
+    "Новый мост соединил город Заречье с трассой. "
+    "Средняя зарплата строителей составила 70 тысяч рублей. "
+    "Компания закупила 24 самосвала."
+)
+
+
+@pytest.fixture(scope="module")
+def nouns_annotated() -> tuple[tuple[Span, ...], ...]:
+    return tuple(annotate_article(NOUNS_TEXT, _sentences(NOUNS_TEXT)))
+
+
+def test_the_parse_tells_a_noun_that_classes_a_name_and_a_noun_given_an_amount(nouns_annotated) -> None:  # type: ignore[no-untyped-def]
+    classes = noun_classes(nouns_annotated)
+    assert classes.get("компания") is Kind.ORG
+    assert classes.get("город") is Kind.LOC
+    assert "мост" not in classes
+    measured = measured_nouns(nouns_annotated)
+    assert "зарплата" in measured
+    assert "компания" not in measured  # it bought things it counts: no amount of the company
+
+
+def test_which_noun_asks_for_a_name_of_its_kind_or_an_amount() -> None:
+    classes = {"компания": Kind.ORG, "город": Kind.LOC, "инженер": Kind.PER}
+    measures = frozenset({"зарплата"})
+    assert Analysis(Asks.VALUE, ("компания",)).typed(measures, classes).asks is Asks.ORGANISATION
+    assert Analysis(Asks.VALUE, ("фирма",)).typed(measures, classes).asks is Asks.ORGANISATION  # alike, by navec
+    assert Analysis(Asks.VALUE, ("город",)).typed(measures, classes).asks is Asks.PLACE
+    engineer = Analysis(Asks.VALUE, ("инженер",)).typed(measures, classes)
+    assert (engineer.asks, engineer.post) == (Asks.PERSON, ("инженер",))
+    assert Analysis(Asks.VALUE, ("зарплата",)).typed(measures, classes).asks is Asks.AMOUNT
+    assert Analysis(Asks.VALUE, ("цвет",)).typed(measures, classes).asks is Asks.VALUE
+    assert Analysis(Asks.DATE).typed(measures, classes).asks is Asks.DATE
+
+
+@pytest.mark.parametrize(
+    ("question", "post"),
+    [
+        ("Кто архитектор моста?", ("архитектор",)),
+        ("кто сейчас директор завода", ("директор",)),
+        ("Как зовут директора компании?", ("директор",)),
+        ("Кто открыл мост?", ()),  # a verb: anyone who did it
+        ("Память чьих героев почтили?", ()),  # whose, not who holds a post
+        ("С кем встречался мэр?", ()),
+        ("кто возглавлят стройку", ()),  # a misspelt verb pymorphy guesses to be a noun
+    ],
+)
+def test_who_with_a_role_noun_asks_who_holds_that_post(question: str, post: tuple[str, ...]) -> None:
+    assert analyse(question).post == post
+
+
+def test_an_organisation_question_wants_an_organisation_the_question_does_not_name(nouns_annotated) -> None:  # type: ignore[no-untyped-def]
+    sentences = [s.text for s in _sentences(NOUNS_TEXT)]
+    analysis = Analysis(Asks.ORGANISATION)
+    focus = Focus.of(analysis, "Какая компания построила мост?", [stem("построила"), stem("мост")])
+    assert closeness([(sentences[0], nouns_annotated[0])], focus) > 0.5
+    assert closeness([(sentences[1], nouns_annotated[1])], focus) == 0.0  # a place is no organisation
+    named = Focus.of(analysis, "Какая компания, кроме «Мостострой», строила?", [stem("строила")])
+    assert closeness([(sentences[0], nouns_annotated[0])], named) == 0.0
 
 
 def _focus(question: str, focus: str) -> Focus:

@@ -1,0 +1,87 @@
+"""What the articles' common nouns stand for, read from natasha's dependency parse.
+
+Two facts a "какой <noun>" question needs, learnt from the articles themselves:
+
+- a noun that *classes* a name: the head a name stands in apposition to
+  ("компания «Альфа»", "город Заречье") is a noun of that name's kind, so
+  "какая компания ...?" wants an organisation;
+- a noun that is *measured*: the inanimate subject of a verb whose object
+  is an amount of money or of a unit of something ("зарплата составит 62
+  тысячи рублей", "мощность вырастет до 600 тонн молока"; not "закупила 24
+  автоцистерны", which counts things) is given in numbers, so "какая
+  зарплата ...?" wants an amount.
+
+Each is stored as a span over the noun (`Kind.CLASS`, its value the kind of
+the name; `Kind.MEASURE`, its value the noun's lemma), so the reader learns
+the index's own nouns when it loads.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from embeddings.annotate.spans import Kind, Span
+from embeddings.lexicon import best_parse, lemma
+
+_NAMED = (Kind.PER, Kind.LOC, Kind.ORG)
+_AMOUNT_RELATIONS = frozenset({"obj", "obl", "nsubj:pass"})  # how an amount attaches to the verb that gives it
+_COUNTS = frozenset({"nummod", "nummod:gov", "nummod:entity"})
+
+
+def noun_spans(tokens: Sequence[Any], named: Sequence[Span]) -> list[Span]:
+    """`Kind.CLASS` and `Kind.MEASURE` spans of one parsed sentence (natasha tokens with `rel` and `head_id`).
+
+    `named` are the sentence's persons, places, organisations and amounts of money, with offsets as the tokens'.
+    """
+    by_id = {token.id: token for token in tokens}
+    children: dict[str, list[Any]] = {}
+    for token in tokens:
+        children.setdefault(token.head_id, []).append(token)
+    first = tokens[0].id if tokens else None
+
+    def common_noun(token: Any) -> bool:  # a noun no name covers, in lower case unless it opens the sentence
+        return bool(
+            token.pos == "NOUN"
+            and (token.text[:1].islower() or token.id == first)
+            and not any(s.start <= token.start < s.end for s in named)
+        )
+
+    found: list[Span] = []
+    for token in tokens:
+        head = by_id.get(token.head_id)
+        if token.rel == "appos" and head is not None and common_noun(head):
+            kind = next((s.kind for s in named if s.start <= token.start < s.end and s.kind in _NAMED), None)
+            if kind is not None:
+                found.append(Span(Kind.CLASS, head.start, head.stop, head.text, kind.value))
+        below = children.get(token.id, ())
+        amount = any(child.rel in _COUNTS for child in below) and (
+            any(s.kind is Kind.MONEY and s.start <= token.start < s.end for s in named)
+            or any(child.rel == "nmod" for child in below)  # a unit of something: "тонн молока"
+        )
+        if amount and token.rel in _AMOUNT_RELATIONS and head is not None and head.pos == "VERB":
+            for subject in children.get(head.id, ()):
+                if (
+                    subject.rel == "nsubj"
+                    and common_noun(subject)
+                    and "anim" not in best_parse(subject.text.lower()).tag
+                ):
+                    value = lemma(subject.text.lower())
+                    found.append(Span(Kind.MEASURE, subject.start, subject.stop, subject.text, value))
+    return found
+
+
+def noun_classes(annotations: Iterable[Sequence[Span]]) -> dict[str, Kind]:
+    """The kind of name each classing noun's lemma mostly stands before ("компания": `Kind.ORG`)."""
+    votes: dict[str, Counter[Kind]] = {}
+    for spans in annotations:
+        for span in spans:
+            if span.kind is Kind.CLASS:
+                votes.setdefault(lemma(span.text.lower()), Counter())[Kind(span.value)] += 1
+    return {noun: counts.most_common(1)[0][0] for noun, counts in votes.items()}
+
+
+def measured_nouns(annotations: Iterable[Sequence[Span]]) -> frozenset[str]:
+    """The lemmas of the nouns the articles give an amount of as a verb's subject."""
+    return frozenset(span.value for spans in annotations for span in spans if span.kind is Kind.MEASURE)
