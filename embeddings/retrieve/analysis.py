@@ -286,22 +286,25 @@ class Analysis:
         """The span kinds that answer."""
         return _KINDS[self.asks]
 
-    def typed(self, measures: frozenset[str], classes: Mapping[str, Kind]) -> Analysis:
+    def typed(
+        self, measures: frozenset[str], classes: Mapping[str, Kind], translations: tuple[str, ...] = ()
+    ) -> Analysis:
         """ "Какой <noun>" read by what the articles do with that noun (`annotate/nouns.py`).
 
         A noun a name stands in apposition to wants a name of that kind ("какая компания": an organisation; a
         noun navec puts close to one, alike: "фирма"); a noun they give in numbers ("5 млн рублей инвестиций",
-        "зарплата составит ...") wants an amount.
+        "зарплата составит ...") wants an amount. An English noun is read by its Russian `translations`.
         """
         if self.asks is not Asks.VALUE:
             return self
-        for noun in self.noun:
+        nouns = (*self.noun, *translations)
+        for noun in nouns:
             kind = classes.get(noun) or _class_by_meaning(noun, classes)
             if kind is Kind.PER:
                 return Analysis(Asks.PERSON, post=(noun,))
             if kind is not None:
                 return Analysis(Asks.ORGANISATION if kind is Kind.ORG else Asks.PLACE)
-        if any(n in measures for n in self.noun):
+        if any(n in measures for n in nouns):
             return Analysis(Asks.AMOUNT, self.noun)
         return self
 

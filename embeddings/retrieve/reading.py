@@ -39,6 +39,7 @@ from embeddings.retrieve.analysis import (
     question_word,
     set_aside,
 )
+from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
 from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
@@ -65,6 +66,7 @@ from embeddings.text import (
 )
 
 Language = Literal["ru", "kk", "en", "ru-latn"]
+TRANSLATIONS = 3  # the senses of an English noun after "which" / "what" by which its kind of answer is read
 
 
 TOPIC_WORDS = 3  # the most words "о X" / "about X" names as the topic
@@ -178,7 +180,10 @@ class Reader:
         form, subject_text = form_of(words, language, asks=asked.rstrip().endswith("?"))
         terms = self._terms(asked, language, topic_words(words, language, TOPIC_WORDS))
         subject = self._subject(terms, subject_text)
-        analysis = analyse(asked).typed(self.measures, self.classes)
+        analysis = analyse(asked)
+        english = analysis.noun if language == "en" else ()
+        translations = tuple(t for n in english for t in russian_for(n)[:TRANSLATIONS])
+        analysis = analysis.typed(self.measures, self.classes, translations)
         if not self.corpus_cyrillic:
             analysis = Analysis()  # annotations are made for Russian articles only: nothing typed to check against
         if analysis.asks is not Asks.VALUE and not all(
@@ -271,6 +276,8 @@ class Reader:
             if len(word) < 2 and not word.isdigit():
                 continue
             stem = self.vocabulary.match(word)
+            if stem is not None and language == "en" and not self._translates_to(word, stem):
+                stem = None  # "cost" is no "кость": an English word is the articles' only as its translation
             key = self._is_key(surface, word, position == 0, language)
             foreign = stem is None and not key and _foreign(word, language)
             weight = self.weight(stem) if stem else self.weight("")
@@ -278,6 +285,19 @@ class Reader:
             background = match.start() < start
             terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
         return tuple(terms)
+
+    def _translates_to(self, word: str, matched: str) -> bool:
+        """Whether an English word the articles' `matched` stem spells means it.
+
+        It does when it is a name or a term the dictionary lacks; when the articles write it too; when it is
+        spelled letter for letter ("regions": "регион"); or when the dictionary translates it into a word of that
+        stem ("minister": "министр"). "cost" is no "кость".
+        """
+        translations = russian_for(word) if is_english_word(word) else ()
+        own = stem(word) or word  # the articles write it in Latin letters themselves ("Astana Hub")
+        if not translations or matched == own or any(stem(s) == matched for s in cyrillic_spellings(own)):
+            return True
+        return any(self.vocabulary.match(fold(t)) == matched for t in translations)
 
     def _is_key(self, surface: str, word: str, first: bool, language: Language) -> bool:
         """Whether a word names something (a number, an acronym, a name, a foreign term)."""

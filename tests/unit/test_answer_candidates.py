@@ -140,6 +140,9 @@ def test_which_noun_asks_for_a_name_of_its_kind_or_an_amount() -> None:
     assert Analysis(Asks.VALUE, ("зарплата",)).typed(measures, classes).asks is Asks.AMOUNT
     assert Analysis(Asks.VALUE, ("цвет",)).typed(measures, classes).asks is Asks.VALUE
     assert Analysis(Asks.DATE).typed(measures, classes).asks is Asks.DATE
+    english = Analysis(Asks.VALUE, ("factory",))
+    assert english.typed(measures, classes).asks is Asks.VALUE
+    assert english.typed(measures, classes, ("фабрика", "компания")).asks is Asks.ORGANISATION  # by its translation
 
 
 @pytest.mark.parametrize(

@@ -248,3 +248,11 @@ def test_a_misspelt_common_word_is_no_name_but_a_misspelt_name_is(tiny_pipeline:
     reading, _ = tiny_pipeline.read("Что сказал Петрав?")
     assert reading is not None
     assert next(t for t in reading.terms if t.word == "петрав").key
+
+
+def test_an_english_word_is_an_article_word_only_as_its_translation_or_spelling(tiny_pipeline: Pipeline) -> None:
+    reader = tiny_pipeline.reader
+    assert not reader._translates_to("cost", "костн")  # a stem that begins like it is no translation of it
+    assert reader._translates_to("minister", "министр")  # the dictionary's translation
+    assert reader._translates_to("regions", "регион")  # spelled letter for letter
+    assert reader._translates_to("hub", "hub")  # the articles write it in Latin letters too
