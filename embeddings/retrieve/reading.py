@@ -275,6 +275,8 @@ class Reader:
                 continue
             if len(word) < 2 and not word.isdigit():
                 continue
+            if language in ("ru", "ru-latn") and _pronominal(word):
+                continue  # "свой", "их", "такой": they stand for what the question names, and mean nothing more
             stem = self.vocabulary.match(word)
             if stem is not None and language == "en" and not self._translates_to(word, stem):
                 stem = None  # "cost" is no "кость": an English word is the articles' only as its translation
@@ -342,6 +344,12 @@ def _asks_holder(subject: tuple[Term, ...]) -> bool:
     if not subject or not is_cyrillic(subject[0].word) or not is_role_noun(best_parse(subject[0].word)):
         return False
     return not any(PERSON_TAGS & best_parse(t.word).tag.grammemes for t in subject[1:])
+
+
+def _pronominal(word: str) -> bool:
+    """A Russian pronoun or pronominal adjective (pymorphy3's "NPRO", "Apro"), known to the dictionary as such."""
+    parse = best_parse(word)
+    return bool(parse.is_known and (parse.tag.POS == "NPRO" or "Apro" in parse.tag))
 
 
 def _common(word: str, language: Language) -> bool:

@@ -256,3 +256,9 @@ def test_an_english_word_is_an_article_word_only_as_its_translation_or_spelling(
     assert reader._translates_to("minister", "министр")  # the dictionary's translation
     assert reader._translates_to("regions", "регион")  # spelled letter for letter
     assert reader._translates_to("hub", "hub")  # the articles write it in Latin letters too
+
+
+def test_pronouns_are_no_terms_of_a_question(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("Зачем стране свой фестиваль и их оркестры?")
+    assert reading is not None
+    assert {t.word for t in reading.terms} == {"стране", "фестиваль", "оркестры"}
