@@ -44,7 +44,7 @@ class Answerer:
         ranked = self.ranker.rank(reading, result, bridged)
         passages = self.ranker.rerank(result.passages, ranked)[:limit]
         stems = frozenset(term.stem for term in reading.terms if term.stem)
-        quotes = self.ranker.choose(ranked, stems) if ranked else []
+        quotes = self.ranker.choose(ranked, stems, several=reading.analysis.several) if ranked else []
         coverage = None
         if result.query_sparse is not None and self.index.sparse_chunks is not None:
             coverage = self.index.sparse_chunks.coverage(result.query_sparse)

@@ -190,17 +190,27 @@ class EvidenceRanker:
         scored.sort(key=lambda p: (-p.score, p.chunk_id))
         return (*scored, *(p for p in passages if p.chunk_id not in best))
 
-    def choose(self, ranked: Sequence[Candidate], stems: frozenset[str] = frozenset()) -> list[Quote]:
-        """The quotes: the best window, close runners-up of its article, a continuation; best run first."""
+    def choose(
+        self, ranked: Sequence[Candidate], stems: frozenset[str] = frozenset(), *, several: bool = False
+    ) -> list[Quote]:
+        """The quotes: the best window, close runners-up of its article, a continuation; best run first.
+
+        When the question asks for `several` things ("с кем", "какие"), runners-up further below, from any
+        article, are quoted too if they hold a candidate of what is asked.
+        """
         index, params = self.index, self.params
         best = ranked[0]
         article = index.chunks[index.windows[best.window_id].chunk_id].article_id
         rank_of: dict[int, int] = {}  # sentence id -> rank of the window that brought it
         for rank, candidate in enumerate(ranked):
-            if best.score - candidate.score > params.margin:
+            below = best.score - candidate.score
+            if below > (params.list_margin if several else params.margin):
                 break
+            listed = several and candidate.features.get("part", 0.0) > 0.0
+            if below > params.margin and not listed:
+                continue
             window = index.windows[candidate.window_id]
-            if index.chunks[window.chunk_id].article_id != article:
+            if index.chunks[window.chunk_id].article_id != article and not listed:
                 continue
             ids = range(window.first, window.last + 1)
             chosen = set(rank_of) | set(ids)

@@ -280,6 +280,7 @@ class Analysis:
     of: str = ""  # what a counted unit measures: "сыр" of "сколько тонн сыра"
     cases: frozenset[str] = frozenset()  # the pymorphy cases of an oblique question word: "с кем" wants "с Тихоновым"
     post: tuple[str, ...] = ()  # "кто мэр Заречья": the post's head lemma, then its other words' lemmas
+    several: bool = False  # "какие отрасли", "с кем": the answer may be a list, from more than one place
 
     @property
     def kinds(self) -> frozenset[Kind]:
@@ -301,9 +302,9 @@ class Analysis:
         for noun in nouns:
             kind = classes.get(noun) or _class_by_meaning(noun, classes)
             if kind is Kind.PER:
-                return Analysis(Asks.PERSON, post=(noun,))
+                return Analysis(Asks.PERSON, post=(noun,), several=self.several)
             if kind is not None:
-                return Analysis(Asks.ORGANISATION if kind is Kind.ORG else Asks.PLACE)
+                return Analysis(Asks.ORGANISATION if kind is Kind.ORG else Asks.PLACE, several=self.several)
         if any(n in measures for n in nouns):
             return Analysis(Asks.AMOUNT, self.noun)
         return self
@@ -459,13 +460,15 @@ def analyse(question: str) -> Analysis:
         if asks is Asks.VALUE:
             if noun is None:
                 return Analysis()  # "what did he say", "какой он был": a question word that asks for no noun
+            several = best_parse(word).tag.number == "plur"  # "какие", "каких"
             narrowed = _CATEGORY_NOUNS.get(noun)
             if narrowed is not None:
-                return Analysis(narrowed)
-            return Analysis(Asks.VALUE, (noun,))
+                return Analysis(narrowed, several=several)
+            return Analysis(Asks.VALUE, (noun,), several=several)
         if asks is Asks.PERSON:
             cases = _oblique(word)
-            return Analysis(asks, cases=cases, post=_post(words, position) if lemma(word) == "кто" else ())
+            post = _post(words, position) if lemma(word) == "кто" else ()
+            return Analysis(asks, cases=cases, post=post, several="ablt" in cases)  # "с кем": everyone met
         return Analysis(asks)
     return Analysis()
 

@@ -346,3 +346,34 @@ def test_a_russian_word_matched_by_meaning_anchors_only_when_of_the_same_root() 
         "стоит": Bridged("стоит", "доллар", 0.40, 0.09),  # near in navec only, and the answer's own unit
     }
     assert focus_of(reading, bridged).focus_stems == {"приглашен"}
+
+
+@pytest.mark.parametrize(
+    ("question", "several"),
+    [
+        ("Какие продукты выпускает завод?", True),
+        ("С кем встречался мэр?", True),  # everyone met
+        ("Какой завод посетили гости?", False),
+        ("Кто открыл мост?", False),
+    ],
+)
+def test_a_plural_question_word_asks_for_several(question: str, several: bool) -> None:
+    assert analyse(question).several is several
+
+
+def test_a_question_asking_for_several_quotes_runners_up_that_hold_a_candidate(tiny_pipeline) -> None:  # type: ignore[no-untyped-def]
+    index, ranker = tiny_pipeline.index, tiny_pipeline.answerer.ranker
+    first_of: dict[str, int] = {}
+    for window_id, window in enumerate(index.windows):
+        first_of.setdefault(index.chunks[window.chunk_id].article_id, window_id)
+    best_id, other_id = list(first_of.values())[:2]
+    best = Candidate(best_id, 10.0, {"part": 0.8})
+    holding = Candidate(other_id, 10.0 - ranker.params.list_margin + 0.5, {"part": 0.6})
+    lacking = Candidate(other_id, 10.0 - ranker.params.list_margin + 0.5, {"part": 0.0})
+
+    def articles(quotes: list[object]) -> set[str]:
+        return {q.article_id for q in quotes}  # type: ignore[attr-defined]
+
+    assert len(articles(ranker.choose([best, holding]))) == 1  # one answer: the best window's article
+    assert len(articles(ranker.choose([best, holding], several=True))) == 2
+    assert len(articles(ranker.choose([best, lacking], several=True))) == 1  # no candidate of what is asked
