@@ -26,8 +26,6 @@ from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse, lemma
 
 _NAMED = (Kind.PER, Kind.LOC, Kind.ORG)
-_AMOUNT_RELATIONS = frozenset({"obj", "obl", "nsubj:pass"})  # how an amount attaches to the verb that gives it
-_COUNTS = frozenset({"nummod", "nummod:gov", "nummod:entity"})
 
 
 def noun_spans(tokens: Sequence[Any], named: Sequence[Span]) -> list[Span]:
@@ -56,11 +54,11 @@ def noun_spans(tokens: Sequence[Any], named: Sequence[Span]) -> list[Span]:
             if kind is not None:
                 found.append(Span(Kind.CLASS, head.start, head.stop, head.text, kind.value))
         below = children.get(token.id, ())
-        amount = any(child.rel in _COUNTS for child in below) and (
+        amount = any(child.rel.startswith("nummod") for child in below) and (
             any(s.kind is Kind.MONEY and s.start <= token.start < s.end for s in named)
             or any(child.rel == "nmod" for child in below)  # a unit of something: "тонн молока"
         )
-        if amount and token.rel in _AMOUNT_RELATIONS and head is not None and head.pos == "VERB":
+        if amount and token.rel in ("obj", "obl") and head is not None and head.pos == "VERB":
             for subject in children.get(head.id, ()):
                 if (
                     subject.rel == "nsubj"

@@ -480,6 +480,6 @@ def _post(words: list[str], position: int) -> tuple[str, ...]:
         parse = best_parse(word)
         if is_role_noun(parse) and parse.is_known:  # not a misspelt verb pymorphy guesses a noun
             return (str(parse.normal_form),)
-        if parse.tag.POS not in ("ADJF", "ADVB", "PRCL") or word.isascii():
-            return ()
+        if not (parse.tag.POS in ("ADJF", "ADVB") or _filler(word)) or word.isascii():
+            return ()  # only a modifier, an adverb or a particle may come between: "кто сейчас директор"
     return ()
