@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from razdel import sentenize
 
 from embeddings.annotate.nouns import measured_nouns, noun_classes
-from embeddings.annotate.spans import measure_nouns
+from embeddings.annotate.spans import Kind, measure_nouns
 from embeddings.annotate.speakers import Speaker
 from embeddings.answer.answerer import Answerer
 from embeddings.answer.cache import AnswerCache
@@ -214,6 +214,7 @@ class Pipeline:
             measures=measure_nouns([s.text for s in index.sentences], index.annotations)
             | measured_nouns(index.annotations),
             classes=noun_classes(index.annotations),
+            roles=frozenset(s.value for spans in index.annotations for s in spans if s.kind is Kind.ROLE),
         )
         self.meaning = MeaningBridge(index.word_forms, params.bridge)
         self.bridge = (

@@ -28,7 +28,7 @@ from typing import Literal
 
 from embeddings.annotate.people import role_from
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import PERSON_TAGS, best_parse, has_meaning, is_role_noun
+from embeddings.lexicon import PERSON_TAGS, best_parse, has_meaning, is_role_noun, similarity
 from embeddings.retrieve.analysis import (
     QUESTION_WORDS,
     Analysis,
@@ -66,6 +66,7 @@ from embeddings.text import (
 )
 
 Language = Literal["ru", "kk", "en", "ru-latn"]
+ROLE_MEANING = 0.45  # navec cosine from which an article's role may be the one a question names
 TRANSLATIONS = 3  # the senses of an English noun after "which" / "what" by which its kind of answer is read
 
 
@@ -150,10 +151,12 @@ class Reader:
         corpus_cyrillic: bool = True,
         measures: frozenset[str] = frozenset(),
         classes: Mapping[str, Kind] | None = None,
+        roles: frozenset[str] = frozenset(),
     ) -> None:
         self.vocabulary = vocabulary
         self.measures = measures  # nouns the articles give in numbers (`annotate.spans.measure_nouns`)
         self.classes = dict(classes or {})  # nouns the articles set names beside, and their kind (`annotate/nouns.py`)
+        self.roles = roles  # the lemmas of the roles the articles name ("министр", "депутат")
         self.speller = speller
         self.weight = weight
         self.corpus_cyrillic = corpus_cyrillic
@@ -288,6 +291,14 @@ class Reader:
             terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
         return tuple(terms)
 
+    def _absent_role(self, word: str) -> bool:
+        """Whether a folded word is a role noun the articles neither use nor name anyone by a role close to it
+        (navec: "работник" is close to "сотрудник")."""
+        parse = best_parse(word)
+        if not (parse.is_known and is_role_noun(parse)) or self.vocabulary.match(word) is not None:
+            return False
+        return all(similarity(str(parse.normal_form), role) < ROLE_MEANING for role in self.roles)
+
     def _translates_to(self, word: str, matched: str) -> bool:
         """Whether an English word the articles' `matched` stem spells means it.
 
@@ -324,6 +335,8 @@ class Reader:
             return False  # a misspelt common word ("фистивалль"): the articles write it as a dictionary word
         if russian_name(word) is not None:
             return True
+        if self._absent_role(word):
+            return True  # "с послом": someone the articles never name, as absent as a name they never mention
         if is_russian_word(word):
             return False
         # A word no dictionary knows: a name when capitalised inside the question, or when it reads as one.

@@ -262,3 +262,15 @@ def test_pronouns_are_no_terms_of_a_question(tiny_pipeline: Pipeline) -> None:
     reading, _ = tiny_pipeline.read("Зачем стране свой фестиваль и их оркестры?")
     assert reading is not None
     assert {t.word for t in reading.terms} == {"стране", "фестиваль", "оркестры"}
+
+
+def test_a_role_the_articles_never_name_is_missing_like_a_name(tiny_pipeline: Pipeline) -> None:
+    absent, _ = tiny_pipeline.read("О чём Петров говорил с послом?")
+    assert absent is not None
+    assert absent.missing is not None
+    assert absent.missing.word == "послом"
+    named, _ = tiny_pipeline.read("О чём говорил министр?")
+    assert named is not None
+    assert named.missing is None
+    answer = tiny_pipeline.ask("О чём Петров говорил с послом?")
+    assert (answer.status.value, answer.missing) == ("not_found", "посол")  # named in its dictionary form
