@@ -50,7 +50,8 @@ lint: $(DEV)
 	$(PY) -m mypy
 
 eval: $(RUNTIME)
-	$(PY) eval/score.py --story eval/stories/tram --tune-story eval/stories/plant
+	$(PY) eval/score.py --story eval/stories/tram --tune-story eval/stories/plant \
+		--tune-story eval/stories/clinic --tune-story eval/stories/forum
 
 fit: $(RUNTIME)
 	$(PY) eval/fit.py
