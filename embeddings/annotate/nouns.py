@@ -8,7 +8,8 @@ Two facts a "какой <noun>" question needs, learnt from the articles themsel
 - a noun that is *measured*: the inanimate subject of a verb whose object
   is an amount of money or of a unit of something ("зарплата составит 62
   тысячи рублей", "мощность вырастет до 600 тонн молока"; not "закупила 24
-  автоцистерны", which counts things) is given in numbers, so "какая
+  автоцистерны", which counts things) is given in numbers, and so is the
+  noun it is the measure of ("объём торговли достиг ..."), so "какая
   зарплата ...?" wants an amount.
 
 Each is stored as a span over the noun (`Kind.CLASS`, its value the kind of
@@ -65,9 +66,21 @@ def noun_spans(tokens: Sequence[Any], named: Sequence[Span]) -> list[Span]:
                     and common_noun(subject)
                     and "anim" not in best_parse(subject.text.lower()).tag
                 ):
-                    value = lemma(subject.text.lower())
-                    found.append(Span(Kind.MEASURE, subject.start, subject.stop, subject.text, value))
+                    # and what it is the measure of: "объём торговли достиг N" gives trade in numbers too
+                    of = [c for c in children.get(subject.id, ()) if c.rel == "nmod" and _genitive(c, children)]
+                    for noun in (subject, *of):
+                        found.append(Span(Kind.MEASURE, noun.start, noun.stop, noun.text, lemma(noun.text.lower())))
     return found
+
+
+def _genitive(token: Any, children: dict[str, list[Any]]) -> bool:
+    """A common noun in the genitive with no preposition of its own ("объём | торговли", not "между регионами")."""
+    return (
+        token.pos == "NOUN"
+        and token.text[:1].islower()
+        and best_parse(token.text.lower()).tag.case == "gent"
+        and not any(child.rel == "case" for child in children.get(token.id, ()))
+    )
 
 
 def noun_classes(annotations: Iterable[Sequence[Span]]) -> dict[str, Kind]:

@@ -185,7 +185,7 @@ class Reader:
         subject = self._subject(terms, subject_text)
         analysis = analyse(asked)
         english = analysis.noun if language == "en" else ()
-        translations = tuple(t for n in english for t in russian_for(n)[:TRANSLATIONS])
+        translations = tuple(t for n in english for t in self._senses(n))
         analysis = analysis.typed(self.measures, self.classes, translations)
         if not self.corpus_cyrillic:
             analysis = Analysis()  # annotations are made for Russian articles only: nothing typed to check against
@@ -290,6 +290,13 @@ class Reader:
             background = match.start() < start
             terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
         return tuple(terms)
+
+    def _senses(self, word: str) -> tuple[str, ...]:
+        """The translations of an English noun its kind of answer is read by: those the articles use ("trade":
+        "торговля", the dictionary's fourth sense), else its first `TRANSLATIONS`."""
+        translations = russian_for(word)
+        used = tuple(t for t in translations if self.vocabulary.match(fold(t)) is not None)
+        return used or translations[:TRANSLATIONS]
 
     def _absent_role(self, word: str) -> bool:
         """Whether a folded word is a role noun the articles neither use nor name anyone by a role close to it

@@ -110,7 +110,8 @@ NOUNS_TEXT = (
     "Мост построила компания «Мостострой». "
     "Новый мост соединил город Заречье с трассой. "
     "Средняя зарплата строителей составила 70 тысяч рублей. "
-    "Компания закупила 24 самосвала."
+    "Компания закупила 24 самосвала. "
+    "Объём торговли между регионами достиг 300 млн рублей."
 )
 
 
@@ -127,6 +128,8 @@ def test_the_parse_tells_a_noun_that_classes_a_name_and_a_noun_given_an_amount(n
     measured = measured_nouns(nouns_annotated)
     assert "зарплата" in measured
     assert "компания" not in measured  # it bought things it counts: no amount of the company
+    assert {"объём", "торговля"} <= measured  # the measure, and what it is the measure of
+    assert "регион" not in measured  # "между регионами" says between whom
 
 
 def test_which_noun_asks_for_a_name_of_its_kind_or_an_amount() -> None:

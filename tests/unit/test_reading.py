@@ -7,7 +7,9 @@ import pytest
 from embeddings.answer.evidence import _cut_at_quotation, balanced, continues
 from embeddings.pipeline import Pipeline
 from embeddings.retrieve.analysis import Asks
+from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form
+from embeddings.retrieve.reading import TRANSLATIONS
 from embeddings.retrieve.words import cyrillic_spellings
 from tests.conftest import ANSWER_ALL
 
@@ -274,3 +276,9 @@ def test_a_role_the_articles_never_name_is_missing_like_a_name(tiny_pipeline: Pi
     assert named.missing is None
     answer = tiny_pipeline.ask("О чём Петров говорил с послом?")
     assert (answer.status.value, answer.missing) == ("not_found", "посол")  # named in its dictionary form
+
+
+def test_an_english_noun_is_typed_by_the_senses_the_articles_use(tiny_pipeline: Pipeline) -> None:
+    reader = tiny_pipeline.reader
+    assert "торговля" in reader._senses("trade")  # the dictionary's fourth sense, the one the articles use
+    assert reader._senses("violin") == russian_for("violin")[:TRANSLATIONS]  # none used: the commonest
