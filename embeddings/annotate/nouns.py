@@ -70,7 +70,7 @@ def noun_spans(tokens: Sequence[Any], named: Sequence[Span]) -> list[Span]:
                     of = [c for c in children.get(subject.id, ()) if c.rel == "nmod" and _genitive(c, children)]
                     for noun in (subject, *of):
                         found.append(Span(Kind.MEASURE, noun.start, noun.stop, noun.text, lemma(noun.text.lower())))
-    return found
+    return list(dict.fromkeys(found))  # a head with two names in apposition is one class span
 
 
 def _genitive(token: Any, children: dict[str, list[Any]]) -> bool:

@@ -380,3 +380,10 @@ def test_a_question_asking_for_several_quotes_runners_up_that_hold_a_candidate(t
     assert len(articles(ranker.choose([best, holding]))) == 1  # one answer: the best window's article
     assert len(articles(ranker.choose([best, holding], several=True))) == 2
     assert len(articles(ranker.choose([best, lacking], several=True))) == 1  # no candidate of what is asked
+
+
+def test_a_noun_with_two_names_in_apposition_is_one_class_span() -> None:
+    text = "Депутаты посетили завод «Альфа» и «Бета»."
+    sentences = [Sentence("a", 0, len(text), text)]
+    (spans,) = annotate_article(text, sentences)
+    assert [(s.kind, s.text) for s in spans if s.kind is Kind.CLASS] == [(Kind.CLASS, "завод")]
