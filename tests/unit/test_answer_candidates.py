@@ -5,10 +5,12 @@ Every text here is written by the test; none comes from the articles.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from embeddings.annotate.annotator import annotate_article
-from embeddings.annotate.nouns import measured_nouns, noun_classes
+from embeddings.annotate.nouns import measured_nouns, noun_classes, noun_spans
 from embeddings.annotate.phrases import phrases
 from embeddings.annotate.spans import Kind, Span, measure_nouns
 from embeddings.answer.candidates import Focus, closeness, focus_of, same_word
@@ -383,7 +385,14 @@ def test_a_question_asking_for_several_quotes_runners_up_that_hold_a_candidate(t
 
 
 def test_a_noun_with_two_names_in_apposition_is_one_class_span() -> None:
-    text = "Депутаты посетили завод «Альфа» и «Бета»."
-    sentences = [Sentence("a", 0, len(text), text)]
-    (spans,) = annotate_article(text, sentences)
-    assert [(s.kind, s.text) for s in spans if s.kind is Kind.CLASS] == [(Kind.CLASS, "завод")]
+    # "завод «Гранит» и «Кварц»" as the parser may read it: both names in apposition to the noun
+    def token(id_: str, head: str, rel: str, pos: str, text: str, start: int) -> SimpleNamespace:
+        return SimpleNamespace(id=id_, head_id=head, rel=rel, pos=pos, text=text, start=start, stop=start + len(text))
+
+    tokens = [
+        token("1_1", "1_0", "root", "NOUN", "завод", 0),
+        token("1_2", "1_1", "appos", "PROPN", "Гранит", 7),
+        token("1_3", "1_1", "appos", "PROPN", "Кварц", 18),
+    ]
+    named = [Span(Kind.ORG, 7, 13, "Гранит"), Span(Kind.ORG, 18, 23, "Кварц")]
+    assert noun_spans(tokens, named) == [Span(Kind.CLASS, 0, 5, "завод", "ORG")]
