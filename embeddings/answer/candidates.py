@@ -33,6 +33,7 @@ REACH = 40  # characters over which closeness halves
 SHARED_PREFIX = 5  # letters two stems must share from the start to count as one word ("встреч", "встрет")
 PREFIX_SHARE = 0.8  # ... and this share of the question's stem
 _NAMES = frozenset({Kind.PER, Kind.LOC, Kind.ORG})
+_CLAUSE_ENDS = frozenset('.!?;:«»"')  # a role phrase runs on to its name within one clause
 
 
 @dataclass(frozen=True)
@@ -130,10 +131,24 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
             continue
         distance = min(max(0, a - span.end, span.start - b) for a, b in anchors)
         if analysis.asks is Asks.ROLE and distance > REACH:
-            continue  # a role far from the name is someone else's
+            if not _heads_phrase_of(text, span, spans, anchors):
+                continue  # a role far from the name is someone else's
+            distance = REACH  # "вице-министр торговли и интеграции Республики X Данияр Y": a long role phrase
         agrees = _in_case(span, analysis.cases)
         best = max(best, (1.0 if agrees else OTHER_CASE) / (1.0 + distance / REACH))
     return best
+
+
+def _heads_phrase_of(text: str, role: Span, spans: Sequence[Span], anchors: Sequence[tuple[int, int]]) -> bool:
+    """Whether `role` opens the phrase before a name the question asks about: the name is within `ROLE_WORDS`
+    words after it and no other person stands between."""
+    for start, _ in anchors:
+        between = text[role.end : start]
+        if start > role.end and len(WORD.findall(between)) < ROLE_WORDS and not _CLAUSE_ENDS & set(between):
+            others = [s for s in spans if s.kind is Kind.PER and role.end <= s.start and s.end <= start]
+            if not others:
+                return True
+    return False
 
 
 def _person_after(text: str, role: Span, spans: Sequence[Span]) -> Span | None:

@@ -396,3 +396,13 @@ def test_a_noun_with_two_names_in_apposition_is_one_class_span() -> None:
     ]
     named = [Span(Kind.ORG, 7, 13, "Гранит"), Span(Kind.ORG, 18, 23, "Кварц")]
     assert noun_spans(tokens, named) == [Span(Kind.CLASS, 0, 5, "завод", "ORG")]
+
+
+def test_a_long_role_phrase_before_the_name_says_who_the_named_one_is() -> None:
+    text = "В форуме участвовал вице-министр торговли и интеграции Республики Заречье Данияр Оспанов."
+    spans = annotate_article(text, [Sentence("a", 0, len(text), text)])[0]
+    who = Focus.of(Analysis(Asks.ROLE, (stem("оспанов"),)), "кто такой Оспанов", [stem("оспанов")])
+    assert closeness([(text, spans)], who) > 0.0
+    other = "Выступили вице-министр торговли Республики Заречье Пётр Иванов и Данияр Оспанов."
+    other_spans = annotate_article(other, [Sentence("a", 0, len(other), other)])[0]
+    assert closeness([(other, other_spans)], who) == 0.0  # the role is Ivanov's
