@@ -216,8 +216,8 @@ class EvidenceRanker:
             chosen = set(rank_of) | set(ids)
             if any(i in rank_of for i in ids) or len(chosen) > params.max_sentences:
                 continue
-            if rank and self._length(chosen) > params.max_chars:
-                continue
+            if rank and self._length(chosen) > params.max_chars * (2 if several else 1):
+                continue  # a list may take twice the room
             rank_of.update(dict.fromkeys(ids, rank))
         top = index.windows[best.window_id]
         following = top.last + 1

@@ -5,6 +5,7 @@ Every text here is written by the test; none comes from the articles.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -14,7 +15,8 @@ from embeddings.annotate.nouns import measured_nouns, noun_classes, noun_spans
 from embeddings.annotate.phrases import phrases
 from embeddings.annotate.spans import Kind, Span, measure_nouns
 from embeddings.answer.candidates import Focus, closeness, focus_of, same_word
-from embeddings.answer.evidence import Candidate, typed_first
+from embeddings.answer.evidence import Candidate, EvidenceRanker, typed_first
+from embeddings.index.load import window_text
 from embeddings.ingest.chunking import Sentence
 from embeddings.retrieve.analysis import Analysis, Asks, analyse
 from embeddings.retrieve.bridge import Bridged
@@ -406,3 +408,17 @@ def test_a_long_role_phrase_before_the_name_says_who_the_named_one_is() -> None:
     other = "Выступили вице-министр торговли Республики Заречье Пётр Иванов и Данияр Оспанов."
     other_spans = annotate_article(other, [Sentence("a", 0, len(other), other)])[0]
     assert closeness([(other, other_spans)], who) == 0.0  # the role is Ivanov's
+
+
+def test_a_list_may_take_twice_the_room_of_one_answer(tiny_pipeline) -> None:  # type: ignore[no-untyped-def]
+    index = tiny_pipeline.index
+    first_of: dict[str, int] = {}
+    for window_id, window in enumerate(index.windows):
+        first_of.setdefault(index.chunks[window.chunk_id].article_id, window_id)
+    best_id, other_id = list(first_of.values())[:2]
+    texts = [window_text(index.chunks, index.windows[i], index.sentences) for i in (best_id, other_id)]
+    room = replace(tiny_pipeline.params.evidence, max_chars=max(len(t) for t in texts) + 1)
+    ranker = EvidenceRanker(index, room, candidates=10)
+    best = Candidate(best_id, 10.0, {"part": 0.8})
+    holding = Candidate(other_id, 9.0, {"part": 0.6})
+    assert len(ranker.choose([best, holding], several=True)) == 2  # together they fit in twice the room only
