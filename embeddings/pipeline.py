@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 
 from razdel import sentenize
 
-from embeddings.annotate.nouns import measured_nouns, noun_classes
-from embeddings.annotate.spans import Kind, measure_nouns
+from embeddings.annotate.nouns import measure_nouns, noun_classes
+from embeddings.annotate.spans import Kind
 from embeddings.annotate.speakers import Speaker
 from embeddings.answer.answerer import Answerer
 from embeddings.answer.cache import AnswerCache
@@ -211,8 +211,7 @@ class Pipeline:
             self.speller,
             lambda stem: bm25.idf(stem) if stem else unknown,
             corpus_cyrillic=corpus_is_cyrillic(index),
-            measures=measure_nouns([s.text for s in index.sentences], index.annotations)
-            | measured_nouns(index.annotations),
+            measures=measure_nouns([s.text for s in index.sentences], index.annotations),
             classes=noun_classes(index.annotations),
             roles=frozenset(s.value for spans in index.annotations for s in spans if s.kind is Kind.ROLE),
         )

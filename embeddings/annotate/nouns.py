@@ -23,10 +23,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from embeddings.annotate.spans import Kind, Span
+from embeddings.annotate.spans import NAMES, Kind, Span
 from embeddings.lexicon import best_parse, lemma
+from embeddings.text import WORD
 
-_NAMED = (Kind.PER, Kind.LOC, Kind.ORG)
+MEASURE_REACH = 2  # words between an amount and the noun it measures
 
 
 def noun_spans(tokens: Sequence[Any], named: Sequence[Span]) -> list[Span]:
@@ -51,7 +52,7 @@ def noun_spans(tokens: Sequence[Any], named: Sequence[Span]) -> list[Span]:
     for token in tokens:
         head = by_id.get(token.head_id)
         if token.rel == "appos" and head is not None and common_noun(head):
-            kind = next((s.kind for s in named if s.start <= token.start < s.end and s.kind in _NAMED), None)
+            kind = next((s.kind for s in named if s.start <= token.start < s.end and s.kind in NAMES), None)
             if kind is not None:
                 found.append(Span(Kind.CLASS, head.start, head.stop, head.text, kind.value))
         below = children.get(token.id, ())
@@ -93,6 +94,19 @@ def noun_classes(annotations: Iterable[Sequence[Span]]) -> dict[str, Kind]:
     return {noun: counts.most_common(1)[0][0] for noun, counts in votes.items()}
 
 
-def measured_nouns(annotations: Iterable[Sequence[Span]]) -> frozenset[str]:
-    """The lemmas of the nouns the articles give an amount of as a verb's subject."""
-    return frozenset(span.value for spans in annotations for span in spans if span.kind is Kind.MEASURE)
+def measure_nouns(sentences: Sequence[str], annotations: Sequence[Sequence[Span]]) -> frozenset[str]:
+    """The lemmas of the nouns the articles give in numbers: the `Kind.MEASURE` spans, and a noun in the genitive
+    right after an amount ("5 млн рублей инвестиций": "инвестиция"; "двенадцать бригад" counts teams, so
+    "бригада" is none)."""
+    found = {span.value for spans in annotations for span in spans if span.kind is Kind.MEASURE}
+    for text, spans in zip(sentences, annotations, strict=True):
+        for span in spans:
+            if span.kind not in (Kind.MONEY, Kind.NUMBER):
+                continue
+            for word in WORD.findall(text[span.end :])[:MEASURE_REACH]:
+                parse = best_parse(word.lower())
+                noun = str(parse.normal_form)
+                if parse.tag.POS == "NOUN" and parse.tag.case == "gent" and noun != span.value:
+                    found.add(noun)
+                    break
+    return frozenset(found)

@@ -58,6 +58,7 @@ class Span:
 
 
 Annotations = tuple[tuple[Span, ...], ...]  # one tuple of spans per sentence of the index
+NAMES = frozenset({Kind.PER, Kind.LOC, Kind.ORG})  # the kinds that name someone or something
 
 
 def save_annotations(
@@ -81,29 +82,3 @@ def load_annotations(folder: Path, sentences: int) -> Annotations:
         msg = f"{ANNOTATIONS_FILE} has {len(rows)} sentences, the index {sentences}"
         raise ValueError(msg)
     return tuple(tuple(Span.from_row(row) for row in spans) for spans in rows)
-
-
-MEASURE_REACH = 2  # words between an amount and the noun it measures
-
-
-def measure_nouns(sentences: Sequence[str], annotations: Annotations) -> frozenset[str]:
-    """Lemmas of the nouns the articles give in numbers: a noun in the genitive right after an amount.
-
-    "5 млн рублей инвестиций" makes "инвестиция" a measure; "двенадцать бригад"
-    counts teams, so "бригада" is not one.
-    """
-    from embeddings.lexicon import best_parse
-    from embeddings.text import WORD
-
-    found: set[str] = set()
-    for text, spans in zip(sentences, annotations, strict=True):
-        for span in spans:
-            if span.kind not in (Kind.MONEY, Kind.NUMBER):
-                continue
-            for word in WORD.findall(text[span.end :])[:MEASURE_REACH]:
-                parse = best_parse(word.lower())
-                lemma = str(parse.normal_form)
-                if parse.tag.POS == "NOUN" and parse.tag.case == "gent" and lemma != span.value:
-                    found.add(lemma)
-                    break
-    return frozenset(found)

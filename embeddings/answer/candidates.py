@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from embeddings.annotate.people import ROLE_WORDS, is_phrase_word, phrase_words, role_after, role_before, role_is
 from embeddings.annotate.phrases import TIME_UNITS
-from embeddings.annotate.spans import Kind, Span
+from embeddings.annotate.spans import NAMES, Kind, Span
 from embeddings.lexicon import best_parse, lemma, parses, prefixed, similarity
 from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
 from embeddings.retrieve.bridge import Bridged
@@ -32,7 +32,6 @@ FAR = 0.4  # closeness of a candidate in a window that holds none of the focus w
 REACH = 40  # characters over which closeness halves
 SHARED_PREFIX = 5  # letters two stems must share from the start to count as one word ("встреч", "встрет")
 PREFIX_SHARE = 0.8  # ... and this share of the question's stem
-_NAMES = frozenset({Kind.PER, Kind.LOC, Kind.ORG})
 _CLAUSE_ENDS = frozenset('.!?;:«»"')  # a role phrase runs on to its name within one clause
 
 
@@ -61,7 +60,7 @@ def _stems(word: str) -> frozenset[str]:
 def _in_question(span: Span, focus: Focus) -> bool:
     """Whether the question already holds this span (then it is no answer to it)."""
     words = WORD.findall(fold(span.text))
-    if span.kind in _NAMES or span.kind is Kind.ROLE:
+    if span.kind in NAMES or span.kind is Kind.ROLE:
         return any(focus.question_stems & _stems(w) for w in words)
     return any(w in focus.numbers for w in words if w.isdigit())
 
@@ -177,7 +176,7 @@ def _holds_post(text: str, person: Span, spans: Sequence[Span], post: tuple[str,
 
 def _in_case(span: Span, cases: frozenset[str]) -> bool:
     """Whether a name or role may stand in one of `cases` (every Russian word of it can; no cases: any)."""
-    if not cases or (span.kind not in _NAMES and span.kind is not Kind.ROLE):
+    if not cases or (span.kind not in NAMES and span.kind is not Kind.ROLE):
         return True
     words = [w for w in WORD.findall(fold(span.text)) if not w.isascii() and not w.isdigit()]
     return all(any(p.tag.case in cases for p in parses(w)) for w in words)

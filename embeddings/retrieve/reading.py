@@ -154,7 +154,7 @@ class Reader:
         roles: frozenset[str] = frozenset(),
     ) -> None:
         self.vocabulary = vocabulary
-        self.measures = measures  # nouns the articles give in numbers (`annotate.spans.measure_nouns`)
+        self.measures = measures  # nouns the articles give in numbers (`annotate.nouns.measure_nouns`)
         self.classes = dict(classes or {})  # nouns the articles set names beside, and their kind (`annotate/nouns.py`)
         self.roles = roles  # the lemmas of the roles the articles name ("министр", "депутат")
         self.speller = speller

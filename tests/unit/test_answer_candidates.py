@@ -11,9 +11,9 @@ from types import SimpleNamespace
 import pytest
 
 from embeddings.annotate.annotator import annotate_article
-from embeddings.annotate.nouns import measured_nouns, noun_classes, noun_spans
+from embeddings.annotate.nouns import measure_nouns, noun_classes, noun_spans
 from embeddings.annotate.phrases import phrases
-from embeddings.annotate.spans import Kind, Span, measure_nouns
+from embeddings.annotate.spans import Kind, Span
 from embeddings.answer.candidates import Focus, closeness, focus_of, same_word
 from embeddings.answer.evidence import Candidate, EvidenceRanker, typed_first
 from embeddings.index.load import window_text
@@ -129,7 +129,7 @@ def test_the_parse_tells_a_noun_that_classes_a_name_and_a_noun_given_an_amount(n
     assert classes.get("компания") is Kind.ORG
     assert classes.get("город") is Kind.LOC
     assert "мост" not in classes
-    measured = measured_nouns(nouns_annotated)
+    measured = measure_nouns([s.text for s in _sentences(NOUNS_TEXT)], nouns_annotated)
     assert "зарплата" in measured
     assert "компания" not in measured  # it bought things it counts: no amount of the company
     assert {"объём", "торговля"} <= measured  # the measure, and what it is the measure of
@@ -368,12 +368,17 @@ def test_a_plural_question_word_asks_for_several(question: str, several: bool) -
     assert analyse(question).several is several
 
 
-def test_a_question_asking_for_several_quotes_runners_up_that_hold_a_candidate(tiny_pipeline) -> None:  # type: ignore[no-untyped-def]
-    index, ranker = tiny_pipeline.index, tiny_pipeline.answerer.ranker
+def _first_windows_of_two_articles(index) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     first_of: dict[str, int] = {}
     for window_id, window in enumerate(index.windows):
         first_of.setdefault(index.chunks[window.chunk_id].article_id, window_id)
     best_id, other_id = list(first_of.values())[:2]
+    return best_id, other_id
+
+
+def test_a_question_asking_for_several_quotes_runners_up_that_hold_a_candidate(tiny_pipeline) -> None:  # type: ignore[no-untyped-def]
+    index, ranker = tiny_pipeline.index, tiny_pipeline.answerer.ranker
+    best_id, other_id = _first_windows_of_two_articles(index)
     best = Candidate(best_id, 10.0, {"part": 0.8})
     holding = Candidate(other_id, 10.0 - ranker.params.list_margin + 0.5, {"part": 0.6})
     lacking = Candidate(other_id, 10.0 - ranker.params.list_margin + 0.5, {"part": 0.0})
@@ -412,10 +417,7 @@ def test_a_long_role_phrase_before_the_name_says_who_the_named_one_is() -> None:
 
 def test_a_list_may_take_twice_the_room_of_one_answer(tiny_pipeline) -> None:  # type: ignore[no-untyped-def]
     index = tiny_pipeline.index
-    first_of: dict[str, int] = {}
-    for window_id, window in enumerate(index.windows):
-        first_of.setdefault(index.chunks[window.chunk_id].article_id, window_id)
-    best_id, other_id = list(first_of.values())[:2]
+    best_id, other_id = _first_windows_of_two_articles(index)
     texts = [window_text(index.chunks, index.windows[i], index.sentences) for i in (best_id, other_id)]
     room = replace(tiny_pipeline.params.evidence, max_chars=max(len(t) for t in texts) + 1)
     ranker = EvidenceRanker(index, room, candidates=10)
