@@ -22,6 +22,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from embeddings.index.bm25 import BM25
+from embeddings.lexicon import lemma
 from embeddings.retrieve.vocabulary import one_edit
 from embeddings.retrieve.words import is_english_word, is_russian_word
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic, is_kazakh, tokenize
@@ -63,8 +64,33 @@ class Speller:
         stem = stems[0]
         alphabet = _CYRILLIC if "а" <= stem[0] <= "я" else _LATIN
         candidates = [c for c in one_edit(stem, alphabet) if c in self.known]
-        if not candidates:
+        if candidates:
+            best = min(candidates, key=lambda c: (self.bm25.idf(c), c))  # the most frequent, then a fixed order
+            fixed = best + lower[len(stem) :]
+        else:
+            fixed = self._inflected(lower, alphabet) or ""
+        if not fixed:
             return word
-        best = min(candidates, key=lambda c: (self.bm25.idf(c), c))  # the most frequent, then a fixed order
-        fixed = best + lower[len(stem) :]
         return fixed.capitalize() if word[0].isupper() else fixed
+
+    def _inflected(self, lower: str, alphabet: str) -> str | None:
+        """A dictionary word one edit from `lower` whose lemma the articles use in another form.
+
+        Stems do not see it: "тирминале" is one edit from "терминале", which the articles never write, and its
+        stem is not that of the "терминал" they do write; the lemma is the same.
+        """
+        if alphabet != _CYRILLIC:
+            return None
+        found = [
+            (self.bm25.idf(known), candidate)
+            for candidate in one_edit(lower, alphabet)
+            if is_russian_word(candidate) and (known := _lemma_stem(candidate)) in self.known
+        ]
+        return min(found)[1] if found else None
+
+
+@lru_cache(maxsize=65_536)
+def _lemma_stem(word: str) -> str:
+    """The stem of a folded word's dictionary form."""
+    stems = tokenize(lemma(word))
+    return stems[0] if len(stems) == 1 else ""

@@ -34,6 +34,15 @@ def test_words_one_edit_from_the_articles_are_corrected_with_their_endings() -> 
     assert fix("Возлажили ли") == "Возложили ли"  # the capital stays
 
 
+def test_a_typo_in_a_form_the_articles_never_write_is_corrected_by_its_lemma() -> None:
+    # "терминале" is one edit from "тирминале"; the articles write only "терминал" and "терминала", whose stem
+    # differs from that of "терминале", so stems alone find nothing
+    fix = Speller(
+        BM25.build(["Партнёры построят зерновой терминал.", "Строительство терминала начнётся в мае."])
+    ).correct
+    assert fix("сколько мест на тирминале") == "сколько мест на терминале"
+
+
 def test_words_not_close_to_the_articles_are_left_alone() -> None:
     fix = speller().correct
     for question in [
