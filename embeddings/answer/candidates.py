@@ -16,7 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from embeddings.annotate.people import ROLE_WORDS, is_phrase_word, phrase_words, role_after, role_before, role_is
+from embeddings.annotate.people import (
+    ROLE_WORDS,
+    Role,
+    is_phrase_word,
+    phrase_words,
+    role_after,
+    role_before,
+    role_is,
+)
 from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import NAMES, Kind, Span
 from embeddings.lexicon import best_parse, lemma, parses, prefixed, similarity
@@ -166,12 +174,37 @@ def _person_after(text: str, role: Span, spans: Sequence[Span]) -> Span | None:
 
 
 def _holds_post(text: str, person: Span, spans: Sequence[Span], post: tuple[str, ...]) -> bool:
-    """Whether the role written right before or after `person` is `post` (its head alike, its other words there)."""
+    """Whether the role written right before or after `person` is `post`: its head alike, and one of the post's
+    other words there when it has any ("директор предприятия" holds "директор завода «Заря»", an article's
+    shorter name for it; "заместитель акима области" no "директор центра")."""
     floor = max((s.end for s in spans if s.kind is Kind.PER and s.end <= person.start), default=0)
+    head, objects = post[0], post[1:]
     for role in (role_before(text, floor, person.start), role_after(text, person.end, len(text))):
-        if role is not None and role_is(role, post[0], frozenset(post[1:])):
+        if role is None or not role_is(role, head, frozenset()):
+            continue
+        if not objects or any(role_is(role, head, frozenset({word})) for word in objects):
             return True
+        if _of_the_named(role, spans, person.start) and _written_before(text[: person.start], objects):
+            return True  # "завод «Заря». Директор предприятия Иванов": the role is of what was just named
     return False
+
+
+def _of_the_named(role: Role, spans: Sequence[Span], before: int) -> bool:
+    """Whether a role phrase is of a kind of thing a name was given before `before` ("завод «Заря»": a
+    "директор предприятия" after it may be Zarya's), naming nothing itself."""
+    words = WORD.findall(role.text)[1:]
+    if any(word[:1].isupper() for word in words):
+        return False
+    classes = {
+        lemma(fold(s.text)) for s in spans if s.kind is Kind.CLASS and s.value != Kind.PER.value and s.end <= before
+    }
+    return any(role_is(role, role.head, frozenset({noun})) for noun in classes)
+
+
+def _written_before(text: str, lemmas: Sequence[str]) -> bool:
+    """Whether each of `lemmas` is written in `text` (by stem)."""
+    stems = {stem(word) for word in WORD.findall(fold(text))}
+    return all(stem(word) in stems for word in lemmas)
 
 
 def _in_case(span: Span, cases: frozenset[str]) -> bool:

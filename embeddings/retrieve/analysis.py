@@ -21,12 +21,13 @@ import enum
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from razdel import sentenize
 
 from embeddings.annotate.phrases import SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import best_parse, is_role_noun, lemma, parses, similarity
+from embeddings.lexicon import PERSON_TAGS, best_parse, is_role_noun, lemma, parses, similarity
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic
 
 
@@ -280,6 +281,7 @@ class Analysis:
     of: str = ""  # what a counted unit measures: "сыр" of "сколько тонн сыра"
     cases: frozenset[str] = frozenset()  # the pymorphy cases of an oblique question word: "с кем" wants "с Тихоновым"
     post: tuple[str, ...] = ()  # "кто мэр Заречья": the post's head lemma, then its other words' lemmas
+    acting: str = ""  # "кто руководит заводом": the verb the post's head is made from, as written
     several: bool = False  # "какие отрасли", "с кем": the answer may be a list, from more than one place
 
     @property
@@ -467,19 +469,48 @@ def analyse(question: str) -> Analysis:
             return Analysis(Asks.VALUE, (noun,), several=several)
         if asks is Asks.PERSON:
             cases = _oblique(word)
-            post = _post(words, position) if lemma(word) == "кто" else ()
-            return Analysis(asks, cases=cases, post=post, several="ablt" in cases)  # "с кем": everyone met
+            post = _post(words, position) if word == "кто" else ()  # "с кем губернатор ..." asks no post
+            acting = words[position + 1] if post and lemma(words[position + 1]) != post[0] else ""
+            return Analysis(asks, cases=cases, post=post, acting=acting, several="ablt" in cases)  # "с кем": all met
         return Analysis(asks)
     return Analysis()
 
 
 def _post(words: list[str], position: int) -> tuple[str, ...]:
-    """ "Кто (сейчас) директор завода?": the lemma of the role noun right after the question word, which the
-    answer must hold; () when a verb or anything else comes first ("кто выступал")."""
-    for word in words[position + 1 : position + 1 + NOUN_REACH]:
+    """ "Кто (сейчас) директор завода «Заря»?": the lemma of the role noun right after the question word, which
+    the answer must hold, then the lemmas of the nouns and names it governs ("завод", "заря"); () when a verb or
+    anything else comes first ("кто выступал")."""
+    for at, word in enumerate(words[position + 1 : position + 1 + NOUN_REACH], start=position + 1):
         parse = best_parse(word)
         if is_role_noun(parse) and parse.is_known:  # not a misspelt verb pymorphy guesses a noun
-            return (str(parse.normal_form),)
+            return (str(parse.normal_form), *_governed(words[at + 1 :]))
+        agent = _agent_noun(parse) if at == position + 1 else None
+        if agent is not None:  # "кто руководит заводом": its "руководитель"
+            return (agent, *_governed(words[at + 1 :]))
         if not (parse.tag.POS in ("ADJF", "ADVB") or _filler(word)) or word.isascii():
             return ()  # only a modifier, an adverb or a particle may come between: "кто сейчас директор"
     return ()
+
+
+def _agent_noun(parse: Any) -> str | None:
+    """The role noun a verb makes with "-тель" ("руководить": "руководитель"), when the dictionary has one."""
+    if parse.tag.POS != "VERB":
+        return None
+    base = str(parse.normal_form).removesuffix("ся").removesuffix("ть")
+    agent = best_parse(f"{base}тель")
+    return str(agent.normal_form) if agent.is_known and is_role_noun(agent) else None
+
+
+def _governed(words: list[str]) -> tuple[str, ...]:
+    """The lemmas of the nouns (and words no dictionary knows: names) of the noun phrase `words` open, its
+    adjectives skipped; it ends at any other word ("завода «Заря» в Ольховке": "завод", "заря")."""
+    nouns = []
+    for word in words:
+        parse = best_parse(word)
+        if PERSON_TAGS & parse.tag.grammemes:
+            break  # "кто губернатор Петров": a person's name, not what the post is of
+        if parse.tag.POS == "NOUN" or not parse.is_known:
+            nouns.append(str(parse.normal_form))
+        elif parse.tag.POS not in ("ADJF", "PRTF"):
+            break
+    return tuple(nouns)

@@ -194,6 +194,8 @@ class Reader:
         ):
             # a counted word neither the articles nor navec know cannot be checked
             analysis = replace(analysis, noun=(), of="")
+        if analysis.acting and any(t.found for t in terms if t.word == analysis.acting):
+            analysis = replace(analysis, post=(), acting="")  # "кто строил": the articles say who built, by name
         holder = form is Form.WHO_IS and _asks_holder(subject)
         if form is Form.WHO_IS and (
             holder or all(not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject)

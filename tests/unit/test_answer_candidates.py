@@ -155,10 +155,14 @@ def test_which_noun_asks_for_a_name_of_its_kind_or_an_amount() -> None:
 @pytest.mark.parametrize(
     ("question", "post"),
     [
-        ("Кто архитектор моста?", ("архитектор",)),
-        ("кто сейчас директор завода", ("директор",)),
-        ("Как зовут директора компании?", ("директор",)),
-        ("Кто открыл мост?", ()),  # a verb: anyone who did it
+        ("Кто архитектор моста?", ("архитектор", "мост")),
+        ("кто сейчас директор завода", ("директор", "завод")),  # the post, then what it is of
+        ("Кто директор завода «Заря» в Ольховке?", ("директор", "завод", "заря")),
+        ("Кто губернатор Петров?", ("губернатор",)),  # a person's name is no part of the post
+        ("Как зовут директора компании?", ("директор", "компания")),
+        ("Кто руководит заводом «Заря»?", ("руководитель", "завод", "заря")),  # the verb's "-тель" noun
+        ("Кто открыл мост?", ()),  # a verb with no such noun: anyone who did it
+        ("С кем губернатор Петров открыл мост?", ()),  # "с кем" asks who else, not who holds a post
         ("Память чьих героев почтили?", ()),  # whose, not who holds a post
         ("С кем встречался мэр?", ()),
         ("кто возглавлят стройку", ()),  # a misspelt verb pymorphy guesses to be a noun
@@ -305,6 +309,21 @@ def test_with_whom_else_wants_another_participant_in_the_asked_case() -> None:
     # the set-aside mayor's and the asker's governor's roles are no answer; the minister stands in another case
     assert closeness([greeting], focus) <= 0.5
     assert closeness([meeting], focus) > 0.5  # "с ... директором завода Иваном Орловым"
+
+
+def test_a_post_of_something_wants_a_role_of_that_thing() -> None:
+    text = (
+        "«Центр хорошо знают», — рассказала первый заместитель акима области Асель Нурпеисова. "
+        "Гости посетили завод «Заря». Директор предприятия Сергей Кравец показал цех."
+    )
+    sentences = _sentences(text)
+    deputy, visit, director = zip((s.text for s in sentences), annotate_article(text, sentences), strict=True)
+    centre = Focus.of(Analysis(Asks.PERSON, post=("директор", "центр")), "Кто директор центра?", ["директор", "центр"])
+    # a deputy's head is close to a director's in meaning, but her role is of another thing
+    assert closeness([deputy], centre) == 0.0
+    plant = Focus.of(Analysis(Asks.PERSON, post=("директор", "заря")), "Кто директор «Зари»?", ["директор", "зар"])
+    assert closeness([visit, director], plant) > 0.0  # "директор предприятия" of the plant just named
+    assert closeness([director], plant) == 0.0  # alone, the sentence does not say of which
 
 
 def test_who_holds_a_post_wants_the_one_the_articles_call_so() -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from embeddings.answer.evidence import _cut_at_quotation, balanced, continues
+from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
 from embeddings.retrieve.analysis import Asks
 from embeddings.retrieve.dictionary import russian_for
@@ -12,6 +15,7 @@ from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import TRANSLATIONS
 from embeddings.retrieve.words import cyrillic_spellings
 from tests.conftest import ANSWER_ALL
+from tests.support.fakes import FakeEncoder
 
 
 @pytest.mark.parametrize(
@@ -79,6 +83,24 @@ def test_who_holds_a_post_reads_the_post(tiny_pipeline: Pipeline) -> None:
     reading, _ = tiny_pipeline.read("Кто министр Гродно?")
     assert reading is not None
     assert reading.analysis.post == ("министр", "гродно")
+
+
+def test_who_does_what_a_post_is_named_after_reads_the_post_unless_the_articles_use_the_verb(
+    tmp_path: Path,
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "001_plant.txt").write_text(
+        " date 2026-03-01 Завод открылся\n\nЗавод строили два года. Директор завода Иван Петров показал цех.\n"
+    )
+    settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
+    pipeline = Pipeline.open(settings, encoder=FakeEncoder())
+    leads, _ = pipeline.read("Кто руководит заводом?")
+    assert leads is not None
+    assert leads.analysis.post == ("руководитель", "завод")  # the one whose post that is
+    built, _ = pipeline.read("Кто строил завод?")
+    assert built is not None
+    assert built.analysis.post == ()  # the articles say who built it, whatever they are
 
 
 @pytest.mark.parametrize(
