@@ -107,6 +107,16 @@ def _measures_right(text: str, span: Span, analysis: Analysis) -> bool:
     return True
 
 
+def _names_priced(text: str, span: Span, bounds: Sequence[tuple[int, int]], priced: str) -> bool:
+    """Whether the sentence of a sum names what the question prices (the word, or one navec puts close)."""
+    start, end = next(((a, b) for a, b in bounds if a <= span.start < b), (0, len(text)))
+    key = stem(fold(priced))
+    for word in WORD.findall(fold(text[start:end])):
+        if same_word(key, stem(word)) or similarity(lemma(word), fold(priced)) >= SAME_MEANING:
+            return True
+    return False
+
+
 def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> float:
     """How well a window (its sentences with their spans) answers: 0 (no candidate) to 1 (one beside the focus)."""
     analysis = focus.analysis
@@ -115,10 +125,12 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
         return 0.0
     text = ""
     spans: list[Span] = []
+    bounds: list[tuple[int, int]] = []
     for sentence, own in sentences:
         offset = len(text) + (1 if text else 0)
         text = f"{text} {sentence}" if text else sentence
         spans += [Span(s.kind, s.start + offset, s.end + offset, s.text, s.value) for s in own]
+        bounds.append((offset, len(text)))
     anchors = _anchors(text, focus, analysis)
     best = 0.0
     for span in spans:
@@ -132,6 +144,8 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
                 continue  # "с кем ...?" - "с губернатором Тихоновым": a named one's role is no other participant
         if analysis.of and span.kind is Kind.NUMBER and not _measures_right(text, span, analysis):
             continue
+        if analysis.of and span.kind is Kind.MONEY and not _names_priced(text, span, bounds, analysis.of):
+            continue  # "сколько стоит билет": a sum in a sentence about no ticket is another price
         if not anchors:
             if analysis.asks is not Asks.ROLE:  # a role says what the named one is: only beside the name
                 best = max(best, FAR)

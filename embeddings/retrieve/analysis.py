@@ -371,6 +371,21 @@ def _measured(words: list[str], position: int) -> str:
     return str(nouns[1].normal_form)
 
 
+def _priced(words: list[str], position: int) -> str:
+    """What "сколько стоит ..." prices: the nominative noun after the verb "стоить" ("стоит билет": "билет"), the
+    genitive after a unit ("литр молока": "молоко"); "" when the question says it otherwise."""
+    at = next((i for i in range(position + 1, len(words)) if lemma(words[i]) == "стоить"), None)
+    if at is None:
+        return ""
+    nouns = [w for w in words[at + 1 :] if not w.isascii() and best_parse(w).tag.POS == "NOUN"]
+    if not nouns or not any(p.tag.case == "nomn" for p in parses(nouns[0])):  # "билет" reads nomn or accs
+        return ""
+    priced = lemma(nouns[0])
+    if priced in _UNITS:
+        return lemma(nouns[1]) if len(nouns) > 1 and best_parse(nouns[1]).tag.case == "gent" else ""
+    return priced
+
+
 def _uncounted(words: list[str], position: int) -> bool:
     """Whether the noun after "сколько" is a thing not counted: inanimate and singular ("торговли", "зерна"),
     where a counted one stands in the plural ("производств")."""
@@ -449,7 +464,7 @@ def analyse(question: str) -> Analysis:
             return Analysis(Asks.AGE, ("год",))
         after = words[position + 1 : position + 1 + NOUN_REACH]
         if asks in (Asks.NUMBER, Asks.VALUE) and (set(after) | {lemma(w) for w in after}) & _COST:
-            return Analysis(Asks.MONEY)
+            return Analysis(Asks.MONEY, of=_priced(words, position))
         noun = _noun_after(words, position)
         if asks is Asks.NUMBER and noun is not None and _CATEGORY_NOUNS.get(noun) is Asks.MONEY:
             return Analysis(Asks.MONEY)  # "сколько денег"

@@ -311,6 +311,31 @@ def test_with_whom_else_wants_another_participant_in_the_asked_case() -> None:
     assert closeness([meeting], focus) > 0.5  # "с ... директором завода Иваном Орловым"
 
 
+@pytest.mark.parametrize(
+    ("question", "priced"),
+    [
+        ("Сколько стоит билет на автобус?", "билет"),  # nominative or accusative alike
+        ("Сколько будет стоить литр молока?", "молоко"),  # a unit: what it measures
+        ("Сколько стоил новый мост?", "мост"),
+        ("Во сколько обошлось строительство?", ""),  # said otherwise: nothing to check
+        ("Сколько денег вложили в мост?", ""),
+    ],
+)
+def test_how_much_something_costs_reads_what_is_priced(question: str, priced: str) -> None:
+    analysis = analyse(question)
+    assert (analysis.asks, analysis.of) == (Asks.MONEY, priced)
+
+
+def test_a_sum_answers_what_it_costs_only_in_a_sentence_about_the_thing_priced() -> None:
+    text = "Мост построили за 2 млрд рублей. На празднике выступил оркестр. Вклад города составил 85 млн рублей."
+    sentences = _sentences(text)
+    bridge, concert, share = zip((s.text for s in sentences), annotate_article(text, sentences), strict=True)
+    ticket = Focus.of(Analysis(Asks.MONEY, of="билет"), "Сколько стоит билет на концерт?", ["билет", "концерт"])
+    assert closeness([concert, share], ticket) == 0.0  # a sum in the window, but of no ticket
+    cost = Focus.of(Analysis(Asks.MONEY, of="мост"), "Сколько стоит мост?", ["мост"])
+    assert closeness([bridge], cost) > 0.0
+
+
 def test_a_post_of_something_wants_a_role_of_that_thing() -> None:
     text = (
         "«Центр хорошо знают», — рассказала первый заместитель акима области Асель Нурпеисова. "
