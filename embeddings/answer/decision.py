@@ -39,12 +39,13 @@ from embeddings.answer.candidates import lacks_part
 from embeddings.answer.constraints import Unmet
 from embeddings.answer.evidence import Candidate
 from embeddings.params import Decision
+from embeddings.retrieve.analysis import Asks
 from embeddings.retrieve.bridge import Bridged
 from embeddings.retrieve.dictionary import names_an_action
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.words import is_noun_like
-from embeddings.text import is_cyrillic, is_kazakh, is_latin
+from embeddings.text import WORD, fold, is_cyrillic, is_kazakh, is_latin, stem
 
 SUBJECT_FOUND = 0.5  # share of the question's word weight the articles use, from which its subject is there
 
@@ -132,6 +133,16 @@ def by_rule(reading: Reading, ranked: Sequence[Candidate], bridged: Mapping[str,
     return None
 
 
+def _tells_of(reading: Reading, quoted: Sequence[tuple[str, Sequence[Span]]]) -> bool:
+    """Whether "кто такой X", whose quotes give X no role, quotes what the articles do say of X: a role may be
+    said with a verb ("отделение возглавил X"), and the sentences about X are then the answer."""
+    if reading.analysis.asks is not Asks.ROLE or not reading.subject:
+        return False
+    names = [term.stem for term in reading.subject if term.key]
+    said = {stem(word) for text, _ in quoted for word in WORD.findall(fold(text))}
+    return bool(names) and all(name in said for name in names)
+
+
 def decide(
     reading: Reading,
     ranked: Sequence[Candidate],
@@ -148,7 +159,7 @@ def decide(
         return ruled
     features = support_features(reading, ranked[0], coverage, bridged)
     support = params.support(features)
-    if lacks_part(reading, quoted):
+    if lacks_part(reading, quoted) and not _tells_of(reading, quoted):
         # The subject is there when the names it asks about are, or most of its words: say what is missing.
         keys = [term for term in reading.focus if term.key]
         if (keys and all(term.found for term in keys)) or features["found"] >= SUBJECT_FOUND:

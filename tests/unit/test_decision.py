@@ -48,3 +48,14 @@ def test_weak_support_is_not_found_and_strong_support_answers() -> None:
     strong = decide(reading, [BEST], [], 0.9, {}, MODEL)
     assert strong.status is Status.ANSWER
     assert strong.support >= MODEL.threshold
+
+
+def test_who_someone_is_is_answered_by_what_the_articles_say_of_them_when_they_give_no_role() -> None:
+    name = Term("Ахмедов", "ахмедов", "ахмед", 2.0, True, False)
+    reading = Reading(
+        "Кто такой Ахмедов?", "Кто такой Ахмедов?", "ru", Form.WHO_IS, Analysis(Asks.ROLE), (name,), (name,)
+    )
+    told = [("Отделение хирургии возглавил Тимур Ахмедов.", ())]  # his post, said with a verb
+    assert decide(reading, [BEST], told, 0.9, {}, MODEL).status is Status.ANSWER
+    other = [("Отделение хирургии открыли в мае.", ())]  # a quote that is not about him
+    assert decide(reading, [BEST], other, 0.9, {}, MODEL).status is Status.PARTIAL
