@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {key:<17} {value:8.3f}{unit}")
         kinds = by_kind(outcomes, threshold)
         print("  by kind: " + ", ".join(f"{t} {v:.2f} ({n})" for t, (v, n) in sorted(kinds.items())))
-        tuning = {"tune.jsonl", "dev_qa.jsonl", *(f"story:{story.name}" for story in args.tune_story)}
+        tuning = {"tune.jsonl", "typed2.jsonl", "dev_qa.jsonl", *(f"story:{story.name}" for story in args.tune_story)}
         if name in tuning and args.verbose:
             for o in outcomes:
                 if not o.correct(threshold):
