@@ -101,6 +101,12 @@ def is_latin(word: str) -> bool:
     return bool(_LATIN.search(word))
 
 
+def is_acronym(surface: str) -> bool:
+    """True when a word as written is an acronym: two or more capitals, perhaps with a plural "s" ("MPs")."""
+    letters = "".join(c for c in surface if c.isalpha())
+    return len(letters) >= 2 and letters.removesuffix("s").isupper()
+
+
 def is_kazakh(word: str) -> bool:
     """True when a folded word has a letter only Kazakh uses, or is a Kazakh function word."""
     return word in KAZAKH_WORDS or any(c in KAZAKH_LETTERS for c in word)

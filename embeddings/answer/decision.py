@@ -45,7 +45,7 @@ from embeddings.retrieve.dictionary import names_an_action
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.words import is_noun_like
-from embeddings.text import WORD, fold, is_cyrillic, is_kazakh, is_latin, stem
+from embeddings.text import WORD, fold, is_acronym, is_cyrillic, is_kazakh, is_latin, stem
 
 SUBJECT_FOUND = 0.5  # share of the question's word weight the articles use, from which its subject is there
 
@@ -114,8 +114,8 @@ def absent_topic(reading: Reading, bridged: Mapping[str, Bridged]) -> Term | Non
             continue
         if is_cyrillic(term.word) and not is_kazakh(term.word) and not is_noun_like(term.word):
             continue
-        if is_latin(term.word) and names_an_action(term.word):
-            continue
+        if is_latin(term.word) and (names_an_action(term.word) or is_acronym(term.surface)):
+            continue  # an English acronym may be the articles' own in their alphabet ("AI": "ИИ")
         return term
     return None
 

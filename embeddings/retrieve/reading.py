@@ -57,6 +57,7 @@ from embeddings.text import (
     STOPWORDS,
     WORD,
     fold,
+    is_acronym,
     is_cyrillic,
     is_kazakh,
     is_kazakh_text,
@@ -327,9 +328,10 @@ class Reader:
             return True
         if language in ("ru", "kk") and is_latin(word) and not is_cyrillic(word):
             return True
-        letters = [c for c in surface if c.isalpha()]
-        if len(letters) >= 2 and all(c.isupper() for c in letters):
-            return True
+        if is_acronym(surface):
+            # An English acronym may be the articles' own in their alphabet ("AI": "ИИ", "CIS": "СНГ", "MPs"):
+            # one they never write proves nothing absent.
+            return language != "en"
         capital = surface[:1].isupper()
         if language == "en":
             return not is_english_word(word) and (capital or not first)

@@ -59,3 +59,13 @@ def test_who_someone_is_is_answered_by_what_the_articles_say_of_them_when_they_g
     assert decide(reading, [BEST], told, 0.9, {}, MODEL).status is Status.ANSWER
     other = [("Отделение хирургии открыли в мае.", ())]  # a quote that is not about him
     assert decide(reading, [BEST], other, 0.9, {}, MODEL).status is Status.PARTIAL
+
+
+def test_an_english_acronym_asked_about_is_no_absent_topic() -> None:
+    laws = Term("laws", "laws", "закон", 2.0, False, True)
+    acronym = Term("AI", "ai", None, 2.0, False, False, topic=True)  # "ИИ" in the articles, perhaps
+    reading = Reading("laws about AI", "laws about AI", "en", Form.QUESTION, Analysis(), (laws, acronym))
+    assert decide(reading, [BEST], [], 0.9, {}, MODEL).reason != "absent_topic"
+    hockey = Term("hockey", "hockey", None, 2.0, False, True, topic=True)
+    reading = Reading("laws about hockey", "laws about hockey", "en", Form.QUESTION, Analysis(), (laws, hockey))
+    assert decide(reading, [BEST], [], 0.9, {}, MODEL).reason == "absent_topic"  # a word, not an acronym

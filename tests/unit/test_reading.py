@@ -274,6 +274,20 @@ def test_a_misspelt_common_word_is_no_name_but_a_misspelt_name_is(tiny_pipeline:
     assert next(t for t in reading.terms if t.word == "петрав").key
 
 
+def test_an_english_acronym_the_articles_never_write_is_no_proof_of_absence(tiny_pipeline: Pipeline) -> None:
+    # English acronyms are often the articles' own in Cyrillic letters ("AI": "ИИ", "MPs": "депутаты")
+    for question, acronym in [("what did MPs say about AI", "ai"), ("tractors in the CIS", "cis")]:
+        reading, _ = tiny_pipeline.read(question)
+        assert reading is not None
+        term = next(t for t in reading.terms if t.word == acronym)
+        assert not term.found
+        assert not term.key
+    reading, _ = tiny_pipeline.read("Что Петров сказал о НАТО?")  # in a Russian question, absent as a name is
+    assert reading is not None
+    assert reading.missing is not None
+    assert reading.missing.display() == "НАТО"
+
+
 def test_an_english_word_is_an_article_word_only_as_its_translation_or_spelling(tiny_pipeline: Pipeline) -> None:
     reader = tiny_pipeline.reader
     assert not reader._translates_to("cost", "костн")  # a stem that begins like it is no translation of it
