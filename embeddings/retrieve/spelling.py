@@ -1,11 +1,13 @@
 """Typos in questions, corrected against the articles' own vocabulary.
 
 A question word whose stem the articles never use, but which is one edit
-(a letter dropped, added, changed or two swapped) away from a stem they do
-use, is rewritten to that stem with the word's own ending: "возлажили
-цвиты" becomes "возложили цветы", "фистиваль" "фестиваль". Everything
-downstream -- the encoder, BM25, the evidence scoring -- then sees the
-words of the articles.
+(a letter dropped, added, changed or two swapped) away from a word they
+write, or a word with their stem, or a dictionary word whose lemma they use,
+is rewritten to it ("кошанав": "кошанов", "тирминале": "терминале"); else,
+one edit from a stem they use, to that stem with the word's own ending:
+"возлажили цвиты" becomes "возложили цветы", "фистиваль" "фестиваль".
+Everything downstream -- the encoder, BM25, the evidence scoring -- then
+sees the words of the articles.
 
 Guards against "correcting" a word that is simply not in the articles: a
 word of the Russian or English dictionary is left as it is ("примет" is not
@@ -51,7 +53,13 @@ class Speller:
         """`question` with each correctable word replaced; the rest (and words `keep` says to keep) unchanged."""
         if not self.enabled:
             return question
-        return WORD.sub(lambda m: m.group() if keep and keep(m.group()) else self._word(m.group()), question)
+
+        def fixed(word: str) -> str:
+            if keep is not None and keep(word):
+                return self._written(word) or word  # "кошанав": matched by a rule, but one edit from "кошанов"
+            return self._word(word)
+
+        return WORD.sub(lambda m: fixed(m.group()), question)
 
     @lru_cache(maxsize=16_384)  # noqa: B019 - one Speller per pipeline; question words repeat
     def _word(self, word: str) -> str:
@@ -63,34 +71,59 @@ class Speller:
             return word
         stem = stems[0]
         alphabet = _CYRILLIC if "а" <= stem[0] <= "я" else _LATIN
-        candidates = [c for c in one_edit(stem, alphabet) if c in self.known]
-        if candidates:
+        fixed = self._inflected(lower, alphabet)
+        if fixed is None:
+            candidates = [c for c in one_edit(stem, alphabet) if c in self.known]
+            if not candidates:
+                return word
             best = min(candidates, key=lambda c: (self.bm25.idf(c), c))  # the most frequent, then a fixed order
             fixed = best + lower[len(stem) :]
-        else:
-            fixed = self._inflected(lower, alphabet) or ""
-        if not fixed:
-            return word
         return fixed.capitalize() if word[0].isupper() else fixed
 
-    def _inflected(self, lower: str, alphabet: str) -> str | None:
-        """A dictionary word one edit from `lower` whose lemma the articles use in another form.
-
-        Stems do not see it: "тирминале" is one edit from "терминале", which the articles never write, and its
-        stem is not that of the "терминал" they do write; the lemma is the same.
-        """
-        if alphabet != _CYRILLIC:
+    @lru_cache(maxsize=16_384)  # noqa: B019 - as above
+    def _written(self, word: str) -> str | None:
+        """The word the articles write one edit from a word no dictionary knows (its capital kept), if any."""
+        lower = fold(word)
+        if lower in STOPWORDS or is_kazakh(lower) or not word.isalpha() or _in_dictionary(lower):
             return None
-        found = [
-            (self.bm25.idf(known), candidate)
-            for candidate in one_edit(lower, alphabet)
-            if is_russian_word(candidate) and (known := _lemma_stem(candidate)) in self.known
+        if self.bm25.words.get(lower) is not None or len(lower) <= MIN_STEM:
+            return None
+        alphabet = _CYRILLIC if is_cyrillic(lower) else _LATIN
+        near = [
+            (self.bm25.idf(_stem_of(c)), c) for c in one_edit(lower, alphabet) if self.bm25.words.get(c) is not None
         ]
-        return min(found)[1] if found else None
+        if not near:
+            return None
+        best = min(near)[1]
+        return best.capitalize() if word[0].isupper() else best
+
+    def _inflected(self, lower: str, alphabet: str) -> str | None:
+        """A word one edit from `lower` with a stem of the articles, or a dictionary word whose lemma the articles
+        use in another form.
+
+        The typo may be in the ending the stem keeps ("кошанав": "кошанов"), or stems may not see it:
+        "тирминале" is one edit from "терминале", which the articles never write, and its stem is not that of
+        the "терминал" they do write; the lemma is the same.
+        """
+        found = [
+            # a form the articles write first, then a dictionary word, then the commonest stem
+            (self.bm25.words.get(candidate) is None, not _in_dictionary(candidate), self.bm25.idf(known), candidate)
+            for candidate in one_edit(lower, alphabet)
+            if (known := _stem_of(candidate)) in self.known
+            or (
+                alphabet == _CYRILLIC and is_russian_word(candidate) and (known := _lemma_stem(candidate)) in self.known
+            )
+        ]
+        return min(found)[-1] if found else None
+
+
+def _stem_of(word: str) -> str:
+    """The stem of a folded word ("" for a stopword)."""
+    stems = tokenize(word)
+    return stems[0] if len(stems) == 1 else ""
 
 
 @lru_cache(maxsize=65_536)
 def _lemma_stem(word: str) -> str:
     """The stem of a folded word's dictionary form."""
-    stems = tokenize(lemma(word))
-    return stems[0] if len(stems) == 1 else ""
+    return _stem_of(lemma(word))

@@ -43,6 +43,15 @@ def test_a_typo_in_a_form_the_articles_never_write_is_corrected_by_its_lemma() -
     assert fix("сколько мест на тирминале") == "сколько мест на терминале"
 
 
+def test_a_typo_in_an_ending_becomes_the_form_the_articles_write() -> None:
+    # "кошан" + "в" would keep the stem but make no word; "кошанов" is one edit away and written
+    speller = Speller(BM25.build(["Спикер Ерлан Кошанов прибыл в Минск.", "Кошанова встретил президент."]))
+    assert speller.correct("кошанав это кто") == "кошанов это кто"
+    # a word another rule matches is still written as the articles write it when one edit away
+    assert speller.correct("кошанав это кто", keep=lambda word: True) == "кошанов это кто"
+    assert speller.correct("минск это где", keep=lambda word: True) == "минск это где"
+
+
 def test_words_not_close_to_the_articles_are_left_alone() -> None:
     fix = speller().correct
     for question in [
