@@ -3,16 +3,20 @@
 `embeddings/resources/eng-rus.tsv.gz` is made from Debian's `mueller7-dict`
 by `tools/english_russian.py` (see `embeddings/resources/README.md`): each
 English headword with its one-word Russian translations in the order of its
-senses. A word not listed as written is looked up by its English stem
-("thanked" as "thank", "factories" as "factory": the shortest headword of
-that stem). Loaded once per process, when an English word is first asked about.
+senses. An inflected word is looked up with its lemmas too (lemminflect:
+"opened" also as "open", "negotiations" as "negotiation"); a word neither
+lists is looked up by its English stem (the shortest headword of that
+stem). Loaded once per process, when an English word is first asked about.
 """
 
 from __future__ import annotations
 
 import gzip
 import threading
+from functools import lru_cache
 from importlib import resources
+
+from lemminflect import getAllLemmas
 
 from embeddings.lexicon import best_parse
 from embeddings.retrieve.forms import VERBS
@@ -42,12 +46,23 @@ def _load() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
 
 
 def russian_for(word: str) -> tuple[str, ...]:
-    """The Russian translations of a folded English word, commonest sense first; () when the dictionary lacks it."""
+    """The Russian translations of a folded English word, commonest sense first; () when the dictionary lacks it.
+
+    An inflected form adds its lemmas' senses (lemminflect): "opened" is listed as the adjective only, "open"
+    has the verb; "negotiations" is not listed, and its stem's shortest headword is "negotiant".
+    """
     table, by_stem = _load()
-    found = table.get(word)
-    if found is None:
-        found = by_stem.get(stem(word) or word, ())
-    return found
+    found = [t for key in (word, *_lemmas(word)) for t in table.get(key, ())]
+    if not found:
+        return by_stem.get(stem(word) or word, ())
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=16_384)
+def _lemmas(word: str) -> tuple[str, ...]:
+    """The English lemmas of a folded word, other than itself."""
+    lemmas = (lemma for forms in getAllLemmas(word).values() for lemma in forms)
+    return tuple(dict.fromkeys(lemma for lemma in lemmas if lemma != word))
 
 
 def names_an_action(word: str) -> bool:

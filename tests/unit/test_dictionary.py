@@ -72,3 +72,9 @@ def test_a_word_first_translated_by_a_verb_names_an_action() -> None:
     assert names_an_action("adopted")  # "about laws adopted": no topic the articles must name
     assert not names_an_action("football")
     assert not names_an_action("zzzz")  # a word the dictionary lacks
+
+
+def test_an_inflected_word_is_looked_up_with_its_lemmas() -> None:
+    assert russian_for("negotiations")[0] == "переговоры"  # not the stem's "negotiant"
+    assert "открывать" in russian_for("opened")  # the verb's sense, not only the adjective's
+    assert "закон" in russian_for("laws")
