@@ -151,13 +151,39 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
                 best = max(best, FAR)
             continue
         distance = min(max(0, a - span.end, span.start - b) for a, b in anchors)
-        if analysis.asks is Asks.ROLE and distance > REACH:
+        if analysis.asks is Asks.ROLE and _titles(text, span, spans, anchors):
+            distance = 0  # "Председатель Мажилиса Парламента Казахстана Ерлан Кошанов": the title the name bears
+        elif analysis.asks is Asks.ROLE and distance > REACH:
             if not _heads_phrase_of(text, span, spans, anchors):
                 continue  # a role far from the name is someone else's
             distance = REACH  # "вице-министр торговли и интеграции Республики X Данияр Y": a long role phrase
         agrees = _in_case(span, analysis.cases)
         best = max(best, (1.0 if agrees else OTHER_CASE) / (1.0 + distance / REACH))
     return best
+
+
+def _titles(text: str, role: Span, spans: Sequence[Span], anchors: Sequence[tuple[int, int]]) -> bool:
+    """Whether `role` opens the title phrase written right before the name asked about ("Председатель Мажилиса
+    Ерлан Кошанов"): only role-phrase words between, no other person's name."""
+    start = min((a for a, _ in anchors if a >= role.end), default=None)
+    if start is None:
+        return False
+    named = next((s for s in spans if s.kind is Kind.PER and s.start <= start < s.end), None)
+    start = named.start if named is not None else start  # "Данияр Оспанов" when asked of Оспанов
+    if any(s.kind is Kind.PER and role.end <= s.start < start for s in spans):
+        return False
+    return _joined(text, role.end, start)
+
+
+def _joined(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` holds only the words of a role phrase (fewer than `ROLE_WORDS`), spaces between."""
+    words = phrase_words(text, start, end)
+    gaps = zip([start, *(stop for _, stop, _ in words)], [*(begin for begin, _, _ in words), end], strict=True)
+    return (
+        len(words) < ROLE_WORDS
+        and all(is_phrase_word(word) for _, _, word in words)
+        and not any(text[a:b].strip() for a, b in gaps)
+    )
 
 
 def _heads_phrase_of(text: str, role: Span, spans: Sequence[Span], anchors: Sequence[tuple[int, int]]) -> bool:
@@ -175,16 +201,7 @@ def _heads_phrase_of(text: str, role: Span, spans: Sequence[Span], anchors: Sequ
 def _person_after(text: str, role: Span, spans: Sequence[Span]) -> Span | None:
     """The person whose role `role` is: the name written right after it, only role-phrase words between."""
     owner = next((s for s in spans if s.kind is Kind.PER and s.start >= role.end), None)
-    if owner is None:
-        return None
-    words = phrase_words(text, role.end, owner.start)
-    gaps = zip([role.end, *(end for _, end, _ in words)], [*(start for start, _, _ in words), owner.start], strict=True)
-    joined = (
-        len(words) < ROLE_WORDS
-        and all(is_phrase_word(word) for _, _, word in words)
-        and not any(text[a:b].strip() for a, b in gaps)
-    )
-    return owner if joined else None
+    return owner if owner is not None and _joined(text, role.end, owner.start) else None
 
 
 def _holds_post(text: str, person: Span, spans: Sequence[Span], post: tuple[str, ...]) -> bool:

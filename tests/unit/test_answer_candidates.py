@@ -459,6 +459,16 @@ def test_a_long_role_phrase_before_the_name_says_who_the_named_one_is() -> None:
     assert closeness([(other, other_spans)], who) == 0.0  # the role is Ivanov's
 
 
+def test_the_title_a_name_bears_says_who_the_named_one_is_best() -> None:
+    who = Focus.of(Analysis(Asks.ROLE, (stem("оспанов"),)), "кто такой Оспанов", [stem("оспанов")])
+    titled = "Председатель комитета Данияр Оспанов открыл форум."
+    spans = annotate_article(titled, [Sentence("a", 0, len(titled), titled)])[0]
+    assert closeness([(titled, spans)], who) == 1.0  # the phrase ends at his name: it is his title
+    beside = "Министр торговли Пётр Иванов и Данияр Оспанов говорили о ценах."
+    beside_spans = annotate_article(beside, [Sentence("a", 0, len(beside), beside)])[0]
+    assert closeness([(beside, beside_spans)], who) < 1.0  # another's title, Ivanov's name between
+
+
 def test_a_list_may_take_twice_the_room_of_one_answer(tiny_pipeline) -> None:  # type: ignore[no-untyped-def]
     index = tiny_pipeline.index
     best_id, other_id = _first_windows_of_two_articles(index)
