@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import PERSON_TAGS, best_parse, is_role_noun, morph, similarity
-from embeddings.text import fold
+from embeddings.text import fold, is_acronym
 
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 ROLE_WORDS = 7  # words a role phrase may have
@@ -124,8 +124,11 @@ def phrase_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def is_phrase_word(word: str) -> bool:
-    """Whether a word may belong to a role phrase: a noun, an adjective or a participle."""
-    return str(best_parse(fold(word)).tag.POS) in _PHRASE_POS
+    """Whether a word may belong to a role phrase: a noun, an adjective, a participle or an acronym ("МУП")."""
+    return str(best_parse(fold(word)).tag.POS) in _PHRASE_POS or is_acronym(word)
+
+
+PHRASE_GAPS = ' «»"„“”'  # what may stand between the words of a role phrase ("директор МУП «Горсвет» Иван Ли")
 
 
 def role_before(text: str, floor: int, name_start: int) -> Role | None:
@@ -133,7 +136,7 @@ def role_before(text: str, floor: int, name_start: int) -> Role | None:
     run: list[str] = []
     position = name_start
     for start, end, word in reversed(phrase_words(text, floor, name_start)):
-        if text[end:position].strip() or not is_phrase_word(word) or len(run) >= ROLE_WORDS:
+        if text[end:position].strip(PHRASE_GAPS) or not is_phrase_word(word) or len(run) >= ROLE_WORDS:
             break
         run.insert(0, word)
         position = start

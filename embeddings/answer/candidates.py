@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from embeddings.annotate.people import (
+    PHRASE_GAPS,
     ROLE_WORDS,
     Role,
     is_phrase_word,
@@ -117,6 +118,9 @@ def _names_priced(text: str, span: Span, bounds: Sequence[tuple[int, int]], pric
     return False
 
 
+_NAMED = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})  # pymorphy's grammemes of proper names
+
+
 def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> float:
     """How well a window (its sentences with their spans) answers: 0 (no candidate) to 1 (one beside the focus)."""
     analysis = focus.analysis
@@ -182,7 +186,7 @@ def _joined(text: str, start: int, end: int) -> bool:
     return (
         len(words) < ROLE_WORDS
         and all(is_phrase_word(word) for _, _, word in words)
-        and not any(text[a:b].strip() for a, b in gaps)
+        and not any(text[a:b].strip(PHRASE_GAPS) for a, b in gaps)
     )
 
 
@@ -213,11 +217,20 @@ def _holds_post(text: str, person: Span, spans: Sequence[Span], post: tuple[str,
     for role in (role_before(text, floor, person.start), role_after(text, person.end, len(text))):
         if role is None or not role_is(role, head, frozenset()):
             continue
-        if not objects or any(role_is(role, head, frozenset({word})) for word in objects):
+        if not objects or any(_of_object(role, head, word) for word in objects):
             return True
         if _of_the_named(role, spans, person.start) and _written_before(text[: person.start], objects):
             return True  # "завод «Заря». Директор предприятия Иванов": the role is of what was just named
     return False
+
+
+def _of_object(role: Role, head: str, word: str) -> bool:
+    """Whether a role of head `head` is of `word`: the same word, or for a common noun one navec puts close
+    ("предприятие" for "завод"); a name only itself ("Беларусь" is no "Казахстан", however close in navec)."""
+    stems = {stem(w) for w in (role.head, *role.rest, *WORD.findall(fold(role.text)))}  # lemmas and forms written
+    if word in stems or stem(fold(word)) in stems:
+        return True  # the word, or the article stem an English question's name is read as
+    return not (_NAMED & best_parse(fold(word)).tag.grammemes) and role_is(role, head, frozenset({word}))
 
 
 def _of_the_named(role: Role, spans: Sequence[Span], before: int) -> bool:

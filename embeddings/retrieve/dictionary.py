@@ -69,3 +69,9 @@ def names_an_action(word: str) -> bool:
     """Whether the dictionary's first Russian translation of a folded English word is a verb ("adopted")."""
     found = russian_for(word)
     return bool(found) and best_parse(found[0]).tag.POS in VERBS
+
+
+@lru_cache(maxsize=16_384)
+def english_kinds(word: str) -> frozenset[str]:
+    """The parts of speech a folded English word may be (lemminflect's: "NOUN", "VERB", "ADJ", ...)."""
+    return frozenset(getAllLemmas(word))

@@ -39,7 +39,7 @@ from embeddings.retrieve.analysis import (
     question_word,
     set_aside,
 )
-from embeddings.retrieve.dictionary import russian_for
+from embeddings.retrieve.dictionary import english_kinds, russian_for
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
 from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
@@ -197,14 +197,19 @@ class Reader:
             analysis = replace(analysis, noun=(), of="")
         if analysis.acting and any(t.found for t in terms if t.word == analysis.acting):
             analysis = replace(analysis, post=(), acting="")  # "кто строил": the articles say who built, by name
-        holder = form is Form.WHO_IS and _asks_holder(subject)
+        english_post = (
+            self._english_post(words, subject_text or "", terms) if language == "en" and form is Form.WHO_IS else ()
+        )
+        holder = form is Form.WHO_IS and (_asks_holder(subject) or bool(english_post))
         if form is Form.WHO_IS and (
             holder or all(not t.key and not t.surface[:1].isupper() and _common(t.word, language) for t in subject)
         ):
             # "Кто мэр (Заречья)?": who holds a post, not who someone is; a person holding it answers
-            post = role_from([t.surface for t in subject]) if holder else None
+            post = role_from([t.surface for t in subject]) if holder and not english_post else None
             if post is not None:
                 analysis = replace(analysis, post=(post.head, *sorted(post.rest)))
+            elif english_post:
+                analysis = Analysis(Asks.PERSON, post=english_post)
             form, subject = Form.QUESTION, ()
         if form is Form.WHO_IS:
             analysis = Analysis(Asks.ROLE, tuple(t.stem for t in subject if t.stem))  # as the articles spell it
@@ -294,12 +299,45 @@ class Reader:
             terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
         return tuple(terms)
 
+    def _english_post(self, question: list[str], subject: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
+        """ "Who is the director of X": the post's Russian head, then what it is of (the Russian for its nouns, the
+        article stems of its names); () when the subject opens with no role noun the dictionary gives.
+
+        The head is the translation of the word before "of" that is a role noun the articles use ("the chief
+        doctor of": "врач"); the post is of the names after "of", up to the next function word, and of its nouns
+        the articles have no word for ("of the agrarian college in X": "колледж"). A noun they have a word for
+        is left out: a translation may not be the articles' word for the same thing ("company": "предприятие").
+        """
+        named = subject.split()
+        if not named or named[0] not in question:
+            return ()
+        words = [w for w in question[question.index(named[0]) :] if w not in ("the", "a", "an")]
+        if "of" not in words or words.index("of") == 0:
+            return ()
+        at = words.index("of")
+        heads = [t for t in russian_for(words[at - 1]) if is_role_noun(best_parse(t)) and self.vocabulary.match(t)]
+        if not heads:
+            return ()
+        stems = {t.word: t.stem for t in terms}
+        of: list[str] = []
+        for word in words[at + 1 :]:
+            if word in STOPWORDS:
+                break
+            if not is_english_word(word):
+                found = stems.get(word)
+                of += [found] if found else []  # a name, as the articles spell it
+            elif "NOUN" in english_kinds(word) and not self._used_senses(word):
+                of += [t for t in russian_for(word)[:TRANSLATIONS] if best_parse(t).tag.POS == "NOUN"]
+        return (str(best_parse(heads[0]).normal_form), *of)
+
     def _senses(self, word: str) -> tuple[str, ...]:
         """The translations of an English noun its kind of answer is read by: those the articles use ("trade":
         "торговля", the dictionary's fourth sense), else its first `TRANSLATIONS`."""
-        translations = russian_for(word)
-        used = tuple(t for t in translations if self.vocabulary.match(fold(t)) is not None)
-        return used or translations[:TRANSLATIONS]
+        return self._used_senses(word) or russian_for(word)[:TRANSLATIONS]
+
+    def _used_senses(self, word: str) -> tuple[str, ...]:
+        """The translations of an English word the articles use."""
+        return tuple(t for t in russian_for(word) if self.vocabulary.match(fold(t)) is not None)
 
     def _absent_role(self, word: str) -> bool:
         """Whether a folded word is a role noun the articles neither use nor name anyone by a role close to it

@@ -12,6 +12,7 @@ import pytest
 
 from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.nouns import measure_nouns, noun_classes, noun_spans
+from embeddings.annotate.people import role_before
 from embeddings.annotate.phrases import phrases
 from embeddings.annotate.spans import Kind, Span
 from embeddings.answer.candidates import Focus, closeness, focus_of, same_word
@@ -457,6 +458,24 @@ def test_a_long_role_phrase_before_the_name_says_who_the_named_one_is() -> None:
     other = "Выступили вице-министр торговли Республики Заречье Пётр Иванов и Данияр Оспанов."
     other_spans = annotate_article(other, [Sentence("a", 0, len(other), other)])[0]
     assert closeness([(other, other_spans)], who) == 0.0  # the role is Ivanov's
+
+
+def test_a_role_phrase_may_hold_an_organisation_s_acronym_and_quoted_name() -> None:
+    text = "— пояснил директор МУП «Горсвет» Виктор Пасечник."
+    role = role_before(text, 0, text.index("Виктор"))
+    assert role is not None
+    assert (role.head, role.text) == ("директор", "директор МУП Горсвет")
+
+
+def test_a_post_of_a_named_place_is_of_that_place_only() -> None:
+    text = "Встречу открыл Президент Беларуси Иван Петров."
+    sentences = _sentences(text)
+    (opening,) = zip((s.text for s in sentences), annotate_article(text, sentences), strict=True)
+    belarus = Focus.of(Analysis(Asks.PERSON, post=("президент", "беларусь")), "Кто президент Беларуси?", ["беларус"])
+    assert closeness([opening], belarus) > 0.0
+    # navec puts the two countries close; a name is met only by itself
+    other = Focus.of(Analysis(Asks.PERSON, post=("президент", "казахстан")), "Кто президент Казахстана?", ["казахста"])
+    assert closeness([opening], other) == 0.0
 
 
 def test_the_title_a_name_bears_says_who_the_named_one_is_best() -> None:
