@@ -195,8 +195,11 @@ class Reader:
         ):
             # a counted word neither the articles nor navec know cannot be checked
             analysis = replace(analysis, noun=(), of="")
-        if analysis.acting and any(t.found for t in terms if t.word == analysis.acting):
-            analysis = replace(analysis, post=(), acting="")  # "кто строил": the articles say who built, by name
+        if analysis.acting and (
+            any(t.found for t in terms if t.word == analysis.acting) or not self._a_post(analysis.post[0])
+        ):
+            # "кто строил": the articles say who built, by name; "кто открывал": no "открыватель" holds a post there
+            analysis = replace(analysis, post=(), acting="")
         english_post = (
             self._english_post(words, subject_text or "", terms) if language == "en" and form is Form.WHO_IS else ()
         )
@@ -338,6 +341,10 @@ class Reader:
     def _used_senses(self, word: str) -> tuple[str, ...]:
         """The translations of an English word the articles use."""
         return tuple(t for t in russian_for(word) if self.vocabulary.match(fold(t)) is not None)
+
+    def _a_post(self, noun: str) -> bool:
+        """Whether a role noun is one the articles name people by, or navec puts close to one of theirs."""
+        return noun in self.roles or any(similarity(noun, role) >= ROLE_MEANING for role in self.roles)
 
     def _absent_role(self, word: str) -> bool:
         """Whether a folded word is a role noun the articles neither use nor name anyone by a role close to it
