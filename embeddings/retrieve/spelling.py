@@ -98,22 +98,22 @@ class Speller:
         return best.capitalize() if word[0].isupper() else best
 
     def _inflected(self, lower: str, alphabet: str) -> str | None:
-        """A word one edit from `lower` with a stem of the articles, or a dictionary word whose lemma the articles
-        use in another form.
+        """A word one edit from `lower` that the articles write, or a dictionary word with their stem or lemma.
 
         The typo may be in the ending the stem keeps ("кошанав": "кошанов"), or stems may not see it:
         "тирминале" is one edit from "терминале", which the articles never write, and its stem is not that of
-        the "терминал" they do write; the lemma is the same.
+        the "терминал" they do write; the lemma is the same. A string that is neither is no correction.
         """
-        found = [
-            # a form the articles write first, then a dictionary word, then the commonest stem
-            (self.bm25.words.get(candidate) is None, not _in_dictionary(candidate), self.bm25.idf(known), candidate)
-            for candidate in one_edit(lower, alphabet)
-            if (known := _stem_of(candidate)) in self.known
-            or (
-                alphabet == _CYRILLIC and is_russian_word(candidate) and (known := _lemma_stem(candidate)) in self.known
-            )
-        ]
+        found = []
+        for candidate in one_edit(lower, alphabet):
+            written = self.bm25.words.get(candidate) is not None
+            if not written and not _in_dictionary(candidate):
+                continue
+            known = _stem_of(candidate)
+            if known not in self.known and alphabet == _CYRILLIC:
+                known = _lemma_stem(candidate)
+            if known in self.known:
+                found.append((not written, self.bm25.idf(known), candidate))  # a form they write first
         return min(found)[-1] if found else None
 
 

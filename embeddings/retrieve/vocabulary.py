@@ -146,12 +146,15 @@ class Vocabulary:
         return completion if completion.startswith(word) else None
 
     def _lemma(self, word: str) -> str | None:
-        """The stem of an article word that is a form of the same dictionary word ("уголь" and "угля")."""
-        if not lemmas(word):
+        """The stem of an article word that is a form of the same dictionary word ("уголь" and "угля"; "людей"
+        and "человек", whose forms begin otherwise)."""
+        own = lemmas(word)
+        if not own:
             return None
-        for candidate in self.words.prefixed(word[:LEMMA_PREFIX]):
-            if lemmas(candidate) & lemmas(word):
-                return stem(candidate) or candidate
+        for prefix in dict.fromkeys([word[:LEMMA_PREFIX], *(lemma[:LEMMA_PREFIX] for lemma in sorted(own))]):
+            for candidate in self.words.prefixed(prefix):
+                if lemmas(candidate) & own:
+                    return stem(candidate) or candidate
         return None
 
     def _aspect(self, word: str) -> str | None:
@@ -174,19 +177,23 @@ class Vocabulary:
         """The stem of the first article word whose stem sounds like the stem of `word` (five letters and more)."""
         if len(word) < MIN_EDIT or not is_cyrillic(word):
             return None
-        key = sound_key(stem(word) or word)
+        key, whole = sound_key(stem(word) or word), sound_key(word)
         seconds = [c for c in _ALPHABET_CYRILLIC if sound_key(c) == sound_key(word[1])]
         for second in seconds:
             for candidate in self.words.prefixed(word[0] + second, limit=SOUND_CANDIDATES):
                 own = stem(candidate) or candidate
-                if sound_key(own) == key:
+                if sound_key(own) == key or sound_key(candidate) == whole:  # the whole word: "появица", "появится"
                     return own
         return None
 
 
+_AFFRICATE = re.compile(r"ть?ся$")
+
+
 def sound_key(word: str) -> str:
-    """Roughly how a folded Russian word sounds: о as а, е ё э я ы as и, no soft or hard sign, no double letters."""
-    return _DOUBLE.sub(r"\1", word.translate(_SOUND))
+    """Roughly how a folded Russian word sounds: о as а, е ё э я ы as и, no soft or hard sign, no double letters,
+    "-тся" and "-ться" as "-ца" ("появица": "появится")."""
+    return _DOUBLE.sub(r"\1", _AFFRICATE.sub("ца", word).translate(_SOUND))
 
 
 def kazakh_roots(word: str) -> list[str]:

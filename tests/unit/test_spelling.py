@@ -88,6 +88,24 @@ def test_a_word_spelled_as_it_sounds_finds_the_articles_word() -> None:
     assert vocabulary.match("калач") is None
 
 
+def test_a_verb_ending_spelled_as_it_sounds_finds_the_articles_verb() -> None:
+    bm25 = BM25.build([*ARTICLES, "Сырный цех появится на заводе через год."])
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
+    assert sound_key("появица") == sound_key("появится")  # "-тся" sounds as "-ца"
+    assert vocabulary.match("появица") == stem("появится")
+
+
+def test_a_form_of_another_stem_finds_the_articles_form_of_the_same_word() -> None:
+    bm25 = BM25.build([*ARTICLES, "На заводе работают 1100 человек."])
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
+    assert vocabulary.match("людей") == stem("человек")  # the plural of "человек" begins otherwise
+
+
+def test_no_string_that_is_no_word_is_put_in_for_a_typo() -> None:
+    fix = Speller(BM25.build(["Цех появится через год."])).correct
+    assert fix("когда появица цех") == "когда появица цех"  # "появиа" is one edit away and shares the stem
+
+
 def test_a_clipped_word_finds_the_one_article_word_it_begins() -> None:
     articles = [*ARTICLES, "Александр Лукашенко встретил совместную делегацию. Сотрудники обсудили сотрудничество."]
     bm25 = BM25.build(articles)
