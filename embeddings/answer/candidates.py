@@ -28,7 +28,7 @@ from embeddings.annotate.people import (
 )
 from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import NAMES, Kind, Span
-from embeddings.lexicon import best_parse, lemma, parses, prefixed, similarity
+from embeddings.lexicon import NAME_TAGS, best_parse, lemma, parses, prefixed, similarity
 from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
 from embeddings.retrieve.bridge import Bridged
 from embeddings.retrieve.meaning import SAME_ROOT
@@ -116,9 +116,6 @@ def _names_priced(text: str, span: Span, bounds: Sequence[tuple[int, int]], pric
         if same_word(key, stem(word)) or similarity(lemma(word), fold(priced)) >= SAME_MEANING:
             return True
     return False
-
-
-_NAMED = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})  # pymorphy's grammemes of proper names
 
 
 def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> float:
@@ -230,7 +227,7 @@ def _of_object(role: Role, head: str, word: str) -> bool:
     stems = {stem(w) for w in (role.head, *role.rest, *WORD.findall(fold(role.text)))}  # lemmas and forms written
     if word in stems or stem(fold(word)) in stems:
         return True  # the word, or the article stem an English question's name is read as
-    return not (_NAMED & best_parse(fold(word)).tag.grammemes) and role_is(role, head, frozenset({word}))
+    return not (NAME_TAGS & best_parse(fold(word)).tag.grammemes) and role_is(role, head, frozenset({word}))
 
 
 def _of_the_named(role: Role, spans: Sequence[Span], before: int) -> bool:

@@ -312,18 +312,20 @@ class Reader:
         is left out: a translation may not be the articles' word for the same thing ("company": "предприятие").
         """
         named = subject.split()
-        if not named or named[0] not in question:
+        if not named or named[0] not in question or "of" not in question[question.index(named[0]) :]:
             return ()
-        words = [w for w in question[question.index(named[0]) :] if w not in ("the", "a", "an")]
-        if "of" not in words or words.index("of") == 0:
-            return ()
+        words = question[question.index(named[0]) :]
         at = words.index("of")
-        heads = [t for t in russian_for(words[at - 1]) if is_role_noun(best_parse(t)) and self.vocabulary.match(t)]
+        before = [w for w in words[:at] if w not in STOPWORDS]
+        heads = [t for t in russian_for(before[-1]) if is_role_noun(best_parse(t)) and self.vocabulary.match(t)]
         if not heads:
             return ()
         stems = {t.word: t.stem for t in terms}
+        after = words[at + 1 :]
+        while after and after[0] in STOPWORDS:
+            after = after[1:]  # "of the"
         of: list[str] = []
-        for word in words[at + 1 :]:
+        for word in after:
             if word in STOPWORDS:
                 break
             if not is_english_word(word):

@@ -187,13 +187,11 @@ class Vocabulary:
         return None
 
 
-_AFFRICATE = re.compile(r"ть?ся$")
-
-
 def sound_key(word: str) -> str:
     """Roughly how a folded Russian word sounds: о as а, е ё э я ы as и, no soft or hard sign, no double letters,
-    "-тся" and "-ться" as "-ца" ("появица": "появится")."""
-    return _DOUBLE.sub(r"\1", _AFFRICATE.sub("ца", word).translate(_SOUND))
+    "тс" as "ц" ("появица": "появится", "децкий": "детский")."""
+    said = word.replace("ться", "ца").replace("тся", "ца").replace("тс", "ц")
+    return _DOUBLE.sub(r"\1", said.translate(_SOUND))
 
 
 def kazakh_roots(word: str) -> list[str]:
