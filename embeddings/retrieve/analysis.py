@@ -500,7 +500,7 @@ def _post(words: list[str], position: int) -> tuple[str, ...]:
         if is_role_noun(parse) and parse.is_known:  # not a misspelt verb pymorphy guesses a noun
             return (str(parse.normal_form), *_governed(words[at + 1 :]))
         agent = _agent_noun(parse) if at == position + 1 else None
-        if agent is not None:  # "кто руководит заводом": its "руководитель"
+        if agent is not None:  # "кто руководит заводом": its "руководитель"; "" when the reader is to find it
             return (agent, *_governed(words[at + 1 :]))
         if not (parse.tag.POS in ("ADJF", "ADVB") or _filler(word)) or word.isascii():
             return ()  # only a modifier, an adverb or a particle may come between: "кто сейчас директор"
@@ -508,12 +508,13 @@ def _post(words: list[str], position: int) -> tuple[str, ...]:
 
 
 def _agent_noun(parse: Any) -> str | None:
-    """The role noun a verb makes with "-тель" ("руководить": "руководитель"), when the dictionary has one."""
+    """The role noun a verb makes with "-тель" ("руководить": "руководитель"), when the dictionary has one; ""
+    for another verb (its post may share its root: "возглавлять", "глава"); None for any other word."""
     if parse.tag.POS != "VERB":
         return None
     base = str(parse.normal_form).removesuffix("ся").removesuffix("ть")
     agent = best_parse(f"{base}тель")
-    return str(agent.normal_form) if agent.is_known and is_role_noun(agent) else None
+    return str(agent.normal_form) if agent.is_known and is_role_noun(agent) else ""
 
 
 def _governed(words: list[str]) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from typing import Literal
 
 from embeddings.annotate.people import role_from
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import PERSON_TAGS, best_parse, has_meaning, is_role_noun, similarity
+from embeddings.lexicon import PERSON_TAGS, best_parse, has_meaning, is_role_noun, lemma, similarity
 from embeddings.retrieve.analysis import (
     QUESTION_WORDS,
     Analysis,
@@ -67,6 +67,7 @@ from embeddings.text import (
 )
 
 Language = Literal["ru", "kk", "en", "ru-latn"]
+ROOT = 4  # the fewest letters of a role's stem a verb may hold as its root ("глав" in "возглавлять")
 ROLE_MEANING = 0.45  # navec cosine from which an article's role may be the one a question names
 TRANSLATIONS = 3  # the senses of an English noun after "which" / "what" by which its kind of answer is read
 
@@ -195,8 +196,13 @@ class Reader:
         ):
             # a counted word neither the articles nor navec know cannot be checked
             analysis = replace(analysis, noun=(), of="")
+        if analysis.acting and not analysis.post[0]:
+            head = self._post_of_root(analysis.acting)  # "кто возглавляет": "глава"
+            analysis = replace(analysis, post=(head, *analysis.post[1:]) if head else ())
         if analysis.acting and (
-            any(t.found for t in terms if t.word == analysis.acting) or not self._a_post(analysis.post[0])
+            not analysis.post
+            or any(t.found for t in terms if t.word == analysis.acting)
+            or not self._a_post(analysis.post[0])
         ):
             # "кто строил": the articles say who built, by name; "кто открывал": no "открыватель" holds a post there
             analysis = replace(analysis, post=(), acting="")
@@ -343,6 +349,12 @@ class Reader:
     def _used_senses(self, word: str) -> tuple[str, ...]:
         """The translations of an English word the articles use."""
         return tuple(t for t in russian_for(word) if self.vocabulary.match(fold(t)) is not None)
+
+    def _post_of_root(self, verb: str) -> str:
+        """The role the articles name people by whose stem the verb's lemma holds ("возглавлять": "глава",
+        "председательствовать": "председатель"); "" when none does."""
+        own = lemma(verb)
+        return next((r for r in sorted(self.roles) if len(stem(r) or "") >= ROOT and stem(r) in own), "")
 
     def _a_post(self, noun: str) -> bool:
         """Whether a role noun is one the articles name people by, or navec puts close to one of theirs."""

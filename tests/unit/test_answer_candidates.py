@@ -162,7 +162,7 @@ def test_which_noun_asks_for_a_name_of_its_kind_or_an_amount() -> None:
         ("Кто губернатор Петров?", ("губернатор",)),  # a person's name is no part of the post
         ("Как зовут директора компании?", ("директор", "компания")),
         ("Кто руководит заводом «Заря»?", ("руководитель", "завод", "заря")),  # the verb's "-тель" noun
-        ("Кто открыл мост?", ()),  # a verb with no such noun: anyone who did it
+        ("Кто открыл мост?", ("", "мост")),  # a verb with no such noun: the reader looks for a post of its root
         ("С кем губернатор Петров открыл мост?", ()),  # "с кем" asks who else, not who holds a post
         ("Память чьих героев почтили?", ()),  # whose, not who holds a post
         ("С кем встречался мэр?", ()),

@@ -105,7 +105,8 @@ def test_who_does_what_a_post_is_named_after_reads_the_post_unless_the_articles_
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "001_plant.txt").write_text(
-        " date 2026-03-01 Завод открылся\n\nЗавод строили два года. Директор завода Иван Петров показал цех.\n"
+        " date 2026-03-01 Завод открылся\n\nЗавод строили два года. Директор завода Иван Петров показал цех. "
+        "Глава округа Анна Ершова поблагодарила строителей.\n"
     )
     settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
     pipeline = Pipeline.open(settings, encoder=FakeEncoder())
@@ -118,6 +119,9 @@ def test_who_does_what_a_post_is_named_after_reads_the_post_unless_the_articles_
     opened, _ = pipeline.read("Кто открывал цех?")
     assert opened is not None
     assert opened.analysis.post == ()  # an "открыватель" is no post like the articles' "директор"
+    heads, _ = pipeline.read("Кто возглавляет округ?")
+    assert heads is not None
+    assert heads.analysis.post == ("глава", "округ")  # no "-тель" noun; the articles' role its root holds
 
 
 @pytest.mark.parametrize(
