@@ -283,6 +283,7 @@ class Analysis:
     post: tuple[str, ...] = ()  # "кто мэр Заречья": the post's head lemma, then its other words' lemmas
     acting: str = ""  # "кто руководит заводом": the verb the post's head is made from, as written
     several: bool = False  # "какие отрасли", "с кем": the answer may be a list, from more than one place
+    kind_noun: str = ""  # "в каком году", "what date": the noun that names the kind asked, no term to look for
 
     @property
     def kinds(self) -> frozenset[Kind]:
@@ -467,7 +468,7 @@ def analyse(question: str) -> Analysis:
             return Analysis(Asks.MONEY, of=_priced(words, position))
         noun = _noun_after(words, position)
         if asks is Asks.NUMBER and noun is not None and _CATEGORY_NOUNS.get(noun) is Asks.MONEY:
-            return Analysis(Asks.MONEY)  # "сколько денег"
+            return Analysis(Asks.MONEY, kind_noun=noun)  # "сколько денег"
         if asks is Asks.NUMBER and noun is not None:
             if noun in TIME_UNITS:
                 return Analysis(Asks.AGE if _asked_of_someone(words, position + 1) else Asks.DURATION, (noun,))
@@ -480,7 +481,7 @@ def analyse(question: str) -> Analysis:
             several = best_parse(word).tag.number == "plur"  # "какие", "каких"
             narrowed = _CATEGORY_NOUNS.get(noun)
             if narrowed is not None:
-                return Analysis(narrowed, several=several)
+                return Analysis(narrowed, several=several, kind_noun=noun)
             return Analysis(Asks.VALUE, (noun,), several=several)
         if asks is Asks.PERSON:
             cases = _oblique(word)

@@ -196,6 +196,8 @@ class Reader:
         ):
             # a counted word neither the articles nor navec know cannot be checked
             analysis = replace(analysis, noun=(), of="")
+        if analysis.kind_noun:  # "what date": the date is what is asked; the word "date" need not be there
+            terms = tuple(replace(t, background=True) if _names(t, analysis.kind_noun) else t for t in terms)
         if analysis.acting and not analysis.post[0]:
             head = self._post_of_root(analysis.acting)  # "кто возглавляет": "глава"
             analysis = replace(analysis, post=(head, *analysis.post[1:]) if head else ())
@@ -427,6 +429,11 @@ def _asks_holder(subject: tuple[Term, ...]) -> bool:
     if not subject or not is_cyrillic(subject[0].word) or not is_role_noun(best_parse(subject[0].word)):
         return False
     return not any(PERSON_TAGS & best_parse(t.word).tag.grammemes for t in subject[1:])
+
+
+def _names(term: Term, noun: str) -> bool:
+    """Whether a question term is `noun` (a lemma, or an English word as written)."""
+    return term.word == noun or (is_cyrillic(term.word) and lemma(term.word) == noun)
 
 
 def _pronominal(word: str) -> bool:

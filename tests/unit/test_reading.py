@@ -85,6 +85,16 @@ def test_who_holds_a_post_reads_the_post(tiny_pipeline: Pipeline) -> None:
     assert reading.analysis.post == ("министр", "гродно")
 
 
+def test_the_noun_that_names_the_kind_asked_is_no_term_to_find(tiny_pipeline: Pipeline) -> None:
+    for question, noun in [("what date was the festival", "date"), ("В каком году прошёл фестиваль?", "году")]:
+        reading, _ = tiny_pipeline.read(question)
+        assert reading is not None
+        assert reading.analysis.asks is Asks.DATE
+        term = next(t for t in reading.terms if t.word == noun)
+        assert term.background  # searched, but the answer gives a date, not the word
+        assert term not in reading.focus
+
+
 def test_who_is_the_holder_of_a_post_in_english_reads_the_post(tiny_pipeline: Pipeline) -> None:
     minister, _ = tiny_pipeline.read("who is the minister of trade")
     assert minister is not None
