@@ -312,7 +312,7 @@ class Reader:
 
     def _english_post(self, question: list[str], subject: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
         """ "Who is the director of X": the post's Russian head, then what it is of (the Russian for its nouns, the
-        article stems of its names); () when the subject opens with no role noun the dictionary gives.
+        article stems of its names); () when no "of" follows a word the dictionary translates by a role noun.
 
         The head is the translation of the word before "of" that is a role noun the articles use ("the chief
         doctor of": "врач"); the post is of the names after "of", up to the next function word, and of its nouns
@@ -324,7 +324,7 @@ class Reader:
             return ()
         words = question[question.index(named[0]) :]
         at = words.index("of")
-        before = [w for w in words[:at] if w not in STOPWORDS]
+        before = [w for w in words[:at] if w not in STOPWORDS]  # the subject's first word at least
         heads = [t for t in russian_for(before[-1]) if is_role_noun(best_parse(t)) and self.vocabulary.match(t)]
         if not heads:
             return ()
