@@ -26,7 +26,7 @@ from functools import lru_cache
 from embeddings.index.bm25 import BM25
 from embeddings.lexicon import lemma
 from embeddings.retrieve.vocabulary import one_edit
-from embeddings.retrieve.words import is_english_word, is_russian_word
+from embeddings.retrieve.words import is_english_word, is_russian_word, russian_name
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic, is_kazakh, tokenize
 
 MIN_STEM = 4
@@ -88,6 +88,8 @@ class Speller:
             return None
         if self.bm25.words.get(lower) is not None or len(lower) <= MIN_STEM:
             return None
+        if _stem_of(lower) in self.known and russian_name(lower) is not None:
+            return None  # another case of a name they write ("Кошанову"), not a typo ("организацый")
         alphabet = _CYRILLIC if is_cyrillic(lower) else _LATIN
         near = [
             (self.bm25.idf(_stem_of(c)), c) for c in one_edit(lower, alphabet) if self.bm25.words.get(c) is not None

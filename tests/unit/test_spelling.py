@@ -50,6 +50,8 @@ def test_a_typo_in_an_ending_becomes_the_form_the_articles_write() -> None:
     # a word another rule matches is still written as the articles write it when one edit away
     assert speller.correct("кошанав это кто", keep=lambda word: True) == "кошанов это кто"
     assert speller.correct("минск это где", keep=lambda word: True) == "минск это где"
+    # another case of a word they write is no typo, though one edit from their form: "Кошанову" stays
+    assert speller.correct("Сколько лет Кошанову?", keep=lambda word: True) == "Сколько лет Кошанову?"
 
 
 def test_words_not_close_to_the_articles_are_left_alone() -> None:
