@@ -45,7 +45,7 @@ class Evidence:
     part: float = 0.85  # how close to the focus the window holds a candidate of the asked kind (`candidates.py`)
     margin: float = 1.0  # runners-up within this score of the best are quoted too
     typed_margin: float = 1.5  # for a strict kind, the best window holding a candidate leads from this far below
-    typed_lead: float = 0.5  # ... when its candidate's `part` exceeds the best window's by more than this
+    typed_lead: float = 0.4  # ... when its candidate's `part` exceeds the best window's by more than this
     list_margin: float = 4.0  # a question asking for several quotes windows with a candidate from this far below
     max_sentences: int = 3
     max_chars: int = 600
@@ -102,7 +102,7 @@ DENSE_EVIDENCE = Evidence(
     part=1.15,
     margin=1.0,
     typed_margin=1.5,
-    typed_lead=0.5,
+    typed_lead=0.4,
     list_margin=4.0,
     max_sentences=3,
     max_chars=600,
