@@ -103,8 +103,8 @@ def is_latin(word: str) -> bool:
 
 def is_acronym(surface: str) -> bool:
     """True when a word as written is an acronym: two or more capitals, perhaps with a plural "s" ("MPs")."""
-    letters = "".join(c for c in surface if c.isalpha())
-    return len(letters) >= 2 and letters.removesuffix("s").isupper()
+    capitals = "".join(c for c in surface if c.isalpha()).removesuffix("s")
+    return len(capitals) >= 2 and capitals.isupper()  # "Is", "As": one capital and an "s" are no acronym
 
 
 def is_kazakh(word: str) -> bool:

@@ -14,6 +14,7 @@ from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import TRANSLATIONS
 from embeddings.retrieve.words import cyrillic_spellings
+from embeddings.text import is_acronym
 from tests.conftest import ANSWER_ALL
 from tests.support.fakes import FakeEncoder
 
@@ -304,6 +305,14 @@ def test_a_misspelt_common_word_is_no_name_but_a_misspelt_name_is(tiny_pipeline:
     assert reading is not None
     name = next(t for t in reading.terms if t.word == "петров")  # spelled as the articles write it
     assert name.key
+
+
+def test_an_acronym_has_two_capitals_at_least() -> None:
+    assert is_acronym("AI")
+    assert is_acronym("MPs")
+    assert is_acronym("МУП")
+    assert not is_acronym("Is")  # a capital and a plural "s"
+    assert not is_acronym("Minsk")
 
 
 def test_an_english_acronym_the_articles_never_write_is_no_proof_of_absence(tiny_pipeline: Pipeline) -> None:
