@@ -51,7 +51,7 @@ lint: $(DEV)
 
 eval: $(RUNTIME)
 	$(PY) eval/score.py --story eval/stories/tram --tune-story eval/stories/plant \
-		--tune-story eval/stories/clinic --tune-story eval/stories/forum
+		--tune-story eval/stories/clinic --tune-story eval/stories/forum --tune-story eval/stories/airport
 
 fit: $(RUNTIME)
 	$(PY) eval/fit.py
