@@ -104,6 +104,59 @@ def prefixed(stem: str, other: str) -> bool:
     return other[: len(other) - len(stem)] in VERB_PREFIXES
 
 
+FAMILY_ROOT = 3  # letters of a root two words of one family share beyond any prefix ("стро": "стройка", "строить")
+FAMILY_NEAR = 0.3  # navec cosine from which two words sharing a root are one family ("жаловаться", "пожаловаться")
+FAMILY_FAR = 0.12  # ... and from which they are when they share five letters from the start ("частник", "частный")
+FAMILY_START = 5
+
+
+def _shared(first: str, second: str) -> int:
+    """How many letters two words share from their beginnings."""
+    shared = 0
+    while shared < min(len(first), len(second)) and first[shared] == second[shared]:
+        shared += 1
+    return shared
+
+
+def unprefixed(word: str) -> list[str]:
+    """`word` and the words left when one of its verbal prefixes is taken off (with more than a root left)."""
+    return [word, *(word[len(p) :] for p in VERB_PREFIXES if word.startswith(p) and len(word) - len(p) > FAMILY_ROOT)]
+
+
+def _reflexive(lemma_: str) -> bool | None:
+    """Whether a verb's lemma is reflexive ("учиться", none of "учить"); None for a word of another part of speech."""
+    if best_parse(lemma_).tag.POS != "INFN":
+        return None
+    return lemma_.endswith(("ся", "сь"))
+
+
+@lru_cache(maxsize=131_072)
+def kin(first: str, second: str) -> bool:
+    """Whether two lemmas are words of one family: the same root with other prefixes or suffixes ("разрезать",
+    "перерезать"; "федерация", "федеральный"; "стоить", "стоимость") and a meaning navec puts close enough.
+
+    The root is what the two share from their beginnings (a prefix taken off either, or both), less a prefix they
+    share: "продавать" and "продвигать" share only "про-" and "д", however close their meanings; words that only
+    begin alike and mean apart ("благодарить", "благодаря") are none, and so are a verb and its reflexive, whose
+    meanings part ("учить", "учиться"); a verb and a noun may be kin ("стоить", "стоимость").
+    """
+    closeness = similarity(first, second)
+    reflexive = {_reflexive(first), _reflexive(second)}
+    if closeness < FAMILY_FAR or reflexive == {True, False}:
+        return False
+    for a in unprefixed(first):
+        for b in unprefixed(second):
+            shared = _shared(a, b)
+            common = max((len(p) for p in VERB_PREFIXES if a.startswith(p) and b.startswith(p)), default=0)
+            if shared - common < FAMILY_ROOT:
+                continue
+            if closeness >= FAMILY_NEAR and shared > FAMILY_ROOT:
+                return True
+            if a == first and b == second and shared >= FAMILY_START:
+                return True
+    return False
+
+
 _SECONDARY_IMPERFECTIVE = ("ивать", "ывать")
 _INFINITIVE_ENDINGS = ("ить", "еть", "ать", "ять")
 ASPECT_ROOT = 4  # letters the shared root of an aspect pair has at least

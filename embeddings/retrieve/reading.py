@@ -203,10 +203,11 @@ class Reader:
             analysis = replace(analysis, post=(head, *analysis.post[1:]) if head else ())
         if analysis.acting and (
             not analysis.post
-            or any(t.found for t in terms if t.word == analysis.acting)
+            or any(t.found and t.stem != stem(analysis.post[0]) for t in terms if t.word == analysis.acting)
             or not self._a_post(analysis.post[0])
         ):
-            # "кто строил": the articles say who built, by name; "кто открывал": no "открыватель" holds a post there
+            # "кто строил": the articles say who built, by name; "кто открывал": no "открыватель" holds a post there;
+            # a verb found only as its post ("руководит": "руководитель") still asks for the holder
             analysis = replace(analysis, post=(), acting="")
         english_post = (
             self._english_post(words, subject_text or "", terms) if language == "en" and form is Form.WHO_IS else ()

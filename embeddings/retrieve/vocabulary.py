@@ -7,12 +7,15 @@ shares most of its letters, from the start, with a word of the articles
 ("Китай" and "Китая", "культура" and "культурного"); it is a clipped
 word the dictionary lacks that only one article word family completes
 ("совм", "тихон"); it is another form of
-the same dictionary word ("уголь" and "угля"); it is spelled with
+the same dictionary word ("уголь" and "угля"); it is a dictionary word of
+the family of an article word, the same root with another prefix or suffix
+and a meaning navec puts close ("жаловался" and "пожаловался", "стройку"
+and "строительства"); it is spelled with
 Kazakh letters ("Қытай"); it is one typo away from a stem (words of
 five letters and more), or sounds like one when spoken ("калег" and
 "коллег": unstressed о and а, е and и alike, doubled letters single). A Latin word is tried as written, then as Russian
 typed in Latin letters ("traktory", "Tikhonov"). Every rule looks at
-spelling only, so it holds for any corpus.
+spelling and the language's own resources only, so it holds for any corpus.
 """
 
 from __future__ import annotations
@@ -22,9 +25,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Protocol
 
-from embeddings.lexicon import aspect_roots
+from embeddings.lexicon import FAMILY_ROOT, VERB_PREFIXES, aspect_roots, has_meaning, kin, lemma, similarity, unprefixed
 from embeddings.retrieve.words import cyrillic_spellings, is_russian_word, lemmas, may_be_one_word, russian_name
-from embeddings.text import is_cyrillic, is_kazakh, is_latin, stem
+from embeddings.text import STOPWORDS, is_cyrillic, is_kazakh, is_latin, stem
 
 # Kazakh endings (case, plural, possessive, and "of"/"-ish" forms), tried longest first.
 _KAZAKH_ENDING_TEXT = """
@@ -108,6 +111,8 @@ class Vocabulary:
             if root is not None:
                 return root
         found = self._prefix(word, own) or self._lemma(word) or self._aspect(word) or self._clipped(word)
+        if found is None and fuzzy:
+            found = self._family(word)
         if found is not None or not fuzzy:
             return found
         if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қытайда": a name spelled with Kazakh letters
@@ -151,7 +156,7 @@ class Vocabulary:
         own = lemmas(word)
         if not own:
             return None
-        for prefix in dict.fromkeys([word[:LEMMA_PREFIX], *(lemma[:LEMMA_PREFIX] for lemma in sorted(own))]):
+        for prefix in dict.fromkeys([word[:LEMMA_PREFIX], *(form[:LEMMA_PREFIX] for form in sorted(own))]):
             for candidate in self.words.prefixed(prefix):
                 if lemmas(candidate) & own:
                     return stem(candidate) or candidate
@@ -165,6 +170,26 @@ class Vocabulary:
                 if roots & {r for verb in lemmas(candidate) for r in aspect_roots(verb)}:
                     return stem(candidate) or candidate
         return None
+
+    def _family(self, word: str) -> str | None:
+        """The stem of the article word of the same family closest in meaning ("жаловался": "пожаловался";
+        "стройку": "строительства"; `lexicon.kin`): for a dictionary word, which no typo rule then takes for
+        another ("стройку" is no "стойку")."""
+        if word in STOPWORDS or not is_russian_word(word) or russian_name(word) is not None:
+            return None
+        base = lemma(word)
+        if not has_meaning(base):
+            return None
+        heads = {prefix + root[: FAMILY_ROOT + 1] for root in unprefixed(base) for prefix in ("", *VERB_PREFIXES)}
+        best: tuple[float, str] | None = None
+        for head in sorted(heads):
+            for candidate in self.words.prefixed(head):
+                other = lemma(candidate)
+                if candidate in STOPWORDS or not is_cyrillic(candidate) or not kin(base, other):
+                    continue
+                if best is None or similarity(base, other) > best[0]:
+                    best = (similarity(base, other), stem(candidate) or candidate)
+        return best[1] if best is not None else None
 
     def _edit(self, own: str) -> str | None:
         """The most common article stem one typo away from `own` (first letter kept), if any."""

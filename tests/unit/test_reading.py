@@ -133,6 +133,11 @@ def test_who_does_what_a_post_is_named_after_reads_the_post_unless_the_articles_
     heads, _ = pipeline.read("Кто возглавляет округ?")
     assert heads is not None
     assert heads.analysis.post == ("глава", "округ")  # no "-тель" noun; the articles' role its root holds
+    (seeds / "002_plant.txt").write_text(" date 2026-03-02 Цех\n\nРуководитель цеха Олег Сидоров рассказал о планах.\n")
+    pipeline = Pipeline.open(settings, encoder=FakeEncoder())
+    leads, _ = pipeline.read("Кто руководит цехом?")
+    assert leads is not None
+    assert leads.analysis.post == ("руководитель", "цех")  # the verb found as its own post still asks the holder
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from embeddings.index.bm25 import BM25
-from embeddings.lexicon import aspect_roots
+from embeddings.lexicon import aspect_roots, kin
 from embeddings.pipeline import Pipeline
 from embeddings.retrieve.spelling import Speller, one_edit
 from embeddings.retrieve.vocabulary import Vocabulary, sound_key
@@ -132,3 +132,29 @@ def test_aspect_pairs_share_a_root() -> None:
     assert aspect_roots("показывать") & aspect_roots("показать")
     assert not aspect_roots("встречаться") & aspect_roots("стучаться")
     assert aspect_roots("завод") == frozenset()
+
+
+def test_a_word_of_the_same_family_finds_the_articles_word() -> None:
+    articles = [
+        *ARTICLES,
+        "Студент пожаловался на указатели. Ленту перерезал губернатор.",
+        "Средства федерального бюджета и частный инвестор оплатили строительство. Их научили работать.",
+    ]
+    bm25 = BM25.build(articles)
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
+    assert vocabulary.match("жаловался") == stem("пожаловался")  # a prefix added
+    assert vocabulary.match("разрезал") == stem("перерезал")  # a prefix changed
+    assert vocabulary.match("федерация") == stem("федерального")  # a noun and its adjective
+    assert vocabulary.match("частников") == stem("частный")
+    assert vocabulary.match("стройку") == stem("строительство")  # not the "стойку" one typo away
+    assert vocabulary.match("учился") is None  # the reflexive verb means otherwise than "научили"
+
+
+def test_words_of_one_family_share_a_root_and_a_meaning() -> None:
+    assert kin("жаловаться", "пожаловаться")
+    assert kin("стоить", "стоимость")
+    assert kin("федерация", "федеральный")
+    assert not kin("благодарить", "благодаря")  # alike from the start, apart in meaning
+    assert not kin("продавать", "продвигать")  # only the prefix "про-" shared
+    assert not kin("построить", "поставить")
+    assert not kin("учиться", "научить")  # a verb and its reflexive
