@@ -11,8 +11,8 @@ the same dictionary word ("уголь" and "угля"); it is a dictionary word 
 the family of an article word, the same root with another prefix or suffix
 and a meaning navec puts close ("жаловался" and "пожаловался", "стройку"
 and "строительства"); it is spelled with
-Kazakh letters ("Қытай"); it is one typo away from a stem (words of
-five letters and more), or sounds like one when spoken ("калег" and
+Kazakh letters ("Қытай"); it is a word no dictionary knows one typo away
+from a stem (words of five letters and more), or sounding like one when spoken ("калег" and
 "коллег": unstressed о and а, е and и alike, doubled letters single). A Latin word is tried as written, then as Russian
 typed in Latin letters ("traktory", "Tikhonov"). Every rule looks at
 spelling and the language's own resources only, so it holds for any corpus.
@@ -117,7 +117,9 @@ class Vocabulary:
             return found
         if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қытайда": a name spelled with Kazakh letters
             return self._match_cyrillic(word.translate(_KAZAKH_SPELLING), fuzzy=True, typos=typos)
-        return (self._edit(own) or self._sounds_like(word)) if typos else None
+        if not typos or (is_russian_word(word) and russian_name(word) is None):
+            return None  # a word of the dictionary is no typo of another ("премьер" is no "пример")
+        return self._edit(own) or self._sounds_like(word)
 
     def _kazakh_root(self, word: str) -> str | None:
         """The article stem of `word` with up to two Kazakh endings taken off."""

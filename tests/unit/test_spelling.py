@@ -158,3 +158,10 @@ def test_words_of_one_family_share_a_root_and_a_meaning() -> None:
     assert not kin("продавать", "продвигать")  # only the prefix "про-" shared
     assert not kin("построить", "поставить")
     assert not kin("учиться", "научить")  # a verb and its reflexive
+
+
+def test_a_dictionary_word_is_no_typo_of_another() -> None:
+    bm25 = BM25.build([*ARTICLES, "Президент привёл пример соседей."])
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
+    assert vocabulary.match("премьер") is None  # one letter from "пример", but a word of its own
+    assert vocabulary.match("примерр") == stem("пример")  # a typo still finds it
