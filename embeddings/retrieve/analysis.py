@@ -135,9 +135,11 @@ def function(word: str) -> Function | None:
     found = _FUNCTION_WORDS.get(word)
     if found is None and is_cyrillic(word):
         found = _FUNCTION_WORDS.get(lemma(word))
+        grammemes = best_parse(word).tag.grammemes
         if found is None and lemma(word) in SAYING:
-            grammemes = best_parse(word).tag.grammemes
             found = Function.TELL if "impr" in grammemes or "PRTS" in grammemes else None  # "расскажи", "сказано"
+        if found is None and {"impr", "excl"} <= grammemes:
+            found = Function.TELL  # "подскажите", "объясните": the asker's request to the reader, not what is asked
         if found is None and _filler(word):
             found = Function.FILLER
     return found

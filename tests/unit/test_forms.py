@@ -69,3 +69,12 @@ def test_a_filler_says_nothing_of_the_content(word: str) -> None:
 @pytest.mark.parametrize("word", ["мост", "встречался", "вчера", "лукашенко"])
 def test_content_words_are_no_fillers(word: str) -> None:
     assert function(word) is not Function.FILLER
+
+
+@pytest.mark.parametrize("word", ["подскажите", "назовите", "скажите"])
+def test_a_request_to_the_reader_is_a_function_word(word: str) -> None:
+    assert function(word) is Function.TELL  # "подскажите, будут ли рейсы": what is asked follows
+
+
+def test_a_verb_not_in_the_imperative_is_no_request() -> None:
+    assert function("подсказал") is None
