@@ -245,6 +245,7 @@ _CATEGORY_NOUNS: dict[str, Asks] = {
         ["сумма", "стоимость", "цена", "деньги", "деньга", "средство", "инвестиция", "вложение"], Asks.MONEY
     ),
     **dict.fromkeys(["cost", "price", "sum", "money", "funds", "investment", "investments"], Asks.MONEY),
+    **dict.fromkeys(["должность", "пост", "профессия", "position", "post", "job"], Asks.ROLE),
 }
 # Words that make "сколько" / "how much" ask an amount of money: what something costs, what was put into it.
 _COST = frozenset(
@@ -329,6 +330,11 @@ def _class_by_meaning(noun: str, classes: Mapping[str, Kind]) -> Kind | None:
         return None
     score, closest = max((similarity(noun, other), other) for other in classes)
     return classes[closest] if score >= CLASS_MEANING else None
+
+
+def names_kind(word: str, asks: Asks) -> bool:
+    """Whether a folded word is a noun that names the kind of thing `asks` wants ("должности" for a role)."""
+    return _CATEGORY_NOUNS.get(word, _CATEGORY_NOUNS.get(lemma(word))) is asks
 
 
 def question_word(word: str) -> Asks | None:

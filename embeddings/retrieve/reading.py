@@ -36,6 +36,7 @@ from embeddings.retrieve.analysis import (
     analyse,
     asking_span,
     function,
+    names_kind,
     question_word,
     set_aside,
 )
@@ -224,6 +225,10 @@ class Reader:
                 analysis = Analysis(Asks.PERSON, post=english_post)
             form, subject = Form.QUESTION, ()
         if form is Form.WHO_IS:
+            # "Кочанова кто по должности": the noun that names the kind asked is no part of whom it is asked of
+            kind = [t for t in subject if names_kind(t.word, Asks.ROLE)]
+            subject = tuple(t for t in subject if t not in kind) or subject
+            terms = tuple(replace(t, background=True) if t in kind else t for t in terms)
             analysis = Analysis(Asks.ROLE, tuple(t.stem for t in subject if t.stem))  # as the articles spell it
         elif form is Form.LOOKUP:
             analysis = Analysis()

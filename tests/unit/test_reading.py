@@ -260,6 +260,14 @@ def test_who_is_finds_the_role_beside_the_name_in_any_alphabet(tiny_pipeline: Pi
     assert "Министр торговли Иван Петров" in answer.evidence[0].text
 
 
+def test_the_noun_naming_the_role_asked_is_no_part_of_whom_it_is_asked(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("Петров кто по должности?")
+    assert reading is not None
+    assert reading.analysis.asks is Asks.ROLE
+    assert [t.word for t in reading.subject] == ["петров"]  # not "должности", which no role sentence need hold
+    assert all(t.background for t in reading.terms if t.word == "должности")
+
+
 def test_a_count_of_a_noun_the_articles_never_use_is_a_part_they_lack(tiny_pipeline: Pipeline) -> None:
     rules_only = Pipeline(tiny_pipeline.index, tiny_pipeline.encoder, params=ANSWER_ALL, top_k=tiny_pipeline.top_k)
     counted = rules_only.ask("Сколько зрителей собрал фестиваль?")
