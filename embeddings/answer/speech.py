@@ -115,9 +115,15 @@ class SpeechAnswers:
         if not self.speakers or reading.form is Form.WHO_IS:
             return None  # "X деген кім?" asks what X is, whatever "деген" says elsewhere
         folded = [fold(w) for w in WORD.findall(reading.question)]
-        # "за что", "против чего" ask what for, not someone's stance: a preposition before a question word is left out
+        # "за что", "против чего" ask what for, not someone's stance: a preposition before a question word is left
+        # out, and so is one after "что" ("что за человек X": what kind of)
         following = [*folded[1:], ""][: len(folded)]
-        kept = [w for w, after in zip(folded, following, strict=True) if not (_governs(w) and question_word(after))]
+        preceding = ["", *folded[:-1]]
+        kept = [
+            w
+            for w, before, after in zip(folded, preceding, following, strict=True)
+            if not (_governs(w) and (question_word(after) or question_word(before) is Asks.OPEN))
+        ]
         said = {lemma(w) for w in kept} | set(kept)
         if folded and question_word(folded[0]) is Asks.PERSON and said & (REPORTING | _WORDS_NOUN | _SAY):
             return self._who_said(reading)  # the quoted words decide, whatever the other words are
