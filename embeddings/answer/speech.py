@@ -118,7 +118,7 @@ class SpeechAnswers:
         # "за что", "против чего" ask what for, not someone's stance: a preposition before a question word is left
         # out, and so is one after "что" ("что за человек X": what kind of)
         following = [*folded[1:], ""][: len(folded)]
-        preceding = ["", *folded[:-1]]
+        preceding = ["", *folded][: len(folded)]
         kept = [
             w
             for w, before, after in zip(folded, preceding, following, strict=True)
