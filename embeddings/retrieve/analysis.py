@@ -246,6 +246,10 @@ _CATEGORY_NOUNS: dict[str, Asks] = {
     ),
     **dict.fromkeys(["cost", "price", "sum", "money", "funds", "investment", "investments"], Asks.MONEY),
     **dict.fromkeys(["должность", "пост", "профессия", "position", "post", "job"], Asks.ROLE),
+    **dict.fromkeys(
+        ["объём", "объем", "размер", "количество", "цифра", "уровень", "показатель", "величина"], Asks.AMOUNT
+    ),
+    **dict.fromkeys(["volume", "amount", "figure", "size", "level", "total"], Asks.AMOUNT),
 }
 # Words that make "сколько" / "how much" ask an amount of money: what something costs, what was put into it.
 _COST = frozenset(
@@ -268,7 +272,10 @@ _COST = frozenset(
         "бағасы",
     ]
 )
-_ENGLISH_HOW = {"many": Asks.NUMBER, "much": Asks.NUMBER, "long": Asks.DURATION, "old": Asks.AGE, "far": Asks.NUMBER}
+_ENGLISH_HOW = {
+    **{"many": Asks.NUMBER, "much": Asks.NUMBER, "long": Asks.DURATION, "old": Asks.AGE, "far": Asks.NUMBER},
+    **{"big": Asks.AMOUNT, "large": Asks.AMOUNT},
+}
 _PURPOSE = re.compile(r"\b(для чего|с какой целью|what for|не үшін)\b")
 _INDEFINITE = re.compile(r"\w+-(?:то|либо|нибудь)\b")
 NOUN_REACH = 3  # words after a question word in which its noun may stand
@@ -311,7 +318,7 @@ class Analysis:
                 return Analysis(Asks.PERSON, post=(noun,), several=self.several)
             if kind is not None:
                 return Analysis(Asks.ORGANISATION if kind is Kind.ORG else Asks.PLACE, several=self.several)
-        if any(n in measures for n in nouns):
+        if any(n in measures or any(_compound_of(m, n) for m in measures) for n in nouns):
             return Analysis(Asks.AMOUNT, self.noun)
         return self
 
@@ -319,6 +326,14 @@ class Analysis:
     def strict(self) -> bool:
         """Whether evidence without such a span does not answer (the answer is then partial)."""
         return self.asks in _STRICT
+
+
+COMPOUND_HEAD = 5  # letters from which a noun may be the head of an article's compound ("оборот": "товарооборот")
+
+
+def _compound_of(compound: str, noun: str) -> bool:
+    """Whether an article noun is a compound whose head is `noun` ("товарооборот" of "оборот")."""
+    return len(noun) >= COMPOUND_HEAD and compound.endswith(noun) and compound != noun
 
 
 CLASS_MEANING = 0.45  # navec cosine from which a question's noun is of the kind of an article's classing noun
@@ -350,13 +365,8 @@ def question_word(word: str) -> Asks | None:
 def _noun_after(words: list[str], position: int) -> str | None:
     """The lemma of the first noun within `NOUN_REACH` words after `position` (adjectives skipped)."""
     following = words[position + 1 : position + 1 + NOUN_REACH]
-    if following and following[0].isascii():  # English: the first word that is no auxiliary, copula or stopword
-        for word in following:
-            if function(word) is Function.AUXILIARY:
-                return None
-            if function(word) is not Function.COPULA and word not in STOPWORDS:
-                return word
-        return None
+    if following and following[0].isascii():
+        return _english_head(words[position + 1 :])
     for word in following:
         parse = best_parse(word)
         if parse.tag.POS == "NOUN":
@@ -364,6 +374,26 @@ def _noun_after(words: list[str], position: int) -> str | None:
         if parse.tag.POS not in ("ADJF", "PRTF", "ADJS", "NUMR", "NPRO") and not word.isdigit():
             return None
     return None
+
+
+def _english_head(following: list[str]) -> str | None:
+    """The noun an English question word asks of: the last noun of the run of nouns and adjectives that follows it
+    ("what is the trade turnover between": "turnover"; "which architect bureau made": "bureau"), after a copula and
+    stopwords; None when an auxiliary comes first ("what did he say")."""
+    from embeddings.retrieve.dictionary import english_kinds  # the dictionary reads the forms, which read this
+
+    run: list[str] = []
+    for word in following:
+        if not run and function(word) is Function.AUXILIARY:
+            return None
+        if not run and (function(word) is Function.COPULA or word in STOPWORDS):
+            continue
+        kinds = english_kinds(word)
+        if word in STOPWORDS or function(word) is not None or (run and not kinds & {"NOUN", "ADJ"}):
+            break  # a verb, or a name the dictionary lacks ("what machinery Belarus offers"), ends the phrase
+        run.append(word)
+    nouns = [word for word in run if "NOUN" in english_kinds(word) or not english_kinds(word)]
+    return nouns[-1] if nouns else (run[0] if run else None)
 
 
 # Units of measure: "сколько тонн X" asks an amount of X ("сколько сотрудников компании" asks no amount of a company).

@@ -96,10 +96,27 @@ def test_a_number_of_a_unit_of_time_is_a_duration() -> None:
         ("Сколько бетона ушло на мост?", Asks.AMOUNT),  # a thing not counted: how much of it
         ("скок бетон ушел на мост", Asks.AMOUNT),
         ("Сколько человек строили мост?", Asks.NUMBER),  # people are counted, whatever the form
+        ("Какой объём перевозок по мосту?", Asks.AMOUNT),  # a noun of quantity asks an amount
+        ("What is the volume of traffic on the bridge?", Asks.AMOUNT),
+        ("how big is the traffic", Asks.AMOUNT),
+        ("What job does the engineer have?", Asks.ROLE),
     ],
 )
 def test_what_a_question_asks_for(question: str, asks: Asks) -> None:
     assert analyse(question).asks is asks
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("What is the bridge traffic between the towns?", "traffic"),  # the last noun of the phrase
+        ("Which construction company built the bridge?", "company"),
+        ("What steel bridge Zarechye opened?", "bridge"),  # a name the dictionary lacks ends the phrase
+        ("What did the mayor say?", None),  # an auxiliary: no noun asked of
+    ],
+)
+def test_an_english_question_word_asks_of_the_head_of_its_noun_phrase(question: str, noun: str | None) -> None:
+    assert analyse(question).noun == ((noun,) if noun else ())
 
 
 def test_a_noun_the_articles_give_in_numbers_is_a_measure(annotated) -> None:  # type: ignore[no-untyped-def]
@@ -497,3 +514,11 @@ def test_a_list_may_take_twice_the_room_of_one_answer(tiny_pipeline) -> None:  #
     best = Candidate(best_id, 10.0, {"part": 0.8})
     holding = Candidate(other_id, 9.0, {"part": 0.6})
     assert len(ranker.choose([best, holding], several=True)) == 2  # together they fit in twice the room only
+
+
+def test_a_translation_that_heads_an_article_compound_is_its_measure() -> None:
+    asked = analyse("What is the cargo turnover of the port?")
+    assert asked.asks is Asks.VALUE
+    # "turnover" translates as "оборот", the head of the articles' "грузооборот", which they give in numbers
+    assert asked.typed(frozenset({"грузооборот"}), {}, ("оборот",)).asks is Asks.AMOUNT
+    assert asked.typed(frozenset({"грузооборот"}), {}, ("груз",)).asks is Asks.VALUE  # no head of it
