@@ -189,7 +189,7 @@ class Reader:
         analysis = analyse(asked)
         english = analysis.noun if language == "en" else ()
         translations = tuple(t for n in english for t in self._senses(n))
-        analysis = analysis.typed(self.measures, self.classes, translations)
+        analysis = analysis.typed(self.measures, self.classes, (*translations, *self._as_written(analysis.noun)))
         if not self.corpus_cyrillic:
             analysis = Analysis()  # annotations are made for Russian articles only: nothing typed to check against
         if analysis.asks is not Asks.VALUE and not all(
@@ -315,6 +315,13 @@ class Reader:
             background = match.start() < start
             terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
         return tuple(terms)
+
+    def _as_written(self, nouns: tuple[str, ...]) -> tuple[str, ...]:
+        """The article nouns of measure or class a question's misspelt nouns stand for ("таваробарот":
+        "товарооборот"), by the stem the vocabulary matches them to."""
+        known = (*self.measures, *self.classes)
+        matched = {self.vocabulary.match(fold(noun)) for noun in nouns if noun not in known}
+        return tuple(noun for noun in known if stem(noun) in matched)
 
     def _english_post(self, question: list[str], subject: str, terms: tuple[Term, ...]) -> tuple[str, ...]:
         """ "Who is the director of X": the post's Russian head, then what it is of (the Russian for its nouns, the

@@ -372,3 +372,16 @@ def test_an_english_noun_is_typed_by_the_senses_the_articles_use(tiny_pipeline: 
     reader = tiny_pipeline.reader
     assert "торговля" in reader._senses("trade")  # the dictionary's fourth sense, the one the articles use
     assert reader._senses("violin") == russian_for("violin")[:TRANSLATIONS]  # none used: the commonest
+
+
+def test_a_misspelt_measure_noun_asks_the_amount_the_articles_give(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "001_port.txt").write_text(
+        " date 2026-03-01 Порт\n\nПорт перевалил 12 млн тонн грузооборота. Порт открыл новый причал.\n"
+    )
+    settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
+    pipeline = Pipeline.open(settings, encoder=FakeEncoder())
+    reading, _ = pipeline.read("какой грузаабарот порта")  # two letters off: found by its sound
+    assert reading is not None
+    assert reading.analysis.asks is Asks.AMOUNT
