@@ -108,11 +108,13 @@ def _measures_right(text: str, span: Span, analysis: Analysis) -> bool:
     return True
 
 
-def _names_priced(text: str, span: Span, bounds: Sequence[tuple[int, int]], priced: str) -> bool:
-    """Whether the sentence of a sum names what the question prices (the word, or one navec puts close)."""
-    start, end = next(((a, b) for a, b in bounds if a <= span.start < b), (0, len(text)))
+def _names_priced(text: str, priced: str) -> bool:
+    """Whether the window of a sum names what the question prices (the noun, or one navec puts close): its sentence,
+    or the one before it that the next goes on about ("... в новом терминале. Здание ... обошлось в 4,8 млрд")."""
     key = stem(fold(priced))
-    for word in WORD.findall(fold(text[start:end])):
+    for word in WORD.findall(fold(text)):
+        if best_parse(word).tag.POS != "NOUN":
+            continue  # the thing itself: "вертолётная площадка" is no helicopter
         if same_word(key, stem(word)) or similarity(lemma(word), fold(priced)) >= SAME_MEANING:
             return True
     return False
@@ -146,7 +148,7 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
                 continue  # "с кем ...?" - "с губернатором Тихоновым": a named one's role is no other participant
         if analysis.of and span.kind is Kind.NUMBER and not _measures_right(text, span, analysis):
             continue
-        if analysis.of and span.kind is Kind.MONEY and not _names_priced(text, span, bounds, analysis.of):
+        if analysis.of and span.kind is Kind.MONEY and not _names_priced(text, analysis.of):
             continue  # "сколько стоит билет": a sum in a sentence about no ticket is another price
         if not anchors:
             if analysis.asks is not Asks.ROLE:  # a role says what the named one is: only beside the name

@@ -354,6 +354,18 @@ def test_a_sum_answers_what_it_costs_only_in_a_sentence_about_the_thing_priced()
     assert closeness([bridge], cost) > 0.0
 
 
+def test_a_sum_answers_what_the_sentence_before_it_names() -> None:
+    text = (
+        "Вчера открыли новый мост. Сооружение обошлось в 2 млрд рублей. "
+        "Мостовую площадку завод построил сам. Вклад завода составил 85 млн рублей."
+    )
+    sentences = _sentences(text)
+    opened, price, pad, share = zip((s.text for s in sentences), annotate_article(text, sentences), strict=True)
+    cost = Focus.of(Analysis(Asks.MONEY, of="мост"), "Сколько стоит мост?", ["мост"])
+    assert closeness([opened, price], cost) > 0.0  # the window names the bridge the next sentence prices
+    assert closeness([pad, share], cost) == 0.0  # "мостовая" names no bridge: an adjective of it
+
+
 def test_a_post_of_something_wants_a_role_of_that_thing() -> None:
     text = (
         "«Центр хорошо знают», — рассказала первый заместитель акима области Асель Нурпеисова. "
