@@ -128,12 +128,10 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
         return 0.0
     text = ""
     spans: list[Span] = []
-    bounds: list[tuple[int, int]] = []
     for sentence, own in sentences:
         offset = len(text) + (1 if text else 0)
         text = f"{text} {sentence}" if text else sentence
         spans += [Span(s.kind, s.start + offset, s.end + offset, s.text, s.value) for s in own]
-        bounds.append((offset, len(text)))
     anchors = _anchors(text, focus, analysis)
     best = 0.0
     for span in spans:
