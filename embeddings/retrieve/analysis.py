@@ -367,12 +367,18 @@ def _noun_after(words: list[str], position: int) -> str | None:
     following = words[position + 1 : position + 1 + NOUN_REACH]
     if following and following[0].isascii():
         return _english_head(words[position + 1 :])
-    for word in following:
+    for at, word in enumerate(following):
         parse = best_parse(word)
         if parse.tag.POS == "NOUN":
             return str(parse.normal_form)
         if parse.tag.POS not in ("ADJF", "PRTF", "ADJS", "NUMR", "NPRO") and not word.isdigit():
             return None
+        after = following[at + 1] if at + 1 < len(following) else ""
+        if parse.tag.POS == "ADJF" and best_parse(after).tag.POS not in ("NOUN", "ADJF", "PRTF"):
+            # an adjective no noun follows is one used as a noun ("сколько рабочих было"): its noun reading
+            noun = next((p for p in parses(word) if p.tag.POS == "NOUN"), None)
+            if noun is not None:
+                return str(noun.normal_form)
     return None
 
 

@@ -534,3 +534,14 @@ def test_a_translation_that_heads_an_article_compound_is_its_measure() -> None:
     # "turnover" translates as "оборот", the head of the articles' "грузооборот", which they give in numbers
     assert asked.typed(frozenset({"грузооборот"}), {}, ("оборот",)).asks is Asks.AMOUNT
     assert asked.typed(frozenset({"грузооборот"}), {}, ("груз",)).asks is Asks.VALUE  # no head of it
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("Сколько рабочих было на стройке?", ("рабочий",)),  # an adjective used as a noun: its noun reading
+        ("Сколько рабочих мест создано?", ("место",)),  # an adjective before its noun
+    ],
+)
+def test_a_counted_adjective_no_noun_follows_counts_its_noun(question: str, noun: tuple[str, ...]) -> None:
+    assert analyse(question).noun == noun
