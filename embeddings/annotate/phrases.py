@@ -155,6 +155,22 @@ def _site(tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
     return None
 
 
+ADJECTIVE_SUFFIX = 3  # letters of the suffix and ending a noun takes as an adjective ("лет-ний", "этаж-ный")
+
+
+def _compounded(text: str, tokens: list[tuple[int, int, str]], last: int) -> str:
+    """The noun a number joined by a hyphen to an adjective counts: the noun the adjective is made of ("67-летняя":
+    "год", "5-этажный": "этаж", "100-местный": "место"); "" for none."""
+    if last + 1 >= len(tokens) or text[tokens[last][1] : tokens[last + 1][0]] != "-":
+        return ""
+    parse = best_parse(tokens[last + 1][2])
+    if parse.tag.POS != "ADJF":
+        return ""
+    root = str(parse.normal_form)[:-ADJECTIVE_SUFFIX]
+    noun = next((p for p in parses(root) if p.tag.POS == "NOUN" and p.is_known), None)
+    return str(noun.normal_form) if noun is not None else ""
+
+
 def _counts_vaguely(word: str) -> bool:
     """A word that may count without a figure: one pymorphy may read as a numeral ("много", "несколько"), or the
     pronominal numeral "один"."""
@@ -209,8 +225,9 @@ def phrases(text: str) -> list[Span]:
             and not text[tokens[last][1] : tokens[last + 1][0]].strip()  # "2023–2025" are two numbers
         ):
             last += 1
-        counted = ""
-        for _, _, following in tokens[last + 1 : last + 1 + COUNTED_REACH]:
+        counted = _compounded(text, tokens, last)
+        after = () if counted else tokens[last + 1 : last + 1 + COUNTED_REACH]
+        for _, _, following in after:
             parse = best_parse(following)
             if parse.tag.POS == "NOUN":
                 counted = str(parse.normal_form)

@@ -70,6 +70,12 @@ def test_a_number_of_a_unit_of_time_is_a_duration() -> None:
     assert [(s.kind, s.value) for s in spans if s.kind in (Kind.DURATION, Kind.NUMBER)] == [(Kind.DURATION, "месяц")]
 
 
+def test_a_number_joined_to_an_adjective_counts_the_noun_it_is_made_of() -> None:
+    spans = phrases("На открытии была 67-летняя пенсионерка из 5-этажного дома.")
+    counted = [(s.kind, s.text, s.value) for s in spans if s.kind in (Kind.DURATION, Kind.NUMBER)]
+    assert counted == [(Kind.DURATION, "67", "год"), (Kind.NUMBER, "5", "этаж")]  # an age; floors, not a house
+
+
 @pytest.mark.parametrize(
     ("question", "asks"),
     [
@@ -541,6 +547,7 @@ def test_a_translation_that_heads_an_article_compound_is_its_measure() -> None:
     [
         ("Сколько рабочих было на стройке?", ("рабочий",)),  # an adjective used as a noun: its noun reading
         ("Сколько рабочих мест создано?", ("место",)),  # an adjective before its noun
+        ("Сколько новых было открыто?", ()),  # "новое" is another word than "новый"
     ],
 )
 def test_a_counted_adjective_no_noun_follows_counts_its_noun(question: str, noun: tuple[str, ...]) -> None:
