@@ -130,6 +130,12 @@ def _reflexive(lemma_: str) -> bool | None:
     return lemma_.endswith(("ся", "сь"))
 
 
+def _animacy(lemma_: str) -> str | None:
+    """A noun's animacy ("anim", "inan"); None for a word of another part of speech."""
+    tag = best_parse(lemma_).tag
+    return str(tag.animacy) if tag.POS == "NOUN" and tag.animacy else None
+
+
 @lru_cache(maxsize=131_072)
 def kin(first: str, second: str) -> bool:
     """Whether two lemmas are words of one family: the same root with other prefixes or suffixes ("разрезать",
@@ -138,11 +144,13 @@ def kin(first: str, second: str) -> bool:
     The root is what the two share from their beginnings (a prefix taken off either, or both), less a prefix they
     share: "продавать" and "продвигать" share only "про-" and "д", however close their meanings; words that only
     begin alike and mean apart ("благодарить", "благодаря") are none, and so are a verb and its reflexive, whose
-    meanings part ("учить", "учиться"); a verb and a noun may be kin ("стоить", "стоимость").
+    meanings part ("учить", "учиться"), and a noun of a person and one of a thing ("посол", "посольство"); a verb
+    and a noun may be kin ("стоить", "стоимость").
     """
     closeness = similarity(first, second)
     reflexive = {_reflexive(first), _reflexive(second)}
-    if closeness < FAMILY_FAR or reflexive == {True, False}:
+    animacy = {_animacy(first), _animacy(second)}
+    if closeness < FAMILY_FAR or reflexive == {True, False} or animacy == {"anim", "inan"}:
         return False
     for a in unprefixed(first):
         for b in unprefixed(second):

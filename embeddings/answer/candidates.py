@@ -109,12 +109,12 @@ def _measures_right(text: str, span: Span, analysis: Analysis) -> bool:
 
 
 def _names_priced(text: str, priced: str) -> bool:
-    """Whether the window of a sum names what the question prices (the noun, or one navec puts close): its sentence,
-    or the one before it that the next goes on about ("... в новом терминале. Здание ... обошлось в 4,8 млрд")."""
+    """Whether the window of a sum names what the question prices (the noun, or one navec puts close): its own
+    sentence, or the other of its window ("... в новом терминале. Здание ... обошлось в 4,8 млрд")."""
     key = stem(fold(priced))
     for word in WORD.findall(fold(text)):
-        if best_parse(word).tag.POS != "NOUN":
-            continue  # the thing itself: "вертолётная площадка" is no helicopter
+        if not any(p.tag.POS == "NOUN" for p in parses(word)):
+            continue  # the thing itself: "вертолётная площадка" is no helicopter ("стали" may be steel)
         if same_word(key, stem(word)) or similarity(lemma(word), fold(priced)) >= SAME_MEANING:
             return True
     return False

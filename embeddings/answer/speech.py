@@ -122,7 +122,7 @@ class SpeechAnswers:
         kept = [
             w
             for w, before, after in zip(folded, preceding, following, strict=True)
-            if not (_governs(w) and (question_word(after) or question_word(before) is Asks.OPEN))
+            if not (_governs(w) and (question_word(after) or before == "что"))
         ]
         said = {lemma(w) for w in kept} | set(kept)
         if folded and question_word(folded[0]) is Asks.PERSON and said & (REPORTING | _WORDS_NOUN | _SAY):

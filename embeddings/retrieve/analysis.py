@@ -27,7 +27,7 @@ from razdel import sentenize
 
 from embeddings.annotate.phrases import SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import PERSON_TAGS, best_parse, is_role_noun, lemma, parses, similarity
+from embeddings.lexicon import MIN_ROOT, PERSON_TAGS, best_parse, is_role_noun, lemma, parses, similarity
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic
 
 
@@ -139,7 +139,7 @@ def function(word: str) -> Function | None:
         if found is None and lemma(word) in SAYING:
             found = Function.TELL if "impr" in grammemes or "PRTS" in grammemes else None  # "расскажи", "сказано"
         if found is None and {"impr", "excl"} <= grammemes:
-            found = Function.TELL  # "подскажите", "объясните": the asker's request to the reader, not what is asked
+            found = Function.TELL  # "подскажите", "назовите": the asker's request to the reader, not what is asked
         if found is None and _filler(word):
             found = Function.FILLER
     return found
@@ -328,12 +328,9 @@ class Analysis:
         return self.asks in _STRICT
 
 
-COMPOUND_HEAD = 5  # letters from which a noun may be the head of an article's compound ("оборот": "товарооборот")
-
-
 def _compound_of(compound: str, noun: str) -> bool:
     """Whether an article noun is a compound whose head is `noun` ("товарооборот" of "оборот")."""
-    return len(noun) >= COMPOUND_HEAD and compound.endswith(noun) and compound != noun
+    return len(noun) >= MIN_ROOT and compound.endswith(noun) and compound != noun
 
 
 CLASS_MEANING = 0.45  # navec cosine from which a question's noun is of the kind of an article's classing noun
@@ -367,16 +364,16 @@ def _noun_after(words: list[str], position: int) -> str | None:
     following = words[position + 1 : position + 1 + NOUN_REACH]
     if following and following[0].isascii():
         return _english_head(words[position + 1 :])
-    for at, word in enumerate(following):
+    for at, word in enumerate(following, start=position + 1):
         parse = best_parse(word)
         if parse.tag.POS == "NOUN":
             return str(parse.normal_form)
         if parse.tag.POS not in ("ADJF", "PRTF", "ADJS", "NUMR", "NPRO") and not word.isdigit():
             return None
-        after = following[at + 1] if at + 1 < len(following) else ""
+        after = words[at + 1] if at + 1 < len(words) else ""
         if parse.tag.POS == "ADJF" and best_parse(after).tag.POS not in ("NOUN", "ADJF", "PRTF"):
             # an adjective no noun follows is one used as a noun ("сколько рабочих было"): its noun reading
-            noun = next((p for p in parses(word) if p.tag.POS == "NOUN"), None)
+            noun = next((p for p in parses(word) if p.tag.POS == "NOUN" and p.normal_form == parse.normal_form), None)
             if noun is not None:
                 return str(noun.normal_form)
     return None

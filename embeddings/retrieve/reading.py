@@ -227,8 +227,9 @@ class Reader:
         if form is Form.WHO_IS:
             # "Кочанова кто по должности": the noun that names the kind asked is no part of whom it is asked of
             kind = [t for t in subject if names_kind(t.word, Asks.ROLE)]
-            subject = tuple(t for t in subject if t not in kind) or subject
-            terms = tuple(replace(t, background=True) if t in kind else t for t in terms)
+            if len(kind) < len(subject):
+                subject = tuple(t for t in subject if t not in kind)
+                terms = tuple(replace(t, background=True) if t in kind else t for t in terms)
             analysis = Analysis(Asks.ROLE, tuple(t.stem for t in subject if t.stem))  # as the articles spell it
         elif form is Form.LOOKUP:
             analysis = Analysis()
@@ -320,7 +321,9 @@ class Reader:
         """The article nouns of measure or class a question's misspelt nouns stand for ("таваробарот":
         "товарооборот"), by the stem the vocabulary matches them to."""
         known = (*self.measures, *self.classes)
-        matched = {self.vocabulary.match(fold(noun)) for noun in nouns if noun not in known}
+        matched = {
+            self.vocabulary.match(fold(noun)) for noun in nouns if noun not in known and not is_russian_word(noun)
+        }
         return tuple(noun for noun in known if stem(noun) in matched)
 
     def _english_post(self, question: list[str], subject: str, terms: tuple[Term, ...]) -> tuple[str, ...]:

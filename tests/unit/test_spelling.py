@@ -158,6 +158,7 @@ def test_words_of_one_family_share_a_root_and_a_meaning() -> None:
     assert not kin("продавать", "продвигать")  # only the prefix "про-" shared
     assert not kin("построить", "поставить")
     assert not kin("учиться", "научить")  # a verb and its reflexive
+    assert not kin("посол", "посольство")  # a person and a thing
 
 
 def test_a_dictionary_word_is_no_typo_of_another() -> None:
