@@ -359,6 +359,9 @@ def question_word(word: str) -> Asks | None:
     return asks
 
 
+_BEFORE_NOUN = ("ADJF", "PRTF", "ADJS", "NUMR", "NPRO")  # pymorphy3's parts of speech a question's noun may follow
+
+
 def _noun_after(words: list[str], position: int) -> str | None:
     """The lemma of the first noun within `NOUN_REACH` words after `position` (adjectives skipped)."""
     following = words[position + 1 : position + 1 + NOUN_REACH]
@@ -368,10 +371,10 @@ def _noun_after(words: list[str], position: int) -> str | None:
         parse = best_parse(word)
         if parse.tag.POS == "NOUN":
             return str(parse.normal_form)
-        if parse.tag.POS not in ("ADJF", "PRTF", "ADJS", "NUMR", "NPRO") and not word.isdigit():
+        if parse.tag.POS not in _BEFORE_NOUN and not word.isdigit():
             return None
         after = words[at + 1] if at + 1 < len(words) else ""
-        if parse.tag.POS == "ADJF" and best_parse(after).tag.POS not in ("NOUN", "ADJF", "PRTF"):
+        if parse.tag.POS == "ADJF" and best_parse(after).tag.POS not in ("NOUN", *_BEFORE_NOUN):
             # an adjective no noun follows is one used as a noun ("сколько рабочих было"): its noun reading
             noun = next((p for p in parses(word) if p.tag.POS == "NOUN" and p.normal_form == parse.normal_form), None)
             if noun is not None:
