@@ -107,7 +107,7 @@ def prefixed(stem: str, other: str) -> bool:
 FAMILY_ROOT = 3  # letters of a root two words of one family share beyond any prefix ("стро": "стройка", "строить")
 FAMILY_NEAR = 0.3  # navec cosine from which two words sharing a root are one family ("жаловаться", "пожаловаться")
 FAMILY_FAR = 0.12  # ... and from which they are when they share five letters from the start ("частник", "частный")
-FAMILY_START = 5
+FAMILY_START = 5  # letters shared from the start that let the lower cosine do
 
 
 def _shared(first: str, second: str) -> int:

@@ -154,7 +154,7 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
             continue
         distance = min(max(0, a - span.end, span.start - b) for a, b in anchors)
         if analysis.asks is Asks.ROLE and _titles(text, span, spans, anchors):
-            distance = 0  # "Председатель Мажилиса Парламента Казахстана Ерлан Кошанов": the title the name bears
+            distance = 0  # "Председатель совета директоров холдинга Иван Петров": the title the name bears
         elif analysis.asks is Asks.ROLE and distance > REACH:
             if not _heads_phrase_of(text, span, spans, anchors):
                 continue  # a role far from the name is someone else's
@@ -165,8 +165,8 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
 
 
 def _titles(text: str, role: Span, spans: Sequence[Span], anchors: Sequence[tuple[int, int]]) -> bool:
-    """Whether `role` opens the title phrase written right before the name asked about ("Председатель Мажилиса
-    Ерлан Кошанов"): only role-phrase words between, no other person's name."""
+    """Whether `role` opens the title phrase written right before the name asked about ("Председатель совета
+    директоров Иван Петров"): only role-phrase words between, no other person's name."""
     start = min((a for a, _ in anchors if a >= role.end), default=None)
     if start is None:
         return False
@@ -224,7 +224,7 @@ def _holds_post(text: str, person: Span, spans: Sequence[Span], post: tuple[str,
 
 def _of_object(role: Role, head: str, word: str) -> bool:
     """Whether a role of head `head` is of `word`: the same word, or for a common noun one navec puts close
-    ("предприятие" for "завод"); a name only itself ("Беларусь" is no "Казахстан", however close in navec)."""
+    ("предприятие" for "завод"); a name only itself ("Заречье" is no "Ольховка", however close in navec)."""
     stems = {stem(w) for w in (role.head, *role.rest, *WORD.findall(fold(role.text)))}  # lemmas and forms written
     if word in stems or stem(fold(word)) in stems:
         return True  # the word, or the article stem an English question's name is read as

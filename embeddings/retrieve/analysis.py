@@ -329,7 +329,7 @@ class Analysis:
 
 
 def _compound_of(compound: str, noun: str) -> bool:
-    """Whether an article noun is a compound whose head is `noun` ("товарооборот" of "оборот")."""
+    """Whether an article noun is a compound whose head is `noun` ("грузооборот" of "оборот")."""
     return len(noun) >= MIN_ROOT and compound.endswith(noun) and compound != noun
 
 

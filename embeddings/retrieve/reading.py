@@ -225,7 +225,7 @@ class Reader:
                 analysis = Analysis(Asks.PERSON, post=english_post)
             form, subject = Form.QUESTION, ()
         if form is Form.WHO_IS:
-            # "Кочанова кто по должности": the noun that names the kind asked is no part of whom it is asked of
+            # "Петрова кто по должности": the noun that names the kind asked is no part of whom it is asked of
             kind = [t for t in subject if names_kind(t.word, Asks.ROLE)]
             if len(kind) < len(subject):
                 subject = tuple(t for t in subject if t not in kind)
@@ -318,8 +318,8 @@ class Reader:
         return tuple(terms)
 
     def _as_written(self, nouns: tuple[str, ...]) -> tuple[str, ...]:
-        """The article nouns of measure or class a question's misspelt nouns stand for ("таваробарот":
-        "товарооборот"), by the stem the vocabulary matches them to."""
+        """The article nouns of measure or class a question's misspelt nouns stand for ("грузаабарот":
+        "грузооборот"), by the stem the vocabulary matches them to."""
         known = (*self.measures, *self.classes)
         matched = {
             self.vocabulary.match(fold(noun)) for noun in nouns if noun not in known and not is_russian_word(noun)

@@ -3,7 +3,7 @@
 A question word whose stem the articles never use, but which is one edit
 (a letter dropped, added, changed or two swapped) away from a word they
 write, or a word with their stem, or a dictionary word whose lemma they use,
-is rewritten to it ("кошанав": "кошанов", "тирминале": "терминале"); else,
+is rewritten to it ("петрав": "петров", "тирминале": "терминале"); else,
 one edit from a stem they use, to that stem with the word's own ending:
 "возлажили цвиты" becomes "возложили цветы", "фистиваль" "фестиваль".
 Everything downstream -- the encoder, BM25, the evidence scoring -- then
@@ -56,7 +56,7 @@ class Speller:
 
         def fixed(word: str) -> str:
             if keep is not None and keep(word):
-                return self._written(word) or word  # "кошанав": matched by a rule, but one edit from "кошанов"
+                return self._written(word) or word  # "петрав": matched by a rule, but one edit from "петров"
             return self._word(word)
 
         return WORD.sub(lambda m: fixed(m.group()), question)
@@ -89,7 +89,7 @@ class Speller:
         if self.bm25.words.get(lower) is not None or len(lower) <= MIN_STEM:
             return None
         if _stem_of(lower) in self.known and russian_name(lower) is not None:
-            return None  # another case of a name they write ("Кошанову"), not a typo ("организацый")
+            return None  # another case of a name they write ("Петрову"), not a typo ("организацый")
         alphabet = _CYRILLIC if is_cyrillic(lower) else _LATIN
         near = [
             (self.bm25.idf(_stem_of(c)), c) for c in one_edit(lower, alphabet) if self.bm25.words.get(c) is not None
@@ -102,7 +102,7 @@ class Speller:
     def _inflected(self, lower: str, alphabet: str) -> str | None:
         """A word one edit from `lower` that the articles write, or a dictionary word with their stem or lemma.
 
-        The typo may be in the ending the stem keeps ("кошанав": "кошанов"), or stems may not see it:
+        The typo may be in the ending the stem keeps ("петрав": "петров"), or stems may not see it:
         "тирминале" is one edit from "терминале", which the articles never write, and its stem is not that of
         the "терминал" they do write; the lemma is the same. A string that is neither is no correction.
         """

@@ -6,14 +6,14 @@ its own Snowball stem is one; it is a Kazakh form of an article word
 shares most of its letters, from the start, with a word of the articles
 ("Китай" and "Китая", "культура" and "культурного"); it is a clipped
 word the dictionary lacks that only one article word family completes
-("совм", "тихон"); it is another form of
-the same dictionary word ("уголь" and "угля"); it is a dictionary word of
-the family of an article word, the same root with another prefix or suffix
-and a meaning navec puts close ("жаловался" and "пожаловался", "стройку"
-and "строительства"); it is spelled with
-Kazakh letters ("Қытай"); it is a word no dictionary knows one typo away
-from a stem (words of five letters and more), or sounding like one when spoken ("калег" and
-"коллег": unstressed о and а, е and и alike, doubled letters single). A Latin word is tried as written, then as Russian
+("совм", "тихон"); it is another form of the same dictionary word
+("уголь" and "угля"); it is a dictionary word of the family of an article
+word, the same root with another prefix or suffix and a meaning navec puts
+close ("жаловался" and "пожаловался", "стройку" and "строительства"); it is
+spelled with Kazakh letters ("Қытай"); it is a word no dictionary knows one
+typo away from a stem (words of five letters and more), or sounding like
+one when spoken ("калег" and "коллег": unstressed о and а, е and и alike,
+doubled letters single). A Latin word is tried as written, then as Russian
 typed in Latin letters ("traktory", "Tikhonov"). Every rule looks at
 spelling and the language's own resources only, so it holds for any corpus.
 """
