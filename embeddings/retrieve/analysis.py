@@ -273,8 +273,13 @@ _COST = frozenset(
     ]
 )
 _ENGLISH_HOW = {
-    **{"many": Asks.NUMBER, "much": Asks.NUMBER, "long": Asks.DURATION, "old": Asks.AGE, "far": Asks.NUMBER},
-    **{"big": Asks.AMOUNT, "large": Asks.AMOUNT},
+    "many": Asks.NUMBER,
+    "much": Asks.NUMBER,
+    "long": Asks.DURATION,
+    "old": Asks.AGE,
+    "far": Asks.NUMBER,
+    "big": Asks.AMOUNT,
+    "large": Asks.AMOUNT,
 }
 _PURPOSE = re.compile(r"\b(для чего|с какой целью|what for|не үшін)\b")
 _INDEFINITE = re.compile(r"\w+-(?:то|либо|нибудь)\b")
