@@ -67,7 +67,7 @@ from embeddings.index.brief import CONCEPTS_DIR, BriefParams, choose_brief, read
 from embeddings.index.load import MANIFEST, window_text
 from embeddings.index.manifest import TRAIN_PER_LIST, IndexParams, expected_identity, sparse_identity
 from embeddings.index.people import save_people
-from embeddings.index.postings import MatrixWriter
+from embeddings.index.postings import MatrixWriter, load_npy
 from embeddings.index.progress import Progress, auto_progress
 from embeddings.index.sparse import SparseIndex
 from embeddings.index.store import PassageStore, StoreWriter
@@ -282,7 +282,7 @@ def _encode_sparse(store: PassageStore, encoder: Encoder, dim: int, tmp: Path, b
 def _choose_brief(store: PassageStore, tmp: Path) -> dict[str, Any]:
     """Stage 7: the story in brief (the window vectors find the same fact in other articles); its manifest record."""
     params = BriefParams()
-    window_vectors = np.load(tmp / "windows.npy", mmap_mode="r", allow_pickle=False)
+    window_vectors = load_npy(tmp / "windows.npy")
     items = choose_brief(store, window_vectors, params, read_concepts(store, tmp / CONCEPTS_DIR, params))
     del window_vectors
     return save_brief(tmp, items, params)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import faiss
-import numpy as np
 
 from embeddings.annotate.spans import ANNOTATIONS_FILE, Annotations, load_annotations
 from embeddings.annotate.speakers import Speakers, load_speakers
@@ -17,6 +16,7 @@ from embeddings.encode.encoders import Vectors
 from embeddings.errors import IndexFolderError, IndexMissingError
 from embeddings.index.bm25 import BM25
 from embeddings.index.brief import BRIEF_FILE, BriefItem, load_brief
+from embeddings.index.postings import load_npy
 from embeddings.index.sparse import SparseIndex, SparseMatrix
 from embeddings.index.store import PassageStore, Window
 from embeddings.index.versions import current
@@ -130,8 +130,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
         store = PassageStore.load(index_dir / "passages")
         chunk_index = faiss.read_index(str(index_dir / "chunks.faiss"))
         # Memory-mapped: only the windows of retrieved passages are ever read.
-        window_vectors = np.load(index_dir / "windows.npy", mmap_mode="r", allow_pickle=False)
-        centroid = np.load(index_dir / "centroid.npy", allow_pickle=False)
+        window_vectors = load_npy(index_dir / "windows.npy")
+        centroid = load_npy(index_dir / "centroid.npy", mmap=False)
         bm25 = BM25.load(index_dir / "bm25")
         sparse_chunks: SparseIndex | None = None
         sparse_windows: SparseMatrix | None = None

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,9 +84,21 @@ def copy_range(source: Path, start: int, count: int, target: BinaryIO, at: int) 
             done += copied
 
 
+# numpy reads a `.npy` header with `ast.literal_eval`, and CPython 3.11's parser may raise "AST constructor recursion
+# depth mismatch" when two threads parse at once (python/cpython#106905): replicas reload indexes in executors.
+_HEADER_LOCK = threading.Lock()
+
+
+def load_npy(path: Path, *, mmap: bool = True) -> npt.NDArray[Any]:
+    """A `.npy` file, memory-mapped read-only (or read whole), its header parsed by one thread at a time."""
+    with _HEADER_LOCK:
+        array: npt.NDArray[Any] = np.load(path, mmap_mode="r" if mmap else None, allow_pickle=False)
+    return array
+
+
 def load_array(folder: Path, name: str, dtype: Any) -> npt.NDArray[Any]:
     """A 1-d `.npy` array of `folder`, memory-mapped read-only; a wrong type raises ValueError."""
-    array: npt.NDArray[Any] = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+    array = load_npy(folder / f"{name}.npy")
     if array.ndim != 1 or array.dtype != np.dtype(dtype):
         msg = f"{folder.name}/{name}.npy holds {array.dtype} of shape {array.shape}, not a 1-d {np.dtype(dtype)}"
         raise ValueError(msg)
@@ -195,7 +208,7 @@ class Column:
     def append_file(self, source: Path, first: int, last: int) -> None:
         """Append items `first`..`last`-1 of a 1-d `.npy` file of the same type, copied file to file."""
         if self._file is None:
-            self.append(np.load(source, mmap_mode="r", allow_pickle=False)[first:last])
+            self.append(load_npy(source)[first:last])
             return
         self._file.flush()
         at, count = self._file.tell(), (last - first) * self.dtype.itemsize

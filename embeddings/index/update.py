@@ -47,7 +47,7 @@ from embeddings.index.concepts import ArticleConcepts, Concepts, ConceptsWriter,
 from embeddings.index.load import MANIFEST, LoadedIndex, load_index
 from embeddings.index.manifest import FORMAT_VERSION, IndexParams, check_fresh, sparse_identity
 from embeddings.index.people import attribute_again, load_people, people_of, save_people
-from embeddings.index.postings import MatrixWriter, SparseMatrix, copy_range
+from embeddings.index.postings import MatrixWriter, SparseMatrix, copy_range, load_npy
 from embeddings.index.sparse import SparseIndex
 from embeddings.index.store import ArticleRows, StoreWriter
 from embeddings.index.versions import current, new_version
@@ -170,7 +170,7 @@ class _Current:
         try:
             return cls(
                 index,
-                np.load(folder / CHUNK_VECTORS, mmap_mode="r", allow_pickle=False),
+                load_npy(folder / CHUNK_VECTORS),
                 load_forward(folder / "bm25"),
                 Concepts.load(folder / CONCEPTS_DIR),
                 load_people(folder),
@@ -529,7 +529,7 @@ class _DenseRows:
     def close(self) -> Vectors:
         """The finished array, memory-mapped."""
         self.handle.close()
-        vectors: Vectors = np.load(self.path, mmap_mode="r", allow_pickle=False)
+        vectors: Vectors = load_npy(self.path)
         return vectors
 
 

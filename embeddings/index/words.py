@@ -13,7 +13,7 @@ from typing import BinaryIO
 import numpy as np
 
 from embeddings.encode.encoders import Encoder, Vectors
-from embeddings.index.postings import copy_range
+from embeddings.index.postings import copy_range, load_npy
 from embeddings.text import STOPWORDS, stem
 
 MIN_WORD = 4  # shorter article words are not bridged to
@@ -110,7 +110,7 @@ def load_word_vectors(folder: Path) -> tuple[list[str], Vectors]:
     """The forms and memory-mapped vectors written by `build_word_vectors`."""
     text = (folder / FORMS_FILE).read_text(encoding="utf-8")
     forms = text.split("\n") if text else []
-    vectors = np.load(folder / VECTORS_FILE, mmap_mode="r", allow_pickle=False)
+    vectors = load_npy(folder / VECTORS_FILE)
     if len(forms) != len(vectors):
         msg = f"{folder.name}: {len(forms)} word forms but {len(vectors)} vectors"
         raise ValueError(msg)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from embeddings.index import postings
 from embeddings.index.bm25 import BM25, Vocabulary, load_forward
 from embeddings.index.postings import Ids, MatrixWriter, Postings, SparseMatrix, Values, invert, splice
 
@@ -113,3 +117,16 @@ def test_bm25_built_on_disk_loads_and_scores_like_one_in_memory(tmp_path: Path) 
         assert loaded.scores(query).tolist() == pytest.approx(in_memory.scores(query).tolist())
     assert "музык" in loaded
     assert "отсутств" not in loaded
+
+
+def test_npy_headers_are_read_by_one_thread_at_a_time(tmp_path: Path) -> None:
+    np.save(tmp_path / "a.npy", np.arange(3, dtype=np.int32))
+    loaded: list[npt.NDArray[Any]] = []
+    with postings._HEADER_LOCK:  # another thread is parsing a header
+        reader = threading.Thread(target=lambda: loaded.append(postings.load_npy(tmp_path / "a.npy")))
+        reader.start()
+        reader.join(timeout=0.5)
+        assert reader.is_alive()  # it waits its turn
+        assert not loaded
+    reader.join(timeout=5)
+    assert loaded[0].tolist() == [0, 1, 2]
