@@ -94,7 +94,7 @@ def main() -> int:
         def answer(reading: Reading, vector: Vectors) -> None:
             bridged = pipeline.bridged(reading)
             result = pipeline.search(reading, bridged, 10, vector)
-            pipeline.answerer.answer(reading, result, bridged, limit=5)
+            pipeline.answerer.answer(reading, result, bridged, near=pipeline.near(reading), limit=5)
 
         answered = [
             ms

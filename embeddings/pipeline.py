@@ -307,7 +307,9 @@ class Pipeline:
         if answer is None:
             bridged = self.bridged(reading)
             result = self.search(reading, bridged, max(self.top_k, self.params.fusion.rerank), query_vector)
-            answer = self.answerer.answer(reading, result, bridged, limit=self.top_k, question_trimmed=trimmed)
+            answer = self.answerer.answer(
+                reading, result, bridged, near=self.near(reading), limit=self.top_k, question_trimmed=trimmed
+            )
         answer = replace(answer, question=question)
         self.cache.put(question, self.index.version, answer)
         return answer
@@ -321,6 +323,11 @@ class Pipeline:
         if self.bridge is None:
             return {}
         return self.bridge.map(unmatched)
+
+    def near(self, reading: Reading) -> dict[str, dict[str, float]]:
+        """Russian verbs of the question that the articles use, with the other article stems of like meaning (navec):
+        a sentence may say the same in other words."""
+        return self.meaning.near([t.word for t in reading.focus if t.found and is_cyrillic(t.word)])
 
     def search(
         self, reading: Reading, bridged: Mapping[str, Bridged], k: int, query_vector: Vectors | None = None

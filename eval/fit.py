@@ -87,7 +87,7 @@ def windows_of(pipeline: Pipeline, items: list[dict[str, object]]) -> list[tuple
         assert reading is not None
         bridged = pipeline.bridged(reading)
         result = pipeline.search(reading, bridged, pipeline.params.fusion.rerank)
-        ranked = pipeline.answerer.ranker.rank(reading, result, bridged)
+        ranked = pipeline.answerer.ranker.rank(reading, result, bridged, pipeline.near(reading))
         rows, labels = [], []
         for candidate in ranked:
             text = window_text(index.chunks, index.windows[candidate.window_id], index.sentences)
@@ -168,7 +168,7 @@ def decision_rows(
         bridged = pipeline.bridged(reading)
         result = pipeline.search(reading, bridged, pipeline.params.fusion.rerank)
         answerer = pipeline.answerer
-        ranked = answerer.ranker.rank(reading, result, bridged)
+        ranked = answerer.ranker.rank(reading, result, bridged, pipeline.near(reading))
         stems = frozenset(term.stem for term in reading.terms if term.stem)
         quotes = answerer.ranker.choose(ranked, stems) if ranked else []
         partial = lacks_part(reading, answerer.ranker.quoted(quotes))

@@ -34,6 +34,7 @@ class Answerer:
         result: SearchResult,
         bridged: Mapping[str, Bridged],
         *,
+        near: Mapping[str, Mapping[str, float]] | None = None,
         limit: int | None = None,
         question_trimmed: bool = False,
     ) -> Answer:
@@ -41,7 +42,7 @@ class Answerer:
 
         The passages are reranked by their best evidence window and cut to `limit`.
         """
-        ranked = self.ranker.rank(reading, result, bridged)
+        ranked = self.ranker.rank(reading, result, bridged, near)
         passages = self.ranker.rerank(result.passages, ranked)[:limit]
         stems = frozenset(term.stem for term in reading.terms if term.stem)
         quotes = self.ranker.choose(ranked, stems, several=reading.analysis.several) if ranked else []

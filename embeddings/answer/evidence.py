@@ -137,8 +137,16 @@ class EvidenceRanker:
         self._features = lru_cache(maxsize=200_000)(self._window_features)
         self.references = References(index.sentences, index.annotations)
 
-    def rank(self, reading: Reading, result: SearchResult, bridged: Mapping[str, Bridged]) -> list[Candidate]:
-        """Evidence windows of the retrieved passages, best first."""
+    def rank(
+        self,
+        reading: Reading,
+        result: SearchResult,
+        bridged: Mapping[str, Bridged],
+        near: Mapping[str, Mapping[str, float]] | None = None,
+    ) -> list[Candidate]:
+        """Evidence windows of the retrieved passages, best first; `near` holds, for question words, other article
+        stems of like meaning and how surely each says the same (`MeaningBridge.near`)."""
+        near = near or {}
         weights = {name: getattr(self.params, name) for name in FEATURES}
         strengths = _strengths(reading, bridged)
         total = sum(t.weight for t in reading.focus) or 1.0
@@ -168,7 +176,8 @@ class EvidenceRanker:
                     "passage_dense": passage.dense,
                     "passage_fused": passage.score / top_fused,
                     "passage_lexical": passage.lexical / top_lexical,
-                    "terms": sum(t.weight * s for t, (stem, s) in strengths if holds(stems, stem)) / total,
+                    "terms": sum(t.weight * _said(stems, stem, s, near.get(t.word)) for t, (stem, s) in strengths)
+                    / total,
                     "keys": sum(t.stem in stems for t in keys) / len(keys) if keys else 1.0,
                     "subject": sum(t.stem in stems for t in subject) / len(subject) if subject else 1.0,
                     "trigrams": len(question_grams & grams) / len(question_grams) if question_grams else 0.0,
@@ -337,6 +346,13 @@ def _strengths(reading: Reading, bridged: Mapping[str, Bridged]) -> list[tuple[T
             hit = bridged[term.word]
             found.append((term, (hit.stem, hit.strength)))
     return found
+
+
+def _said(stems: frozenset[str], stem: str | None, strength: float, near: Mapping[str, float] | None) -> float:
+    """How surely a window's `stems` say a question term: in its own word, else in one of like meaning."""
+    if holds(stems, stem):
+        return strength
+    return max((s for other, s in near.items() if other in stems), default=0.0) if near else 0.0
 
 
 def _within(inner: Quote, outer: Quote) -> bool:

@@ -67,6 +67,32 @@ class MeaningBridge:
                 self._matrix, self._stems = (matrix / np.maximum(norms, 1e-9)).astype(np.float32), stems
             return self._matrix, self._stems
 
+    def near(self, words: Sequence[str]) -> dict[str, dict[str, float]]:
+        """For each Russian verb of `words` (folded) that the articles use, the other article stems close to it in
+        meaning, with the strength of each: where a sentence says it in other words ("показать": "продемонстрировать")
+        it still says it, though less surely than in the question's own."""
+        matrix, stems = self._vectors()
+        found: dict[str, dict[str, float]] = {}
+        if not len(stems):
+            return found
+        for word in dict.fromkeys(words):
+            vector = navec().get(lemma(word)) if is_cyrillic(word) and _is_verb(word) else None
+            if vector is None:
+                continue
+            own = stem(word) or word
+            cosines = matrix @ (np.asarray(vector, dtype=np.float32) / max(float(np.linalg.norm(vector)), 1e-9))
+            close: dict[str, float] = {}
+            for i in np.flatnonzero(cosines >= self.params.meaning_low).tolist():
+                if stems[i] != own:
+                    close[stems[i]] = max(close.get(stems[i], 0.0), self._strength(float(cosines[i])))
+            if close:
+                found[word] = close
+        return found
+
+    def _strength(self, cosine: float) -> float:
+        p = self.params
+        return p.meaning_most * min(1.0, max(0.0, (cosine - p.meaning_low) / (p.meaning_high - p.meaning_low)))
+
     def map(self, words: Sequence[str]) -> dict[str, Bridged]:
         """The article word of closest meaning for each Russian verb of `words` (folded), when close enough; the
         match's `score` is its navec cosine."""
@@ -87,7 +113,7 @@ class MeaningBridge:
             if len(root) == SAME_ROOT and kin:
                 best = max(kin, key=lambda i: float(cosines[i]))
             cosine = float(cosines[best])
-            strength = p.meaning_most * min(1.0, max(0.0, (cosine - p.meaning_low) / (p.meaning_high - p.meaning_low)))
+            strength = self._strength(cosine)
             if strength > 0:
                 found[word] = Bridged(word, stems[best], cosine, strength)
         return found
