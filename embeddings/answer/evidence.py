@@ -352,7 +352,7 @@ def _said(stems: frozenset[str], stem: str | None, strength: float, near: Mappin
     """How surely a window's `stems` say a question term: in its own word, else in one of like meaning."""
     if holds(stems, stem):
         return strength
-    return max((s for other, s in near.items() if other in stems), default=0.0) if near else 0.0
+    return max((near[other] for other in stems & near.keys()), default=0.0) if near else 0.0
 
 
 def _within(inner: Quote, outer: Quote) -> bool:

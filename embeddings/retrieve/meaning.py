@@ -37,6 +37,7 @@ def _is_verb(word: str) -> bool:
     return best_parse(word).tag.POS in VERBS
 
 
+NEAR_REMEMBERED = 65_536  # question words whose near article stems are kept
 SAME_ROOT = 5  # leading letters a word shares with an article word of its root ("пригла")
 
 
@@ -49,6 +50,7 @@ class MeaningBridge:
         self._matrix: npt.NDArray[np.float32] | None = None
         self._stems: list[str] = []
         self._lock = threading.Lock()
+        self._near: dict[str, dict[str, float]] = {}
 
     def _vectors(self) -> tuple[npt.NDArray[np.float32], list[str]]:
         """The unit navec vectors of the articles' lemmas and their stems, made on the first use."""
@@ -71,23 +73,28 @@ class MeaningBridge:
         """For each Russian verb of `words` (folded) that the articles use, the other article stems close to it in
         meaning, with the strength of each: where a sentence says it in other words ("показать": "продемонстрировать")
         it still says it, though less surely than in the question's own."""
-        matrix, stems = self._vectors()
         found: dict[str, dict[str, float]] = {}
-        if not len(stems):
-            return found
         for word in dict.fromkeys(words):
-            vector = navec().get(lemma(word)) if is_cyrillic(word) and _is_verb(word) else None
-            if vector is None:
-                continue
-            own = stem(word) or word
-            cosines = matrix @ (np.asarray(vector, dtype=np.float32) / max(float(np.linalg.norm(vector)), 1e-9))
-            close: dict[str, float] = {}
-            for i in np.flatnonzero(cosines >= self.params.meaning_low).tolist():
-                if stems[i] != own:
-                    close[stems[i]] = max(close.get(stems[i], 0.0), self._strength(float(cosines[i])))
-            if close:
-                found[word] = close
+            if word not in self._near:  # a plain dict: a race only computes a word twice
+                if len(self._near) >= NEAR_REMEMBERED:
+                    self._near.clear()
+                self._near[word] = self._near_one(word)
+            if self._near[word]:
+                found[word] = self._near[word]
         return found
+
+    def _near_one(self, word: str) -> dict[str, float]:
+        matrix, stems = self._vectors()
+        vector = navec().get(lemma(word)) if len(stems) and is_cyrillic(word) and _is_verb(word) else None
+        close: dict[str, float] = {}
+        if vector is None:
+            return close
+        own = stem(word) or word
+        cosines = matrix @ (np.asarray(vector, dtype=np.float32) / max(float(np.linalg.norm(vector)), 1e-9))
+        for i in np.flatnonzero(cosines >= self.params.meaning_low).tolist():
+            if stems[i] != own:
+                close[stems[i]] = max(close.get(stems[i], 0.0), self._strength(float(cosines[i])))
+        return close
 
     def _strength(self, cosine: float) -> float:
         p = self.params
