@@ -11,6 +11,10 @@ at `Bridge.meaning_high`: never a sure match, and never searched, because
 navec puts opposites close too ("сократился" by "вырос"). An unmatched verb
 is evidence of absence only when nothing close is found.
 
+A question verb the articles do use keeps its other article words of like
+meaning too (`near`): a sentence that says it in other words still says it,
+less surely, when evidence windows are scored.
+
 Nouns are left unmatched: a noun names what is asked about, and the nearest
 article noun ("спорт" for "хоккей", "нефть" for "газ") is a near miss more
 often than a paraphrase.
@@ -71,16 +75,17 @@ class MeaningBridge:
 
     def near(self, words: Sequence[str]) -> dict[str, dict[str, float]]:
         """For each Russian verb of `words` (folded) that the articles use, the other article stems close to it in
-        meaning, with the strength of each: where a sentence says it in other words ("показать": "продемонстрировать")
-        it still says it, though less surely than in the question's own."""
+        meaning, with the strength of each: where a sentence says it in other words ("купили": "приобрели") it
+        still says it, though less surely than in the question's own."""
         found: dict[str, dict[str, float]] = {}
         for word in dict.fromkeys(words):
-            if word not in self._near:  # a plain dict: a race only computes a word twice
+            close = self._near.get(word)
+            if close is None:  # a plain dict: a race only computes a word twice
                 if len(self._near) >= NEAR_REMEMBERED:
                     self._near.clear()
-                self._near[word] = self._near_one(word)
-            if self._near[word]:
-                found[word] = self._near[word]
+                close = self._near[word] = self._near_one(word)
+            if close:
+                found[word] = close
         return found
 
     def _near_one(self, word: str) -> dict[str, float]:
