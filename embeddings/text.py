@@ -22,10 +22,6 @@ Language = Literal["ru", "en", "kk"]
 
 WORD = re.compile(r"\w+", re.UNICODE)
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
-_LETTER = re.compile(r"[^\W\d_]")
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 
 # Kazakh words written without Kazakh letters that still mark a Kazakh question.
@@ -56,6 +52,10 @@ _STOPWORD_TEXT = """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
+# What `visible` puts for a character of each invisible Unicode category.
+_INVISIBLE_AS = {"Cf": "", "Cc": " ", "Co": " ", "Cs": " ", "Cn": " "}
+
+
 def fold(text: str) -> str:
     """Unicode-normalised, lower-cased text with ё as е: the form every comparison uses."""
     return unicodedata.normalize("NFKC", text).lower().replace("ё", "е")
@@ -67,10 +67,30 @@ def words(text: str) -> list[str]:
 
 
 def visible(text: str) -> str:
-    """`text` without invisible and control characters, single-spaced."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    """`text` without invisible and control characters, single-spaced.
+
+    A format character (zero-width space, soft hyphen, direction mark: Unicode's Cf) may sit inside a
+    word, so it goes without a trace; any other control character parts words.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(_INVISIBLE_AS.get(unicodedata.category(c), c) for c in text)
     return " ".join(text.split())
+
+
+def without_controls(text: str, keep: str = "\t\n") -> str:
+    """`text` with each control character (Unicode's Cc) other than those in `keep` made a space."""
+    return "".join(" " if c not in keep and unicodedata.category(c) == "Cc" else c for c in text)
+
+
+def control_count(text: str, keep: str = "\t\n\r") -> int:
+    """How many control characters (Unicode's Cc) other than those in `keep` `text` holds."""
+    return sum(c not in keep and unicodedata.category(c) == "Cc" for c in text)
+
+
+@lru_cache(maxsize=8192)
+def _script(char: str) -> str:
+    """The script a letter is written in, as the first word of its Unicode name ("CYRILLIC", "LATIN"); "" else."""
+    return unicodedata.name(char, "").partition(" ")[0] if char.isalpha() else ""
 
 
 def normalise(question: str) -> str:
@@ -80,25 +100,25 @@ def normalise(question: str) -> str:
 
 def cyrillic_share(text: str) -> float:
     """The share of the letters of `text` that are Cyrillic (0.0 when it has none)."""
-    letters = _LETTER.findall(text)
-    return len(_CYRILLIC.findall(text)) / len(letters) if letters else 0.0
+    scripts = [_script(c) for c in text if c.isalpha()]
+    return scripts.count("CYRILLIC") / len(scripts) if scripts else 0.0
 
 
 def script_of(text: str) -> Script:
     """The script most of the letters of `text` are written in."""
-    if not _LETTER.search(text):
+    if not any(c.isalpha() for c in text):
         return "none"
     return "cyrillic" if cyrillic_share(text) >= 0.5 else "latin"
 
 
 def is_cyrillic(word: str) -> bool:
     """True when `word` has a Cyrillic letter."""
-    return bool(_CYRILLIC.search(word))
+    return any(_script(c) == "CYRILLIC" for c in word)
 
 
 def is_latin(word: str) -> bool:
     """True when `word` has a Latin letter."""
-    return bool(_LATIN.search(word))
+    return any(_script(c) == "LATIN" for c in word)
 
 
 def is_acronym(surface: str) -> bool:
@@ -131,7 +151,7 @@ def document_language(text: str) -> Language:
     """
     if script_of(text) == "latin":
         return "en"
-    letters = _LETTER.findall(fold(text))
+    letters = [c for c in fold(text) if c.isalpha()]
     kazakh = sum(c in KAZAKH_LETTERS for c in letters)
     return "kk" if kazakh > len(letters) / 200 else "ru"
 
@@ -160,8 +180,8 @@ def stem(word: str) -> str:
         return ""
     if any(c in KAZAKH_LETTERS for c in word):
         return word
-    if _CYRILLIC.search(word):
+    if is_cyrillic(word):
         return str(_stemmer("russian").stemWord(word))
-    if _LATIN.search(word):
+    if is_latin(word):
         return str(_stemmer("english").stemWord(word))
     return word

@@ -22,10 +22,10 @@ from pathlib import Path
 from embeddings.errors import CorpusError
 from embeddings.ingest.corpus import ARTICLE_SUFFIXES, METADATA_FILE, Article, parse_text
 from embeddings.ingest.documents import Draft
+from embeddings.text import without_controls
 
 ARTICLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$")
 _TABLE = re.compile(r"""^\s*\[\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$""")
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def new_article_id(draft: Draft) -> str:
@@ -119,7 +119,7 @@ class Snapshot:
 
 def _safe(text: str) -> str:
     """Text that a TOML string and a UTF-8 file can hold: no control characters, no lone surrogates."""
-    return _UNSAFE.sub(" ", text).encode("utf-8", "replace").decode("utf-8")
+    return without_controls(text).encode("utf-8", "replace").decode("utf-8")
 
 
 def _read(path: Path) -> str:

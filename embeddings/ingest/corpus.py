@@ -36,7 +36,7 @@ METADATA_FILE = "metadata.toml"
 STORY_FILE = "story.toml"
 _MAX_ARTICLE_BYTES = 5_000_000
 
-_HEADER = re.compile(r"^\ufeff?\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:—-]*(.*)$", re.IGNORECASE)
+HEADER = re.compile(r"^\ufeff?\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:—-]*(.*)$", re.IGNORECASE)
 _VIEW_COUNTER = re.compile(r"^\d{1,9}$")
 _PHOTO_CREDIT = re.compile(r"^(фото|photo|foto|сурет|видео|video)\b", re.IGNORECASE)
 _SPEAKER = re.compile(r"^[^\n\"«“„]{3,200}:$")
@@ -189,7 +189,7 @@ def parse_text(path: Path, raw: str, meta: Mapping[str, Any]) -> Article:
     """Parse the text of an article file at `path` (whether written yet or not): what `load_corpus` would read."""
     raw = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
     first, _, rest = raw.partition("\n")
-    header = _HEADER.match(first.strip("\r"))
+    header = HEADER.match(first.strip("\r"))
     if header is None:
         msg = f"{path.name}: the first line must start with ' date YYYY-MM-DD'"
         raise CorpusError(msg)

@@ -19,20 +19,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from embeddings.errors import EmbeddingsError
-from embeddings.ingest.corpus import title_from
-from embeddings.text import document_language, visible
+from embeddings.ingest.corpus import HEADER, title_from
+from embeddings.text import control_count, document_language, visible
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
-_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t:—-]*(.*)$", re.IGNORECASE)
-_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
-_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 _TITLE_CHARS = 200
 
 
@@ -103,13 +100,13 @@ def _decode(data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError("encoding", f"the document is not UTF-8 text (bad byte at {exc.start})") from exc
-    if len(_CONTROL.findall(text)) > max(8, len(text) // 100):
+    if control_count(text) > max(8, len(text) // 100):
         raise DocumentError("binary", "the document holds binary data, not text")
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _one_line(text: str) -> str:
-    return " ".join(visible(_CONTROL.sub(" ", text)).split())
+    return visible(text)
 
 
 def _paragraphs(lines: list[str]) -> str:
@@ -122,11 +119,11 @@ def _read_text(text: str, today: str, *, markdown: bool, outlet: str | None = No
     """The first paragraph is the headline when it is one short sentence and more follows; else the first sentence."""
     lines = text.strip().split("\n")
     date = today
-    header = _HEADER.match(lines[0]) if lines else None
+    header = HEADER.match(lines[0]) if lines else None
     if header is not None and _valid_date(header.group(1)):
         date, lines = header.group(1), [header.group(2), "", *lines[1:]]
     if markdown:
-        lines = [piece for line in lines for piece in _plain_markdown(line)]
+        lines = _plain_markdown("\n".join(lines)).split("\n")
     body = _paragraphs(lines)
     first, _, rest = body.partition("\n\n")
     headline = rest and len(first) <= _TITLE_CHARS and title_from(first, _TITLE_CHARS) == first  # one sentence
@@ -134,11 +131,21 @@ def _read_text(text: str, today: str, *, markdown: bool, outlet: str | None = No
     return Draft(title, date, body, _optional(outlet), _link(url))
 
 
-def _plain_markdown(line: str) -> list[str]:
-    """A Markdown line as plain text lines: a heading its own paragraph, links as their text, no images."""
-    heading = _MARKDOWN_HEADING.match(line)
-    line = _MARKDOWN_EMPHASIS.sub(r"\2", _MARKDOWN_LINK.sub(r"\1", _MARKDOWN_IMAGE.sub("", line)))
-    return ["", _MARKDOWN_EMPHASIS.sub(r"\2", heading.group(1)), ""] if heading else [line]
+def _plain_markdown(text: str) -> str:
+    """Markdown as plain paragraphs: each block's text, links as their words, code as written; no images or HTML."""
+    paragraphs = []
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type == "inline":
+            paragraphs.append("".join(_inline_text(child) for child in token.children or ()))
+        elif token.type in ("fence", "code_block"):
+            paragraphs.append(token.content)
+    return "\n\n".join(paragraphs)
+
+
+def _inline_text(token: Token) -> str:
+    if token.type in ("text", "code_inline"):
+        return token.content
+    return " " if token.type in ("softbreak", "hardbreak") else ""
 
 
 class _HtmlText(HTMLParser):
@@ -227,4 +234,7 @@ def _optional(value: str | None) -> str | None:
 
 def _link(value: str | None) -> str | None:
     cleaned = (value or "").strip()
-    return cleaned if _URL.match(cleaned) and len(cleaned) <= 2000 else None
+    if len(cleaned) > 2000 or any(c.isspace() or c in "<>\"'" for c in cleaned):
+        return None
+    parts = urlsplit(cleaned)
+    return cleaned if parts.scheme.lower() in ("http", "https") and parts.netloc else None

@@ -48,6 +48,19 @@ def test_markdown_gives_its_heading_and_plain_text() -> None:
     assert "фото" not in draft.text
 
 
+def test_markdown_reference_links_escapes_and_lists_read_as_their_words() -> None:
+    text = (
+        f"Турнир в Караганде\n\n{BODY}\nПодробности [на сайте][1], призы \\*сюрприз\\*.\n\n"
+        "* лучший вратарь — из **Павлодара**;\n* лучший бомбардир — из Караганды.\n\n"
+        "[1]: https://example.org/x\n"
+    )
+    draft = read("note.md", text.encode())
+    assert "Подробности на сайте, призы *сюрприз*." in draft.text
+    assert "лучший вратарь — из Павлодара;" in draft.text
+    for hidden in ("example.org", "[1]", "**"):
+        assert hidden not in draft.text
+
+
 def test_html_is_read_as_text_with_its_head_and_nothing_it_links() -> None:
     page = f"""<!doctype html><html><head><title>Site | Турнир</title>
     <meta property="og:site_name" content="Караганда Таймс"><link rel="canonical" href="https://example.org/hockey">

@@ -6,7 +6,7 @@ import pytest
 
 from embeddings.errors import CorpusError
 from embeddings.ingest.corpus import load_corpus, load_story
-from embeddings.text import document_language, language_of
+from embeddings.text import document_language, is_cyrillic, is_latin, language_of, script_of, visible
 from tests.conftest import SEEDS
 
 
@@ -105,3 +105,17 @@ def test_a_russian_article_quoting_a_kazakh_name_stays_russian() -> None:
     article = "Председатель Мажилиса встретился с коллегами. " * 20 + "Мәжіліс"
     assert document_language(article) == "ru"
     assert language_of("Мәжіліс төрағасы кім?") == "kk"
+
+
+def test_a_format_character_inside_a_word_goes_and_a_control_character_parts_words() -> None:
+    assert visible("Кара\u00adганда и\u200b Павлодар\u2066") == "Караганда и Павлодар"
+    assert visible("турнир\x07юниоров\x85финал") == "турнир юниоров финал"
+
+
+def test_letters_of_a_script_beyond_the_basic_alphabet_count_for_it() -> None:
+    assert script_of("Kraków, Łódź") == "latin"
+    assert is_latin("łódź")
+    assert not is_cyrillic("łódź")
+    assert is_cyrillic("ԁ")
+    assert not is_latin("ԁ")
+    assert script_of("12 345 — !") == "none"
