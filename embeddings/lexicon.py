@@ -16,6 +16,8 @@ import numpy as np
 # pymorphy3's tags of proper names: first names, surnames and patronymics; with places, organisations, trademarks.
 PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 NAME_TAGS = PERSON_TAGS | {"Geox", "Orgn", "Trad"}
+# pymorphy3's parts of speech that agree with a noun they stand before: adjectives, participles, numerals.
+MODIFIERS = frozenset({"ADJF", "PRTF", "NUMR"})
 
 _analyser_lock = threading.Lock()
 _vectors_lock = threading.Lock()  # its own: navec loads slowly, and must not hold up parsing meanwhile

@@ -13,6 +13,8 @@ import enum
 import re
 from collections.abc import Iterator
 
+from natasha.grammars.date import MONTHS
+
 from embeddings.annotate.spans import Kind, Span
 from embeddings.lexicon import best_parse, is_role_noun, parses
 from embeddings.text import WORD, fold
@@ -47,20 +49,6 @@ class Time(enum.Enum):
     RELATIVE = "relative"
 
 
-MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
 # Words of time, one closed class each: units, the calendar's names (weekdays, months, seasons), relative days.
 _TIME_WORDS: dict[str, Time] = {
     **dict.fromkeys(
@@ -76,7 +64,7 @@ _TIME_WORDS: dict[str, Time] = {
             "пятница",
             "суббота",
             "воскресенье",
-            *MONTHS,
+            *MONTHS,  # natasha's names of the months
             "зима",
             "весна",
             "лето",

@@ -28,7 +28,7 @@ from embeddings.annotate.people import (
 )
 from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import NAMES, Kind, Span
-from embeddings.lexicon import NAME_TAGS, best_parse, lemma, parses, prefixed, similarity
+from embeddings.lexicon import MODIFIERS, NAME_TAGS, best_parse, lemma, parses, prefixed, similarity
 from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
 from embeddings.retrieve.bridge import Bridged
 from embeddings.retrieve.meaning import SAME_ROOT
@@ -100,7 +100,7 @@ def _measures_right(text: str, span: Span, analysis: Analysis) -> bool:
     """
     for match in list(WORD.finditer(text[span.end :]))[: NOUN_REACH + 1]:
         parse = best_parse(fold(match.group()))
-        if str(parse.normal_form) in analysis.noun or parse.tag.POS in ("ADJF", "PRTF", "NUMR"):
+        if str(parse.normal_form) in analysis.noun or parse.tag.POS in MODIFIERS:
             continue
         if parse.tag.POS != "NOUN":
             return True

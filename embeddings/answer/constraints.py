@@ -21,7 +21,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from embeddings.annotate.phrases import MONTHS, phrases, with_preposition
+from natasha.grammars.date import MONTHS
+
+from embeddings.annotate.phrases import phrases, with_preposition
 from embeddings.annotate.spans import Kind, Span
 from embeddings.index.load import LoadedIndex
 from embeddings.lexicon import lemma
@@ -154,6 +156,6 @@ def on_article_date(span: Span, date: str) -> bool:
         return False
     year, month = day.year, day.month
     words = WORD.findall(fold(span.text))
-    months = [MONTHS.index(lemma(w)) + 1 for w in words if lemma(w) in MONTHS]
+    months = [MONTHS[lemma(w)] for w in words if lemma(w) in MONTHS]
     years = [int(w) for w in words if w.isdigit() and len(w) == YEAR_DIGITS]
     return bool(months or years) and all(m == month for m in months) and all(y == year for y in years)

@@ -27,7 +27,7 @@ from razdel import sentenize
 
 from embeddings.annotate.phrases import SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import MIN_ROOT, PERSON_TAGS, best_parse, is_role_noun, lemma, parses, similarity
+from embeddings.lexicon import MIN_ROOT, MODIFIERS, PERSON_TAGS, best_parse, is_role_noun, lemma, parses, similarity
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic
 
 
@@ -152,7 +152,6 @@ def _filler(word: str) -> bool:
 
 EXCEPTED_WORDS = 4  # the most words "кроме" / "except" sets aside
 _CLAUSE_END = re.compile(r"[?!.,;:…()—–]")
-_MODIFIERS = frozenset({"ADJF", "PRTF", "NUMR"})  # what may stand before the noun "кроме" governs
 _ABLATIVE = ("дан", "ден", "тан", "тен", "нан", "нен")  # Kazakh: "Тихоновтан басқа", from whom apart
 
 
@@ -202,10 +201,10 @@ def _phrase(text: str, following: list[re.Match[str]], end: int) -> list[re.Matc
         if (
             taken
             and not _joins(fold(taken[-1].group()))
-            and best_parse(fold(taken[-1].group())).tag.POS not in _MODIFIERS
+            and best_parse(fold(taken[-1].group())).tag.POS not in MODIFIERS
         ):
             break  # the phrase's noun came already
-        if pos not in _MODIFIERS | {"NOUN", "NPRO", None}:
+        if pos not in MODIFIERS | {"NOUN", "NPRO", None}:
             break
         taken.append(candidate)
     while taken and _joins(fold(taken[-1].group())):
