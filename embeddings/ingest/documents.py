@@ -105,14 +105,10 @@ def _decode(data: bytes) -> str:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _one_line(text: str) -> str:
-    return visible(text)
-
-
 def _paragraphs(lines: list[str]) -> str:
     """Paragraphs separated by one blank line, each on one line."""
     blocks = re.split(r"\n\s*\n", "\n".join(lines))
-    return "\n\n".join(p for p in (_one_line(b) for b in blocks) if p)
+    return "\n\n".join(p for p in (visible(b) for b in blocks) if p)
 
 
 def _read_text(text: str, today: str, *, markdown: bool, outlet: str | None = None, url: str | None = None) -> Draft:
@@ -211,7 +207,7 @@ def _read_html(text: str, today: str) -> Draft:
     page.close()
     meta = page.meta
     body = _paragraphs("".join(page.parts).split("\n"))
-    title = _one_line(meta.get("og:title") or page.heading or page.title)[:_TITLE_CHARS]
+    title = visible(meta.get("og:title") or page.heading or page.title)[:_TITLE_CHARS]
     published = meta.get("article:published_time") or meta.get("date") or meta.get("datepublished") or meta.get("time")
     date = (published or "")[:10]
     url = meta.get("canonical") or meta.get("og:url")
@@ -228,7 +224,7 @@ def _valid_date(value: str) -> bool:
 
 
 def _optional(value: str | None) -> str | None:
-    cleaned = _one_line(value or "")
+    cleaned = visible(value or "")
     return cleaned[:_TITLE_CHARS] or None
 
 
