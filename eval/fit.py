@@ -1,6 +1,10 @@
 """`make fit`: fit the evidence and decision weights on the tuning questions, with cross-validation.
 
-Only `eval/tune.jsonl` is read; `eval/heldout.jsonl` is never looked at here.
+It reads `eval/tune.jsonl`, and the questions of each story folder given
+with `--story` (a tuning story of `make eval`, indexed anew in a temporary
+folder), every question weighing the same; `eval/heldout.jsonl` and the
+held-out story are never looked at here. `--decision` refits the support
+model alone, over the evidence weights in use.
 
 1. Evidence ranking: a logistic regression over the features of every
    candidate window of the answerable questions (a window is right when it
@@ -24,6 +28,7 @@ It prints the `Params` to put in `embeddings/params.py`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import sys
@@ -42,7 +47,7 @@ from embeddings.answer.decision import by_rule, support_features  # noqa: E402
 from embeddings.answer.evidence import FEATURES  # noqa: E402
 from embeddings.config import EngineSettings  # noqa: E402
 from embeddings.index.load import window_text  # noqa: E402
-from embeddings.params import DEFAULT, Decision, Evidence  # noqa: E402
+from embeddings.params import DEFAULT, Decision, Evidence, Params  # noqa: E402
 from embeddings.pipeline import Pipeline  # noqa: E402
 from eval.score import load, satisfies  # noqa: E402
 
@@ -132,10 +137,13 @@ def top_right(data: list[tuple[Matrix, Matrix]], w: Matrix) -> float:
     return float(np.mean([y[int(np.argmax(x @ w[:-1]))] > 0 if len(y) else False for x, y in data]))
 
 
-def ranker_params(pipeline: Pipeline, items: list[dict[str, object]], label: str) -> Evidence:
-    """Fit the window weights of `pipeline`'s index; print the fold figures."""
-    data = windows_of(pipeline, items)
-    current = pipeline.answerer.ranker.params
+Source = tuple[Pipeline, list[dict[str, object]]]  # an index and the questions asked of it
+
+
+def ranker_params(sources: list[Source], label: str) -> Evidence:
+    """Fit the window weights on the questions of every source; print the fold figures."""
+    data = [row for pipeline, items in sources for row in windows_of(pipeline, items)]
+    current = sources[0][0].answerer.ranker.params
     hand = np.array([getattr(current, n) for n in FEATURES] + [0.0])
     scores = []
     for part in folds(len(data)):
@@ -185,9 +193,18 @@ def decision_rows(
     return names, np.array(rows), np.array(labels), counts
 
 
-def decision_params(pipeline: Pipeline, items: list[dict[str, object]], base: Decision, label: str) -> Decision:
+def decision_params(sources: list[Source], base: Decision, label: str) -> Decision:
     """Fit the support model; choose its threshold on the fold predictions (best answer + refusal rate)."""
-    names, x, y, counts = decision_rows(pipeline, items)
+    names: list[str] = []
+    parts, targets, counts = [], [], dict.fromkeys(("in", "out", "in_ruled", "out_ruled"), 0)
+    for pipeline, items in sources:
+        own_names, own_x, own_y, own_counts = decision_rows(pipeline, items)
+        names = names or own_names
+        if len(own_y):
+            parts.append(own_x)
+            targets.append(own_y)
+        counts = {key: counts[key] + own_counts[key] for key in counts}
+    x, y = np.vstack(parts), np.concatenate(targets)
     predicted = np.zeros(len(y))
     for part in folds(len(y), seed=1):
         train = np.setdiff1d(np.arange(len(y)), part)
@@ -213,27 +230,53 @@ def decision_params(pipeline: Pipeline, items: list[dict[str, object]], base: De
 def main(argv: list[str] | None = None) -> int:
     """Entry point: fit, print the figures and the parameters."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.parse_args(argv)
-    items = load(TUNE)
+    parser.add_argument(
+        "--story", type=Path, action="append", default=[], help="a story folder (seeds/, questions.jsonl) to fit on too"
+    )
+    parser.add_argument("--decision", action="store_true", help="fit the support model only; keep the evidence weights")
+    args = parser.parse_args(argv)
     settings = EngineSettings(answer_cache_size=0)
     pipeline = Pipeline.open(settings, params=DEFAULT)
-    evidence = ranker_params(pipeline, items, "evidence (latent terms)")
-    fitted = Pipeline(pipeline.index, pipeline.encoder, params=replace(DEFAULT, evidence=evidence), cache_size=0)
-    decision = decision_params(fitted, items, DEFAULT.decision, "support (latent terms)")
-    with tempfile.TemporaryDirectory() as folder:
-        dense_settings = settings.model_copy(update={"sparse_terms": False, "index_dir": Path(folder) / "index"})
-        dense = Pipeline.open(dense_settings, encoder=pipeline.encoder, params=DEFAULT)
-        evidence_dense = ranker_params(dense, items, "evidence (dense only)")
-        dense_params = replace(DEFAULT, evidence_dense=evidence_dense)
-        dense = Pipeline(dense.index, dense.encoder, params=dense_params, cache_size=0)
-        decision_dense = decision_params(dense, items, DEFAULT.decision_dense, "support (dense only)")
+    with contextlib.ExitStack() as stack:
+        folders = [Path(stack.enter_context(tempfile.TemporaryDirectory())) for _ in range(2 * len(args.story) + 1)]
+        stories = [(story / "seeds", load(story / "questions.jsonl")) for story in args.story]
+        sources: list[Source] = [(pipeline, load(TUNE))]
+        for (seeds, items), folder in zip(stories, folders, strict=False):
+            story_settings = settings.model_copy(update={"seeds_dir": seeds, "index_dir": folder / "index"})
+            sources.append((Pipeline.open(story_settings, encoder=pipeline.encoder, params=DEFAULT), items))
+        evidence = DEFAULT.evidence if args.decision else ranker_params(sources, "evidence (latent terms)")
+        decision = decision_params(
+            _with(sources, replace(DEFAULT, evidence=evidence)), DEFAULT.decision, "support (latent terms)"
+        )
+        dense_sources: list[Source] = []
+        for (seeds, items), folder in zip(
+            [(settings.seeds_dir, load(TUNE)), *stories], folders[len(stories) :], strict=True
+        ):
+            dense_settings = settings.model_copy(
+                update={"sparse_terms": False, "seeds_dir": seeds, "index_dir": folder / "index"}
+            )
+            dense_sources.append((Pipeline.open(dense_settings, encoder=pipeline.encoder, params=DEFAULT), items))
+        evidence_dense = (
+            DEFAULT.evidence_dense if args.decision else ranker_params(dense_sources, "evidence (dense only)")
+        )
+        decision_dense = decision_params(
+            _with(dense_sources, replace(DEFAULT, evidence_dense=evidence_dense)),
+            DEFAULT.decision_dense,
+            "support (dense only)",
+        )
     params = replace(
         DEFAULT, evidence=evidence, evidence_dense=evidence_dense, decision=decision, decision_dense=decision_dense
     )
-    print("\nembeddings/params.py, fitted on eval/tune.jsonl:")
+    fitted_on = ", ".join(["eval/tune.jsonl", *(str(story) for story in args.story)])
+    print(f"\nembeddings/params.py, fitted on {fitted_on}:")
     for part in (params.evidence, params.evidence_dense, params.decision, params.decision_dense):
         print(f"  {type(part).__name__}: " + json.dumps({f.name: getattr(part, f.name) for f in fields(part)}))
     return 0
+
+
+def _with(sources: list[Source], params: Params) -> list[Source]:
+    """The same indexes and questions, answered with `params`."""
+    return [(Pipeline(p.index, p.encoder, params=params, cache_size=0), items) for p, items in sources]
 
 
 if __name__ == "__main__":
