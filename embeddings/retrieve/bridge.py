@@ -20,7 +20,10 @@ by its translations first: of the articles' words that translate it, the one
 the encoder places closest, when it stands out at all (`Bridge.sense`), is
 a match of at least `Bridge.translated` ("chair" -> "председатель", not
 "стул", in a story about a parliament). Otherwise, or for a word the
-dictionary lacks, the encoder's closest word as above.
+dictionary lacks, the encoder's closest word as above; but when that word
+is a name (pymorphy's tags), only if the Latin word may be its spelling:
+the encoder puts names of a kind close together ("canada", "Казахстан"),
+and a name is only itself.
 """
 
 from __future__ import annotations
@@ -36,9 +39,11 @@ from embeddings.encode.encoders import Encoder, Vectors
 from embeddings.lexicon import aspect_roots, lemma
 from embeddings.params import Bridge
 from embeddings.retrieve.dictionary import russian_for
+from embeddings.retrieve.words import cyrillic_spellings, looks_like_name
 from embeddings.text import fold, is_latin, stem
 
 CACHE = 16_384
+SPELLED_START = 4  # letters a Latin word and the Cyrillic name it is matched to begin with alike
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,8 @@ class WordBridge:
         strength = min(1.0, max(0.0, (score - p.z_low) / (p.z_high - p.z_low)))
         if best in translated:
             strength = max(strength, p.translated)
+        elif is_latin(word) and looks_like_name(fold(self.forms[best])) and not _spelled_as(word, self.forms[best]):
+            return None  # a name is only itself: "canada" is not the articles' "Казахстан", however near in meaning
         return Bridged(word, self.stems[best], score, strength)
 
     def _translations(self, word: str) -> list[int]:
@@ -132,6 +139,12 @@ class WordBridge:
             self._cache[word] = hit
             while len(self._cache) > CACHE:
                 self._cache.popitem(last=False)
+
+
+def _spelled_as(word: str, form: str) -> bool:
+    """Whether a Latin word may be the start of an article word written in Cyrillic ("kazakh": "Казахстан")."""
+    start = fold(form)[:SPELLED_START]
+    return any(spelling.startswith(start) for spelling in cyrillic_spellings(word))
 
 
 _MISSING = object()

@@ -68,6 +68,14 @@ def test_an_implausible_translation_is_left_to_the_encoder() -> None:
     assert hit.stem == expected  # the encoder's own nearest word, whatever the dictionary says
 
 
+def test_a_latin_word_meets_an_article_name_only_when_spelled_like_it() -> None:
+    every_match = replace(Bridge(), z_low=-100.0, z_high=-99.0)  # the encoder's nearest word always counts
+    bridge = _bridge(["казахстан", "казахстане"], every_match)
+    assert bridge.map(["canada"]) == {}  # near in meaning, but a name is only itself: no "Казахстан" for Canada
+    assert bridge.map(["kazakh"])["kazakh"].stem.startswith("казахстан")  # the name written in Latin letters
+    assert _bridge(["мост", "река"], every_match).map(["canada"])  # a common word stays the encoder's choice
+
+
 def test_a_word_first_translated_by_a_verb_names_an_action() -> None:
     assert names_an_action("adopted")  # "about laws adopted": no topic the articles must name
     assert not names_an_action("football")
