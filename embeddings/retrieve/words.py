@@ -97,11 +97,10 @@ def may_be_one_word(a: str, b: str) -> bool:
     return not first or not second or bool(first & second)
 
 
-@lru_cache(maxsize=65_536)
 def looks_like_name(word: str) -> bool:
-    """True when the likeliest reading of a folded Russian word the dictionary does not know is a name."""
-    parses = morph().parse(word)
-    return bool(parses) and bool(NAME_TAGS & set(parses[0].tag.grammemes))
+    """True when the likeliest reading of a folded Russian word is a proper name, known to the dictionary or
+    guessed from its shape."""
+    return russian_name(word) is not None
 
 
 @lru_cache(maxsize=65_536)
