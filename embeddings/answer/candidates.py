@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from embeddings.annotate.people import (
     PHRASE_GAPS,
@@ -261,17 +262,24 @@ def _anchors(text: str, focus: Focus, analysis: Analysis) -> list[tuple[int, int
     """Where the focus stands in `text`: the named noun of "какой X" first, else any focus word."""
     named = {*analysis.noun, *(stem(n) for n in analysis.noun), *(stem(lemma(n)) for n in analysis.noun)}
     wanted = named if analysis.asks in (Asks.VALUE, Asks.AMOUNT, Asks.ROLE) and named else focus.focus_stems
-    words = [(m.start(), m.end(), stem(fold(m.group()))) for m in WORD.finditer(text)]  # offsets of the text itself
+    words = _stems_at(text)
     found = [(start, end) for start, end, word in words if _any_same(wanted, word)]
     if not found and wanted is named and analysis.asks is not Asks.ROLE:
         found = [(start, end) for start, end, word in words if _any_same(focus.focus_stems, word)]
     return found
 
 
+@lru_cache(maxsize=4096)
+def _stems_at(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Each word of a window's text with its offsets (of the text itself) and stem; windows recur across asks."""
+    return tuple((m.start(), m.end(), stem(fold(m.group()))) for m in WORD.finditer(text))
+
+
 def _any_same(wanted: Iterable[str], word: str) -> bool:
     return bool(word) and any(same_word(w, word) for w in wanted)
 
 
+@lru_cache(maxsize=262_144)
 def same_word(stem: str, other: str) -> bool:
     """Whether an article's stem `other` is the question's `stem`: the same, sharing most of its beginning, or
     the same verb with a prefix ("благодар" and "поблагодар": `lexicon.prefixed`)."""
