@@ -21,8 +21,8 @@ from embeddings.ingest.chunking import ChunkingParams
 from embeddings.ingest.corpus import Corpus
 from embeddings.text import tokenizer_identity
 
-FORMAT_VERSION = 10  # 6: brief.json; 7: annotations.json; 8: speakers in it; 9: versions, what an update needs;
-# 10: BM25 documents hold the names their pronouns stand for
+FORMAT_VERSION = 11  # 6: brief.json; 7: annotations.json; 8: speakers in it; 9: versions, what an update needs;
+# 10: BM25 documents hold the names their pronouns stand for; 11: a pair window's vector joins its sentences'
 HNSW_ABOVE = 50_000  # chunks; below this exact search is both faster and exact
 IVF_ABOVE = 500_000  # chunks; above this HNSW's float vectors and graph outgrow memory
 IVF_NLIST_MAX = 8_192

@@ -51,7 +51,11 @@ class ArticleRows:
 
 @dataclass(frozen=True)
 class Window:
-    """One or two adjacent sentences of a chunk: a unit of quoted evidence."""
+    """One or two adjacent sentences of a chunk: a unit of quoted evidence.
+
+    A chunk's windows follow each other in its order: its first sentence, the
+    pair that sentence starts, the second sentence, and so on.
+    """
 
     chunk_id: int
     first: int  # sentence ids, inclusive

@@ -42,7 +42,7 @@ from embeddings.encode.latent import PASSAGE_TOP_K, SparseVector
 from embeddings.errors import CorpusError, IndexFolderError
 from embeddings.index.bm25 import Documents, load_forward
 from embeddings.index.brief import CONCEPTS_DIR, BriefParams, choose_brief, save_brief
-from embeddings.index.build import CHUNK_VECTORS, _fill_index, _mean
+from embeddings.index.build import CHUNK_VECTORS, _fill_index, _mean, joined
 from embeddings.index.concepts import ArticleConcepts, Concepts, ConceptsWriter, read_article
 from embeddings.index.load import MANIFEST, LoadedIndex, load_index
 from embeddings.index.manifest import FORMAT_VERSION, IndexParams, check_fresh, sparse_identity
@@ -87,6 +87,21 @@ class NewArticle:
         return sum(2 * len(c.sentences) - 1 for c in self.chunks)
 
 
+def window_vectors(chunks: Sequence[Chunk], sentences: Vectors) -> Vectors:
+    """The evidence windows' vectors of `chunks` in index order, from their sentences' (`sentences`, in order):
+    every sentence, then the pair it starts (`build.joined`)."""
+    rows: list[Vectors] = []
+    first = 0
+    for chunk in chunks:
+        count = len(chunk.sentences)
+        for i in range(first, first + count):
+            rows.append(sentences[i])
+            if i + 1 < first + count:
+                rows.append(joined(sentences[i], sentences[i + 1]))
+        first += count
+    return np.vstack(rows).astype(np.float32, copy=False)
+
+
 def window_texts(chunks: Sequence[Chunk]) -> list[str]:
     """The evidence windows of `chunks` in index order: every sentence, then the pair it starts."""
     texts = []
@@ -128,7 +143,7 @@ def encode_article(
         article,
         chunks,
         dense(texts),
-        dense(windows),
+        window_vectors(chunks, dense([s.text for c in chunks for s in c.sentences])),
         latent(texts),
         latent(windows),
         read_article(article, bounds, BriefParams().reading),

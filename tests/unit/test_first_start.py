@@ -38,7 +38,8 @@ def test_first_start_says_so_once_then_one_line_per_stage_and_nothing_alarming(
     steps = [m for m in messages if m.startswith("building the index, step")]
     assert steps[:2] == [
         f"building the index, step 1 of 3: encoding {counts['chunks']} passages",
-        f"building the index, step 2 of 3: encoding {counts['windows']} evidence windows",
+        f"building the index, step 2 of 3: encoding {counts['sentences']} sentences "
+        f"of {counts['windows']} evidence windows",
     ]
     assert re.fullmatch(r"building the index, step 3 of 3: encoding \d+ words of the articles", steps[2])
     assert len(steps) == 3

@@ -41,7 +41,7 @@ def test_progress_counts_every_text_encoded_stage_by_stage(tiny_settings: Engine
     assert seen.total > counts["chunks"] + counts["windows"]  # and the articles' words
     assert seen.stages == [
         f"encoding {counts['chunks']} passages",
-        f"encoding {counts['windows']} evidence windows",
+        f"encoding {counts['sentences']} sentences of {counts['windows']} evidence windows",
         f"encoding {seen.total - counts['chunks'] - counts['windows']} words of the articles",
     ]
     assert seen.stage_count == len(seen.stages)
@@ -160,3 +160,13 @@ def test_an_index_of_another_tokenizer_is_stale(tiny_settings: EngineSettings) -
     strict = tiny_settings.model_copy(update={"auto_rebuild": False})
     with pytest.raises(StaleIndexError, match="tokenizer"):
         Pipeline.open(strict, encoder=FakeEncoder())
+
+
+def test_a_pair_windows_vector_joins_its_sentences(tiny_settings: EngineSettings) -> None:
+    index = Pipeline.open(tiny_settings, encoder=FakeEncoder()).index
+    single = {w.first: i for i, w in enumerate(index.windows) if w.first == w.last}
+    pairs = [(i, w) for i, w in enumerate(index.windows) if w.first != w.last]
+    assert pairs
+    for i, window in pairs:
+        total = index.window_vectors[single[window.first]] + index.window_vectors[single[window.last]]
+        assert index.window_vectors[i] == pytest.approx(total / np.linalg.norm(total), abs=1e-6)
