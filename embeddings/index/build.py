@@ -271,8 +271,8 @@ def _encode_windows(store: PassageStore, encoder: Encoder, tmp: Path, batches: _
 def joined(first: Vectors, second: Vectors) -> Vectors:
     """The vector of two adjacent sentences: the normalised sum of theirs.
 
-    It ranks evidence as well as encoding the pair does (`docs/quality.md`),
-    and leaves the encoder a third fewer texts at build time.
+    It ranks evidence about as well as encoding the pair does (measured in
+    `docs/quality.md`) and spares the encoder a pass over every pair.
     """
     total = np.asarray(first, dtype=np.float32) + np.asarray(second, dtype=np.float32)
     return total / max(float(np.linalg.norm(total)), 1e-9)
