@@ -279,7 +279,7 @@ def _any_same(wanted: Iterable[str], word: str) -> bool:
     return bool(word) and any(same_word(w, word) for w in wanted)
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=65_536)  # bounded: a long-running bot meets new pairs with every question
 def same_word(stem: str, other: str) -> bool:
     """Whether an article's stem `other` is the question's `stem`: the same, sharing most of its beginning, or
     the same verb with a prefix ("благодар" and "поблагодар": `lexicon.prefixed`)."""
