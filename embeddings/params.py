@@ -43,7 +43,8 @@ class Evidence:
     subject: float = 1.92  # share of the subject of a lookup or "who is" the window holds
     trigrams: float = 0.0  # share of the question's character trigrams the window holds
     part: float = 0.85  # how close to the focus the window holds a candidate of the asked kind (`candidates.py`)
-    margin: float = 1.0  # runners-up within this score of the best are quoted too
+    margin: float = 1.0  # runners-up of the best window's article within this score of it are quoted too
+    other_margin: float = 2.0  # ... and of another article, within this score
     typed_margin: float = 1.5  # for a strict kind, the best window holding a candidate leads from this far below
     typed_lead: float = 0.4  # ... when its candidate's `part` exceeds the best window's by more than this
     list_margin: float = 4.0  # a question asking for several quotes windows with a candidate from this far below

@@ -52,6 +52,8 @@ class Answerer:
         constraint = unmet(self.index, reading, [self._shown(q) for q in quotes], self.decision.specific, self.named)
         verdict = decide(reading, ranked, self.ranker.quoted(quotes), coverage, bridged, self.decision, constraint)
         shown = quotes if verdict.status is not Status.NOT_FOUND else []
+        if verdict.status is Status.ANSWER and not reading.analysis.several:
+            shown = [*quotes, *self.ranker.seconded(ranked, quotes, stems)]
         evidence, citations = self._cite(shown)
         return Answer(
             question=reading.question,

@@ -251,6 +251,23 @@ class EvidenceRanker:
                 quotes.append(quote)
         return quotes
 
+    def seconded(self, ranked: Sequence[Candidate], quotes: Sequence[Quote], stems: frozenset[str]) -> list[Quote]:
+        """A second opinion: the best window of an article not quoted yet, when it scores within `other_margin` of
+        the best window. Two articles may each hold a likely answer; the reader then sees both."""
+        if not ranked or not quotes:
+            return []
+        index, params = self.index, self.params
+        quoted = {quote.article_id for quote in quotes}
+        for candidate in ranked[1:]:
+            if ranked[0].score - candidate.score > params.other_margin:
+                break
+            window = index.windows[candidate.window_id]
+            if index.chunks[window.chunk_id].article_id in quoted:
+                continue
+            quote = self._quote(list(range(window.first, window.last + 1)), stems)
+            return [quote] if len(quote.text) <= params.max_chars else []
+        return []
+
     def _length(self, sentence_ids: set[int]) -> int:
         return sum(len(self.index.sentences[i].text) for i in sentence_ids)
 
