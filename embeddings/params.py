@@ -44,7 +44,7 @@ class Evidence:
     trigrams: float = 0.0  # share of the question's character trigrams the window holds
     part: float = 0.85  # how close to the focus the window holds a candidate of the asked kind (`candidates.py`)
     margin: float = 1.0  # runners-up of the best window's article within this score of it are quoted too
-    other_margin: float = 2.0  # ... and of another article, within this score
+    other_margin: float = 2.0  # the best window elsewhere within this score is quoted after the decision
     typed_margin: float = 1.5  # for a strict kind, the best window holding a candidate leads from this far below
     typed_lead: float = 0.4  # ... when its candidate's `part` exceeds the best window's by more than this
     list_margin: float = 4.0  # a question asking for several quotes windows with a candidate from this far below

@@ -252,17 +252,18 @@ class EvidenceRanker:
         return quotes
 
     def seconded(self, ranked: Sequence[Candidate], quotes: Sequence[Quote], stems: frozenset[str]) -> list[Quote]:
-        """A second opinion: the best window of an article not quoted yet, when it scores within `other_margin` of
-        the best window. Two articles may each hold a likely answer; the reader then sees both."""
+        """A second opinion: the best window none of whose sentences is quoted yet, when it scores within
+        `other_margin` of the best window. Two places, often two articles, may each hold a likely answer; the
+        reader then sees both."""
         if not ranked or not quotes:
             return []
         index, params = self.index, self.params
-        quoted = {quote.article_id for quote in quotes}
+        said = {i for quote in quotes for i in quote.sentence_ids}
         for candidate in ranked[1:]:
             if ranked[0].score - candidate.score > params.other_margin:
                 break
             window = index.windows[candidate.window_id]
-            if index.chunks[window.chunk_id].article_id in quoted:
+            if any(i in said for i in range(window.first, window.last + 1)):
                 continue
             quote = self._quote(list(range(window.first, window.last + 1)), stems)
             return [quote] if len(quote.text) <= params.max_chars else []
