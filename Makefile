@@ -54,7 +54,8 @@ eval: $(RUNTIME)
 		--tune-story eval/stories/clinic --tune-story eval/stories/forum --tune-story eval/stories/airport
 
 fit: $(RUNTIME)
-	$(PY) eval/fit.py
+	$(PY) eval/fit.py --decision --story eval/stories/plant --story eval/stories/clinic \
+		--story eval/stories/forum --story eval/stories/airport
 
 bench: $(RUNTIME)
 	$(PY) bench/bench.py

@@ -202,7 +202,7 @@ class Pipeline:
         self.params = params
         self.top_k = top_k
         self.retriever = Retriever(index, encoder, params.fusion)
-        self.answerer = Answerer(index, params)
+        self.answerer = Answerer(index, params, encoder.encode_queries)
         self.speller = Speller(index.bm25)
         bm25 = index.bm25
         unknown = math.log(1 + (bm25.size + 0.5) / 1.5)  # a word the articles never use weighs like the rarest

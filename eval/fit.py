@@ -1,10 +1,14 @@
-"""`make fit`: fit the evidence and decision weights on the tuning questions, with cross-validation.
+"""Fit the evidence and decision weights on the tuning questions, with cross-validation.
 
 It reads `eval/tune.jsonl`, and the questions of each story folder given
 with `--story` (a tuning story of `make eval`, indexed anew in a temporary
 folder), every question weighing the same; `eval/heldout.jsonl` and the
 held-out story are never looked at here. `--decision` refits the support
-model alone, over the evidence weights in use.
+model alone, over the evidence weights in use. `make fit` does that on
+`tune.jsonl` and the four tuning stories, which gives the support model with
+latent terms in `embeddings/params.py` (the dense-only one is kept from
+before, see docs/quality.md); the evidence weights were fitted by this
+script on `tune.jsonl` alone.
 
 1. Evidence ranking: a logistic regression over the features of every
    candidate window of the answerable questions (a window is right when it
@@ -186,7 +190,8 @@ def decision_rows(
         coverage = None
         if result.query_sparse is not None and pipeline.index.sparse_chunks is not None:
             coverage = pipeline.index.sparse_chunks.coverage(result.query_sparse)
-        features = support_features(reading, ranked[0], coverage, bridged)
+        pull = answerer.pull(reading, ranked, result, bridged, pipeline.near(reading))
+        features = support_features(reading, ranked[0], coverage, bridged, pull)
         names = list(features)
         rows.append([features[n] for n in names])
         labels.append(1.0 if side == "in" else 0.0)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from embeddings.answer.constraints import Shown, named_stems, unmet
 from embeddings.answer.decision import Status, decide
-from embeddings.answer.evidence import EvidenceRanker, Quote
+from embeddings.answer.evidence import Candidate, EvidenceRanker, Quote
+from embeddings.answer.pull import WINDOWS, Encode, pull
 from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.answer.speech import speaker_of
 from embeddings.index.load import LoadedIndex
@@ -19,8 +20,9 @@ from embeddings.retrieve.search import SearchResult
 class Answerer:
     """Turns a reading and its retrieved passages into an `Answer`."""
 
-    def __init__(self, index: LoadedIndex, params: Params) -> None:
+    def __init__(self, index: LoadedIndex, params: Params, encode: Encode | None = None) -> None:
         self.index = index
+        self.encode = encode  # the query encoder, for the pull of the words the best evidence lacks
         self.params = params
         latent = index.sparse_chunks is not None
         evidence = params.evidence if latent else params.evidence_dense
@@ -50,7 +52,16 @@ class Answerer:
         if result.query_sparse is not None and self.index.sparse_chunks is not None:
             coverage = self.index.sparse_chunks.coverage(result.query_sparse)
         constraint = unmet(self.index, reading, [self._shown(q) for q in quotes], self.decision.specific, self.named)
-        verdict = decide(reading, ranked, self.ranker.quoted(quotes), coverage, bridged, self.decision, constraint)
+        verdict = decide(
+            reading,
+            ranked,
+            self.ranker.quoted(quotes),
+            coverage,
+            bridged,
+            self.decision,
+            constraint,
+            lambda: self.pull(reading, ranked, result, bridged, near),
+        )
         shown = quotes if verdict.status is not Status.NOT_FOUND else []
         if verdict.status is Status.ANSWER and not reading.analysis.several:
             shown = [*quotes, *self.ranker.seconded(ranked, quotes, stems)]
@@ -66,6 +77,22 @@ class Answerer:
             reason=verdict.reason,
             question_trimmed=question_trimmed,
         )
+
+    def pull(
+        self,
+        reading: Reading,
+        ranked: Sequence[Candidate],
+        result: SearchResult,
+        bridged: Mapping[str, Bridged],
+        near: Mapping[str, Mapping[str, float]] | None,
+    ) -> float:
+        """How the question's words that the best window lacks bear on its closeness to the best windows
+        (`pull.py`)."""
+        if self.encode is None or not ranked:
+            return 0.0
+        lacking = self.ranker.lacking(reading, bridged, near, ranked[0].window_id)
+        windows = self.index.window_vectors[[candidate.window_id for candidate in ranked[:WINDOWS]]]
+        return pull(self.encode, reading.searched, result.query_vector, windows, lacking)
 
     def _shown(self, quote: Quote) -> Shown:
         said = speaker_of(self.index, quote.sentence_ids)

@@ -13,7 +13,8 @@
    features the articles have, the best window's latent, dense and word
    overlap, the share of the question's words the articles use (or the
    encoder bridges to), the heaviest word they neither use nor bridge to,
-   and the kind of input. Below the threshold: *not found*. A lookup whose
+   how the words the best window lacks bear on the question's closeness to
+   it (`pull.py`), and the kind of input. Below the threshold: *not found*. A lookup whose
    words all occur in the articles is always answered.
 3. **The asked-for part.** A question that asks when, how many, how much,
    how old, who, where or who X is, and whose quoted evidence holds no such
@@ -31,13 +32,14 @@ Otherwise: *answer*.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from embeddings.annotate.spans import Span
 from embeddings.answer.candidates import lacks_part
 from embeddings.answer.constraints import Unmet
 from embeddings.answer.evidence import Candidate
+from embeddings.answer.pull import PULL_MOST
 from embeddings.params import Decision
 from embeddings.retrieve.analysis import Asks
 from embeddings.retrieve.bridge import Bridged
@@ -69,9 +71,14 @@ class Verdict:
 
 
 def support_features(
-    reading: Reading, best: Candidate | None, coverage: float | None, bridged: Mapping[str, Bridged]
+    reading: Reading,
+    best: Candidate | None,
+    coverage: float | None,
+    bridged: Mapping[str, Bridged],
+    pull: float = 0.0,
 ) -> dict[str, float]:
-    """The named features the support model weighs (see the module docstring)."""
+    """The named features the support model weighs (see the module docstring); `pull` is how the question's words
+    that the best window lacks bear on its closeness to it (`pull.py`)."""
     terms = reading.focus
     total = sum(t.weight for t in terms) or 1.0
     found = 0.0
@@ -92,6 +99,7 @@ def support_features(
         "lookup": 1.0 if reading.form is Form.LOOKUP else 0.0,
         "english": 1.0 if reading.language == "en" else 0.0,
         "kazakh": 1.0 if reading.language == "kk" else 0.0,
+        "pull": pull,
     }
 
 
@@ -151,21 +159,28 @@ def decide(
     bridged: Mapping[str, Bridged],
     params: Decision,
     unmet: Unmet | None = None,
+    pull: Callable[[], float] | None = None,
 ) -> Verdict:
     """The outcome for a reading, its ranked evidence, the sentences that would be quoted (with the spans they
-    show), the corpus coverage, and the constraint of the question the quotes leave `unmet`, if any."""
+    show), the corpus coverage, and the constraint of the question the quotes leave `unmet`, if any.
+
+    `pull` measures the pull of the words the best window lacks (an encoder pass, `pull.py`); it is called only
+    when its value can turn the outcome, and the support reported otherwise leaves it out."""
     ruled = by_rule(reading, ranked, bridged)
     if ruled is not None:
         return ruled
     features = support_features(reading, ranked[0], coverage, bridged)
-    support = params.support(features)
     if lacks_part(reading, quoted) and not _tells_of(reading, quoted):
+        support = params.support(features)
         # The subject is there when the names it asks about are, or most of its words: say what is missing.
         keys = [term for term in reading.focus if term.key]
         if (keys and all(term.found for term in keys)) or features["found"] >= SUBJECT_FOUND:
             return Verdict(Status.PARTIAL, "absent_part", support, reading.analysis.asks.value)
         return Verdict(Status.NOT_FOUND, "weak_support", support)
     lookup = reading.form is Form.LOOKUP and all(t.found for t in reading.terms)
+    if pull is not None and not lookup and params.may_turn(features, params.pull * PULL_MOST):
+        features["pull"] = pull()
+    support = params.support(features)
     if support < params.threshold and not lookup:
         return Verdict(Status.NOT_FOUND, "weak_support", support)
     if unmet is not None and not lookup:

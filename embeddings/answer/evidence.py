@@ -190,6 +190,24 @@ class EvidenceRanker:
             candidates = typed_first(candidates, self.params.typed_margin, self.params.typed_lead)
         return candidates
 
+    def lacking(
+        self,
+        reading: Reading,
+        bridged: Mapping[str, Bridged],
+        near: Mapping[str, Mapping[str, float]] | None,
+        window_id: int,
+    ) -> list[Term]:
+        """The question's content words (names aside) that a window does not say, heaviest first."""
+        _, stems, _, _ = self._features(window_id)
+        strengths = dict(_strengths(reading, bridged))
+        near = near or {}
+        lacking = [
+            term
+            for term in reading.focus
+            if not term.key and (term not in strengths or not _said(stems, *strengths[term], near.get(term.word)))
+        ]
+        return sorted(lacking, key=lambda term: -term.weight)
+
     def rerank(self, passages: Sequence[Passage], ranked: Sequence[Candidate]) -> tuple[Passage, ...]:
         """`passages` ordered by the score of their best window; `score` becomes that window's score."""
         best: dict[int, float] = {}

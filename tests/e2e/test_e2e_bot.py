@@ -161,7 +161,7 @@ async def test_reply_to_the_bot_and_text_mention_count_as_addressed(running: Run
     }
     stub.message("А где депутаты возложили цветы?", chat_id=GROUP, chat_type="supergroup", reply_to=bot_message)
     stub.message(
-        "Бот, кто возглавляет Палату представителей?",
+        "Бот, кто возглавляет Палату представителей Беларуси?",
         chat_id=GROUP,
         chat_type="supergroup",
         user_id=77,
