@@ -284,6 +284,8 @@ class EvidenceRanker:
             if any(i in said for i in range(window.first, window.last + 1)):
                 continue
             quote = self._quote(list(range(window.first, window.last + 1)), stems)
+            if said & set(quote.sentence_ids):
+                continue  # widened to close a quotation, it would repeat what is quoted
             return [quote] if len(quote.text) <= params.max_chars else []
         return []
 
