@@ -21,7 +21,7 @@ from embeddings.text import WORD, fold
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 # Words that multiply or stand for a quantity but parse as nouns.
-_QUANTITY_LEMMAS = frozenset(
+QUANTITY_LEMMAS = frozenset(
     [
         "тысяча",
         "миллион",
@@ -36,7 +36,6 @@ _QUANTITY_LEMMAS = frozenset(
         "половина",
         "треть",
         "четверть",
-        "процент",
     ]
 )
 
@@ -124,7 +123,7 @@ def _is_quantity(word: str) -> bool:
     if word[0].isdigit():
         return True
     parse = best_parse(word)
-    return parse.tag.POS == "NUMR" or str(parse.normal_form) in _QUANTITY_LEMMAS
+    return parse.tag.POS == "NUMR" or str(parse.normal_form) in QUANTITY_LEMMAS
 
 
 def _site(tokens: list[tuple[int, int, str]], i: int) -> tuple[int, str] | None:
@@ -159,6 +158,25 @@ def _compounded(text: str, tokens: list[tuple[int, int, str]], last: int) -> str
     return str(noun.normal_form) if noun is not None else ""
 
 
+NUMERAL_STEM = 3, 8  # the shortest and longest numeral a compound adjective opens with ("двух", "двадцати")
+
+
+def _numeral_compound(word: str) -> str:
+    """The noun an adjective opening with a numeral counts, as "5-этажный" does with digits: "двухпалатный"
+    ("двух" + "палатный": "палата"), "трёхэтажный" ("этаж"); "" for any other word."""
+    shortest, longest = NUMERAL_STEM
+    for split in range(shortest, min(longest, len(word) - ADJECTIVE_SUFFIX - 1) + 1):
+        if not any(p.tag.POS == "NUMR" and p.tag.case == "gent" for p in parses(word[:split])):
+            continue
+        rest = best_parse(word[split:])
+        if rest.tag.POS != "ADJF" or not rest.is_known:
+            continue
+        noun = next((p for p in parses(str(rest.normal_form)[:-ADJECTIVE_SUFFIX]) if p.tag.POS == "NOUN"), None)
+        if noun is not None and noun.is_known:
+            return str(noun.normal_form)
+    return ""
+
+
 def _counts_vaguely(word: str) -> bool:
     """A word that may count without a figure: one pymorphy may read as a numeral ("много", "несколько"), or the
     pronominal numeral "один"."""
@@ -184,6 +202,10 @@ def phrases(text: str) -> list[Span]:
         if not _is_quantity(word):
             parse = best_parse(word)
             lemma = str(parse.normal_form)
+            counted = _numeral_compound(word) if parse.tag.POS == "ADJF" else ""
+            if counted:
+                kind = Kind.DURATION if counted in TIME_UNITS else Kind.NUMBER
+                found.append(Span(kind, start, end, text[start:end], counted))
             site = _site(tokens, i)
             if site is not None:
                 found.append(Span(Kind.SITE, start, site[0], text[start : site[0]], site[1]))
@@ -213,7 +235,9 @@ def phrases(text: str) -> list[Span]:
             and not text[tokens[last][1] : tokens[last + 1][0]].strip()  # "2023–2025" are two numbers
         ):
             last += 1
-        counted = _compounded(text, tokens, last)
+        stop = tokens[last][1]
+        percent = text[stop:].lstrip().startswith("%")  # "40%" reads "40 процентов"
+        counted = "процент" if percent else _compounded(text, tokens, last)
         after = () if counted else tokens[last + 1 : last + 1 + COUNTED_REACH]
         for _, _, following in after:
             parse = best_parse(following)
@@ -223,7 +247,7 @@ def phrases(text: str) -> list[Span]:
             if parse.tag.POS not in ("ADJF", "PRTF", "ADJS"):
                 break
         kind = Kind.DURATION if counted in TIME_UNITS else Kind.NUMBER
-        stop = tokens[last][1]
+        stop = text.index("%", stop) + 1 if percent else stop
         found.append(Span(kind, start, stop, text[start:stop], counted))
         i = last + 1
     for match in _REASONS.finditer(text):

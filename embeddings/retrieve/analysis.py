@@ -25,7 +25,7 @@ from typing import Any
 
 from razdel import sentenize
 
-from embeddings.annotate.phrases import SAYING, TIME_UNITS
+from embeddings.annotate.phrases import QUANTITY_LEMMAS, SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
 from embeddings.lexicon import MIN_ROOT, MODIFIERS, PERSON_TAGS, best_parse, is_role_noun, lemma, parses, similarity
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic
@@ -407,7 +407,7 @@ def _english_head(following: list[str]) -> str | None:
 
 
 # Units of measure: "сколько тонн X" asks an amount of X ("сколько сотрудников компании" asks no amount of a company).
-_UNITS = frozenset(["тонна", "килограмм", "центнер", "литр", "кубометр", "метр", "километр", "гектар"])
+_UNITS = frozenset(["тонна", "килограмм", "центнер", "литр", "кубометр", "метр", "километр", "гектар", "процент"])
 
 
 def _measured(words: list[str], position: int) -> str:
@@ -418,6 +418,20 @@ def _measured(words: list[str], position: int) -> str:
     if len(nouns) < 2 or str(nouns[0].normal_form) not in _UNITS or nouns[1].tag.case != "gent":
         return ""
     return str(nouns[1].normal_form)
+
+
+def _counted_by(words: list[str], position: int) -> str:
+    """The noun a quantity word after a question word counts: the genitive noun after it ("сколько тысяч
+    человек": "человек"); "" when none follows."""
+    following = words[position + 2 : position + 2 + NOUN_REACH]
+    for word in following:
+        parse = best_parse(word)
+        if parse.tag.POS == "NOUN":
+            genitive = any(p.tag.POS == "NOUN" and p.tag.case == "gent" for p in parses(word))  # "человек" too
+            return str(parse.normal_form) if genitive else ""
+        if parse.tag.POS not in ("ADJF", "PRTF"):
+            return ""
+    return ""
 
 
 def _priced(words: list[str], position: int) -> str:
@@ -518,6 +532,11 @@ def analyse(question: str) -> Analysis:
         if asks is Asks.NUMBER and noun is not None and _CATEGORY_NOUNS.get(noun) is Asks.MONEY:
             return Analysis(Asks.MONEY, kind_noun=noun)  # "сколько денег"
         if asks is Asks.NUMBER and noun is not None:
+            if noun in QUANTITY_LEMMAS:
+                # "сколько тысяч человек": the articles' "2 тысячи человек" counts people; "на сколько тысяч
+                # выросло": any number may answer
+                counted = _counted_by(words, position)
+                return Analysis(Asks.NUMBER, (counted,) if counted else ())
             if noun in TIME_UNITS:
                 return Analysis(Asks.AGE if _asked_of_someone(words, position + 1) else Asks.DURATION, (noun,))
             if noun not in _UNITS and _uncounted(words, position):

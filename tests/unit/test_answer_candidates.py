@@ -76,6 +76,35 @@ def test_a_number_joined_to_an_adjective_counts_the_noun_it_is_made_of() -> None
     assert counted == [(Kind.DURATION, "67", "год"), (Kind.NUMBER, "5", "этаж")]  # an age; floors, not a house
 
 
+def test_a_percentage_counts_percent_of_what_follows() -> None:
+    said = "Сейчас в области перерабатывается около 40% молока, а половина сыра уходит в соседние регионы."
+    spans = phrases(said)
+    assert [(s.text, s.value) for s in spans if s.kind is Kind.NUMBER] == [("40%", "процент"), ("половина", "сыр")]
+    sentence = (said, tuple(spans))
+    milk = "Сколько процентов молока перерабатывают в области?"
+    assert analyse(milk).noun == ("процент",) and analyse(milk).of == "молоко"
+    assert closeness([sentence], _focus(milk, "процент молок перерабатыва област")) > 0.5
+    cheese = "Сколько процентов сыра перерабатывают в области?"
+    assert closeness([sentence], _focus(cheese, "процент перерабатыва област")) == 0.0  # half is no percentage
+
+
+def test_an_adjective_opening_with_a_numeral_counts_the_noun_it_is_made_of() -> None:
+    spans = phrases("Парламент пока двухпалатный, а в трёхэтажном здании работает временный штаб.")
+    counted = [(s.text, s.value) for s in spans if s.kind is Kind.NUMBER]
+    assert counted == [("двухпалатный", "палата"), ("трёхэтажном", "этаж")]  # "временный" opens with no numeral
+    said = "Кошанов - спикер пока еще двухпалатного парламента."
+    sentence = (said, tuple(phrases(said)))
+    assert closeness([sentence], _focus("Сколько палат в парламенте?", "палат парламент")) > 0.5
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [("Сколько тысяч человек пришло?", ("человек",)), ("На сколько тысяч выросло?", ())],
+)
+def test_a_number_of_thousands_counts_the_noun_after_them(question: str, noun: tuple[str, ...]) -> None:
+    assert analyse(question).noun == noun
+
+
 @pytest.mark.parametrize(
     ("question", "asks"),
     [
