@@ -82,7 +82,8 @@ def test_a_percentage_counts_percent_of_what_follows() -> None:
     assert [(s.text, s.value) for s in spans if s.kind is Kind.NUMBER] == [("40%", "процент"), ("половина", "сыр")]
     sentence = (said, tuple(spans))
     milk = "Сколько процентов молока перерабатывают в области?"
-    assert analyse(milk).noun == ("процент",) and analyse(milk).of == "молоко"
+    assert analyse(milk).noun == ("процент",)
+    assert analyse(milk).of == "молоко"
     assert closeness([sentence], _focus(milk, "процент молок перерабатыва област")) > 0.5
     cheese = "Сколько процентов сыра перерабатывают в области?"
     assert closeness([sentence], _focus(cheese, "процент перерабатыва област")) == 0.0  # half is no percentage
