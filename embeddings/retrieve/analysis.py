@@ -483,7 +483,27 @@ def asking_span(question: str) -> tuple[int, int]:
         return 0, len(question)
     asking = [s for s in sentences if s.text.rstrip().endswith("?")]
     chosen = asking[0] if asking else sentences[-1]
-    return chosen.start, chosen.stop
+    return chosen.start + _introduction(chosen.text), chosen.stop
+
+
+def _introduction(sentence: str) -> int:
+    """Where the ask starts in a sentence the asker opens by speaking of themself ("я из Шымкента, скажите ...",
+    "я студентка из алматы подскажите ..."): after a clause in the first person, at the comma that ends it or at
+    the imperative that turns to the reader; 0 when the sentence asks from its start."""
+    first_person = False
+    start = 0
+    for match in WORD.finditer(sentence):
+        word = fold(match.group())
+        if question_word(word) is not None:
+            break
+        readings = parses(word) if is_cyrillic(word) else []
+        if first_person and any("impr" in p.tag for p in readings):
+            start = match.start()
+        elif any(p.tag.person == "1per" for p in readings):
+            first_person = True
+        if first_person and sentence[match.end() :].lstrip().startswith(","):
+            start = match.end() + sentence[match.end() :].index(",") + 1
+    return start
 
 
 def _asking_sentence(question: str) -> str:

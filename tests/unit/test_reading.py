@@ -9,7 +9,7 @@ import pytest
 from embeddings.answer.evidence import _cut_at_quotation, balanced, continues
 from embeddings.config import EngineSettings
 from embeddings.pipeline import Pipeline
-from embeddings.retrieve.analysis import Asks
+from embeddings.retrieve.analysis import Asks, asking_span
 from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import TRANSLATIONS
@@ -187,6 +187,30 @@ def test_a_name_in_the_askers_introduction_is_background_never_missing(tiny_pipe
     assert alone is not None
     assert alone.missing is None
     assert "караганды" not in {t.word for t in alone.focus}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "я студентка из караганды, скажите плз что сказал петров",  # typed on a phone: a comma, no full stop
+        "я из караганды подскажите что сказал петров",  # the imperative turns to the reader
+    ],
+)
+def test_an_introduction_in_the_asking_sentence_is_background(tiny_pipeline: Pipeline, question: str) -> None:
+    reading, _ = tiny_pipeline.read(question)
+    assert reading is not None
+    assert reading.missing is None
+    assert {"караганды", "петров"} <= {t.word for t in reading.terms}
+    assert "караганды" not in {t.word for t in reading.focus}
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["мы с Петровым сколько раз встречались", "Петров, скажите, что сказал мэр"],  # no self-introduction
+)
+def test_a_question_not_opened_by_an_introduction_is_asked_whole(question: str) -> None:
+    start, _ = asking_span(question)
+    assert start == 0
 
 
 def test_what_a_question_asks_about_must_be_in_the_articles(tiny_pipeline: Pipeline) -> None:
