@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from razdel import sentenize
 
+from embeddings.annotate.initialisms import initialisms
 from embeddings.annotate.nouns import measure_nouns, noun_classes
 from embeddings.annotate.spans import Kind
 from embeddings.annotate.speakers import Speaker
@@ -207,7 +208,7 @@ class Pipeline:
         bm25 = index.bm25
         unknown = math.log(1 + (bm25.size + 0.5) / 1.5)  # a word the articles never use weighs like the rarest
         self.reader = Reader(
-            Vocabulary(self.speller.known, bm25.words),
+            Vocabulary(self.speller.known, bm25.words, initialisms(index.annotations)),
             self.speller,
             lambda stem: bm25.idf(stem) if stem else unknown,
             corpus_cyrillic=corpus_is_cyrillic(index),

@@ -123,7 +123,9 @@ def unmet(
             continue
         if index.bm25.share(term.stem) > specific and index.bm25.share(term.stem) * index.bm25.size > 1:
             continue  # named all through the articles: goes without saying
-        spelled = term.surface.isupper() and any(spelled_out(term.word, text) for text in texts)
+        # "ШОС", or "шос" typed in lower case (no word of the dictionary): spelled out beside the answer
+        acronym = term.surface.isupper() or not is_russian_word(term.word)
+        spelled = acronym and any(spelled_out(term.word, text) for text in texts)
         if not _holds(context, term.stem) and not spelled:
             return Unmet("absent_constraint", term.display())
     time = _unmet_time(index, reading, quotes, texts)

@@ -10,7 +10,8 @@ word the dictionary lacks that only one article word family completes
 ("уголь" and "угля"); it is a dictionary word of the family of an article
 word, the same root with another prefix or suffix and a meaning navec puts
 close ("жаловался" and "пожаловался", "стройку" and "строительства"); it is
-spelled with Kazakh letters ("Қытай"); it is a word no dictionary knows one
+spelled with Kazakh letters ("Қытай"); it is the initialism of a name the
+articles spell out ("рк": "Республика Казахстан"); it is a word no dictionary knows one
 typo away from a stem (words of five letters and more), or sounding like
 one when spoken ("калег" and "коллег": unstressed о and а, е and и alike,
 doubled letters single). A Latin word is tried as written, then as Russian
@@ -21,12 +22,19 @@ spelling and the language's own resources only, so it holds for any corpus.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Protocol
 
 from embeddings.lexicon import FAMILY_ROOT, VERB_PREFIXES, aspect_roots, has_meaning, kin, lemma, similarity, unprefixed
-from embeddings.retrieve.words import cyrillic_spellings, is_russian_word, lemmas, may_be_one_word, russian_name
+from embeddings.retrieve.words import (
+    abbreviation,
+    cyrillic_spellings,
+    is_russian_word,
+    lemmas,
+    may_be_one_word,
+    russian_name,
+)
 from embeddings.text import STOPWORDS, is_cyrillic, is_kazakh, is_latin, stem
 
 # Kazakh endings (case, plural, possessive, and "of"/"-ish" forms), tried longest first.
@@ -63,9 +71,10 @@ class WordList(Protocol):
 class Vocabulary:
     """The stems of the articles, with the rules that map a question word onto them."""
 
-    def __init__(self, stems: Iterable[str], words: WordList) -> None:
+    def __init__(self, stems: Iterable[str], words: WordList, initialisms: Mapping[str, str] | None = None) -> None:
         self.stems = frozenset(stems)
         self.words = words
+        self.initialisms = dict(initialisms or {})  # "рк": "казахстан" (`annotate/initialisms.py`)
 
     def __contains__(self, stem_: object) -> bool:
         return stem_ in self.stems
@@ -106,6 +115,8 @@ class Vocabulary:
         own = stem(word) or word
         if own in self.stems:
             return own
+        if word in self.initialisms and (not is_russian_word(word) or abbreviation(word)):
+            return self.initialisms[word]  # "рк", which the dictionary knows as an abbreviation only
         if is_kazakh(word) or fuzzy:
             root = self._kazakh_root(word)
             if root is not None:

@@ -42,6 +42,13 @@ def is_russian_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=65_536)
+def abbreviation(word: str) -> bool:
+    """True when the dictionary knows a folded word as an abbreviation only ("рк", "рф")."""
+    parses = morph().parse(word)
+    return bool(parses) and all("Abbr" in p.tag for p in parses)
+
+
+@lru_cache(maxsize=65_536)
 def russian_name(word: str) -> str | None:
     """The dictionary form of a folded word whose likeliest reading is a proper name; None otherwise."""
     parses = morph().parse(word)

@@ -158,3 +158,19 @@ def test_only_names_in_the_names_of_places_and_organisations_are_constraints(tra
     named = named_stems(trade.index)
     assert stem("россией") in named
     assert stem("и") not in named
+
+
+def test_an_acronym_typed_in_lower_case_is_met_where_the_articles_spell_it_out(tmp_path: Path) -> None:
+    text = (
+        " date 2026-03-02 Беларусь и Казахстан подвели итоги года\n\n"
+        "Казахстан помог Беларуси вступить в Шанхайскую организацию сотрудничества, сказал президент.\n\n"
+        "Беларусь поставляет в Казахстан тракторы и комбайны.\n\n"
+        "Казахстан закупает в Беларуси молочную продукцию.\n\n"
+        "Беларусь председательствует в ШОС с осени.\n\n"
+        "В Казахстане работают десять сборочных предприятий.\n"
+    )
+    pipeline = one_article_pipeline(tmp_path, "001_sco.txt", text, ANSWER_ALL)
+    answer = pipeline.ask("кто помог беларуси вступить в шос")
+    assert answer.evidence
+    assert "Шанхайскую" in answer.evidence[0].text
+    assert (answer.status.value, answer.reason) == ("answer", "answer")

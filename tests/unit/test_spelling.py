@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from embeddings.annotate.entities import entities
+from embeddings.annotate.initialisms import initialisms
 from embeddings.index.bm25 import BM25
 from embeddings.lexicon import aspect_roots, kin
 from embeddings.pipeline import Pipeline
@@ -166,3 +168,19 @@ def test_a_dictionary_word_is_no_typo_of_another() -> None:
     vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
     assert vocabulary.match("премьер") is None  # one letter from "пример", but a word of its own
     assert vocabulary.match("примерр") == stem("пример")  # a typo still finds it
+
+
+def test_an_initialism_finds_the_name_the_articles_spell_out() -> None:
+    text = "Делегация Республики Казахстан прибыла в Минск. Страна вступила в Шанхайскую организацию сотрудничества."
+    found = initialisms([entities(text)])
+    assert found["рк"] == stem("казахстан")  # the name's telling word, not "республика"
+    assert found["шос"] == stem("шанхайскую")
+    bm25 = BM25.build([text])
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words, found)
+    assert vocabulary.match("рк") == stem("казахстан")  # the dictionary knows "рк" only as an abbreviation
+    assert Vocabulary(bm25.vocabulary, bm25.words).match("рк") is None
+
+
+def test_initials_two_names_share_stand_for_neither() -> None:
+    spans = [entities("Республика Казахстан и Республика Корея подписали соглашение.")]
+    assert "рк" not in initialisms(spans)
