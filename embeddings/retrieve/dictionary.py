@@ -6,7 +6,9 @@ English headword with its one-word Russian translations in the order of its
 senses. An inflected word is looked up with its lemmas too (lemminflect:
 "opened" also as "open", "negotiations" as "negotiation"); a word neither
 lists is looked up by its English stem (the shortest headword of that
-stem). Loaded once per process, when an English word is first asked about.
+stem). A British spelling is looked up as the American one the dictionary
+uses (breame's lists: "organisation" as "organization"). Loaded once per
+process, when an English word is first asked about.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import threading
 from functools import lru_cache
 from importlib import resources
 
+from breame.spelling import get_american_spelling
 from lemminflect import getAllLemmas
 
 from embeddings.lexicon import best_parse
@@ -53,6 +56,9 @@ def russian_for(word: str) -> tuple[str, ...]:
     """
     table, by_stem = _load()
     found = [t for key in (word, *_lemmas(word)) for t in table.get(key, ())]
+    american = get_american_spelling(word)
+    if not found and american != word:  # the dictionary spells the American way: "organisation"
+        return russian_for(american)
     if not found:
         return by_stem.get(stem(word) or word, ())
     return tuple(dict.fromkeys(found))

@@ -19,6 +19,9 @@ import itertools
 import threading
 from functools import lru_cache
 
+from breame.spelling import get_american_spelling
+from lemminflect import getAllLemmas
+
 from embeddings.lexicon import NAME_TAGS, PERSON_TAGS, morph
 
 _lock = threading.Lock()
@@ -116,6 +119,11 @@ def is_english_word(word: str) -> bool:
     known = _english_words()
     if word in known:
         return True
+    american = get_american_spelling(word)  # "organisation"; the word lists spell the American way
+    if american != word and american in known:
+        return True
+    if any(lemma in known for forms in getAllLemmas(word).values() for lemma in forms):
+        return True  # "planned": lemminflect's lemma
     bases = [word] + [word[len(p) :] for p in _ENGLISH_PREFIXES if word.startswith(p) and len(word) > len(p) + 3]
     if any(b in known for b in bases[1:]):
         return True

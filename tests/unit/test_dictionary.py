@@ -12,6 +12,7 @@ from embeddings.encode.encoders import Vectors
 from embeddings.params import Bridge
 from embeddings.retrieve.bridge import WordBridge
 from embeddings.retrieve.dictionary import names_an_action, russian_for
+from embeddings.retrieve.words import is_english_word
 from embeddings.text import stem
 from tests.support.fakes import FakeEncoder
 
@@ -86,3 +87,14 @@ def test_an_inflected_word_is_looked_up_with_its_lemmas() -> None:
     assert russian_for("negotiations")[0] == "переговоры"  # not the stem's "negotiant"
     assert "открывать" in russian_for("opened")  # the verb's sense, not only the adjective's
     assert "закон" in russian_for("laws")
+
+
+def test_a_british_spelling_is_looked_up_as_the_american_one() -> None:
+    assert russian_for("organisation")[0] == "организация"
+    assert russian_for("programme")[0] == "программа"
+    assert is_english_word("organisation")  # an English word, not a name the articles lack
+
+
+def test_an_inflected_english_word_is_known_by_its_lemma() -> None:
+    assert is_english_word("planned")  # the doubled consonant: lemminflect's "plan"
+    assert not is_english_word("koshanov")
