@@ -26,7 +26,17 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Protocol
 
-from embeddings.lexicon import FAMILY_ROOT, VERB_PREFIXES, aspect_roots, has_meaning, kin, lemma, similarity, unprefixed
+from embeddings.lexicon import (
+    FAMILY_ROOT,
+    VERB_PREFIXES,
+    aspect_roots,
+    has_meaning,
+    kin,
+    lemma,
+    parses,
+    similarity,
+    unprefixed,
+)
 from embeddings.retrieve.words import (
     abbreviation,
     cyrillic_spellings,
@@ -157,11 +167,16 @@ class Vocabulary:
         completes."""
         if len(word) < MIN_PREFIX or is_kazakh(word) or (is_russian_word(word) and russian_name(word) is None):
             return None
-        completions = {stem(c) or c for c in self.words.prefixed(word)}
-        if len(completions) != 1:
-            return None
-        (completion,) = completions
-        return completion if completion.startswith(word) else None
+        # declined as a noun ("губеров", "лукаша"): its ending off, as pymorphy guesses the lemma of a noun it lacks
+        heads = [word, *sorted({str(p.normal_form) for p in parses(word) if p.tag.POS == "NOUN"} - {word})]
+        for head in heads:
+            if len(head) < MIN_PREFIX or not word.startswith(head):
+                continue
+            completions = {stem(c) or c for c in self.words.prefixed(head)}
+            if len(completions) == 1:
+                (completion,) = completions
+                return completion if completion.startswith(head) else None
+        return None
 
     def _lemma(self, word: str) -> str | None:
         """The stem of an article word that is a form of the same dictionary word ("уголь" and "угля"; "людей"

@@ -120,6 +120,14 @@ def test_a_clipped_word_finds_the_one_article_word_it_begins() -> None:
     assert vocabulary.match("мост") is None  # a word of its own is no clipped one
 
 
+def test_a_clipped_word_declined_as_a_noun_finds_the_article_word_it_begins() -> None:
+    articles = [*ARTICLES, "Александр Лукашенко сказал, что губернаторы имеют приличные полномочия."]
+    bm25 = BM25.build(articles)
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
+    assert vocabulary.match("губеров") == stem("губернаторы")  # "губер" with its plural ending
+    assert vocabulary.match("лукаша") == stem("лукашенко")
+
+
 def test_a_verb_of_the_other_aspect_finds_the_articles_verb() -> None:
     articles = [*ARTICLES, "Депутаты договорились продолжить обмен опытом и рассмотрели проект."]
     bm25 = BM25.build(articles)
