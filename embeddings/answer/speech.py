@@ -135,6 +135,8 @@ class SpeechAnswers:
             return self._unquoted(reading, names) if names else None
         if speaker is None or not said & (SAYING | _STANCE | _SAY):  # "за что поблагодарил" asks no one's words
             return None
+        if any(not t.found and not t.background and not _of_saying(t.word) for t in reading.terms):
+            return None  # a word the speaker's sentences cannot be chosen by ("алғыс айтты": thanked): search decides
         return self._what_said(reading, speaker)
 
     def _unquoted_person(self, question: str) -> tuple[str, ...]:
@@ -265,6 +267,11 @@ def _runs(index: LoadedIndex, ids: Sequence[int]) -> list[list[int]]:
         else:
             runs.append([i])
     return runs
+
+
+def _of_saying(word: str) -> bool:
+    """Whether a folded word says that someone speaks ("сказал", "айтты", "said", "слова")."""
+    return word in _SPEECH_WORDS or lemma(word) in SAYING | REPORTING | frozenset(_SPEECH_WORDS)
 
 
 def _governs(word: str) -> bool:

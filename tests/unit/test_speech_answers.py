@@ -62,3 +62,16 @@ def test_what_a_speaker_said_of_a_topic_must_speak_of_it(river: Pipeline) -> Non
 def test_who_someone_is_is_no_question_of_their_words(river: Pipeline, question: str) -> None:
     # Kazakh "деген" also means "said"; "за" after "что" asks what kind, no stance
     assert river.ask(question).reason not in ("speaker", "speaker_silent")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Марков көпір туралы не үшін алғыс айтты?", "Марков строителям спасибо за что сказал, за скорость?"],
+)
+def test_a_word_the_speakers_sentences_cannot_be_chosen_by_leaves_it_to_the_search(
+    river: Pipeline, question: str
+) -> None:
+    reading, _ = river.read(question)
+    assert reading is not None
+    assert any(not t.found for t in reading.terms)  # "алғыс" (thanks), "скорость": words no article uses
+    assert river.ask(question).reason != "speaker"
