@@ -135,7 +135,8 @@ def function(word: str) -> Function | None:
     found = _FUNCTION_WORDS.get(word)
     if found is None and is_cyrillic(word):
         found = _FUNCTION_WORDS.get(lemma(word))
-        grammemes = best_parse(word).tag.grammemes
+        parse = best_parse(word)
+        grammemes = parse.tag.grammemes if parse.is_known else frozenset()  # "бидай" (Kazakh: wheat) is no verb
         if found is None and lemma(word) in SAYING:
             found = Function.TELL if "impr" in grammemes or "PRTS" in grammemes else None  # "расскажи", "сказано"
         if found is None and {"impr", "excl"} <= grammemes:
@@ -496,7 +497,7 @@ def _introduction(sentence: str) -> int:
         word = fold(match.group())
         if question_word(word) is not None:
             break
-        readings = parses(word) if is_cyrillic(word) else []
+        readings = [p for p in parses(word) if p.is_known] if is_cyrillic(word) else []
         if first_person and any("impr" in p.tag for p in readings):
             start = match.start()
         elif any(p.tag.person == "1per" for p in readings):

@@ -78,3 +78,8 @@ def test_a_request_to_the_reader_is_a_function_word(word: str) -> None:
 
 def test_a_verb_not_in_the_imperative_is_no_request() -> None:
     assert function("подсказал") is None
+
+
+@pytest.mark.parametrize("word", ["бидай", "бидайды"])
+def test_a_word_the_dictionary_only_guesses_an_imperative_is_no_request(word: str) -> None:
+    assert function(word) is None  # Kazakh "wheat": pymorphy guesses an imperative of a verb it lacks
