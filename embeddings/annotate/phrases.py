@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from natasha.grammars.date import MONTHS
 
@@ -161,6 +162,7 @@ def _compounded(text: str, tokens: list[tuple[int, int, str]], last: int) -> str
 NUMERAL_STEM = 3, 8  # the shortest and longest numeral a compound adjective opens with ("двух", "двадцати")
 
 
+@lru_cache(maxsize=65_536)  # each adjective of the articles is tried at several splits, and adjectives recur
 def _numeral_compound(word: str) -> str:
     """The noun an adjective opening with a numeral counts, as "5-этажный" does with digits: "двухпалатный"
     ("двух" + "палатный": "палата"), "трёхэтажный" ("этаж"); "" for any other word."""
