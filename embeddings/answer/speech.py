@@ -43,6 +43,7 @@ _SPEECH_WORDS: dict[str, str] = {
 _SAY = frozenset(w for w, role in _SPEECH_WORDS.items() if role == "say")
 _STANCE = frozenset(w for w, role in _SPEECH_WORDS.items() if role == "stance")
 _WORDS_NOUN = frozenset(w for w, role in _SPEECH_WORDS.items() if role == "words")
+_SAYING_LEMMAS = REPORTING | frozenset(_SPEECH_WORDS)  # REPORTING holds the verbs of saying
 QUOTED_SHARE = 0.5  # share of the quoted words' trigrams a sentence must hold to be the one asked about
 MAX_QUOTES = 2  # sentences quoted for "what did X say"
 
@@ -271,7 +272,7 @@ def _runs(index: LoadedIndex, ids: Sequence[int]) -> list[list[int]]:
 
 def _of_saying(word: str) -> bool:
     """Whether a folded word says that someone speaks ("сказал", "айтты", "said", "слова")."""
-    return word in _SPEECH_WORDS or lemma(word) in SAYING | REPORTING | frozenset(_SPEECH_WORDS)
+    return word in _SPEECH_WORDS or lemma(word) in _SAYING_LEMMAS
 
 
 def _governs(word: str) -> bool:

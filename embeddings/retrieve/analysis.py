@@ -411,28 +411,15 @@ def _english_head(following: list[str]) -> str | None:
 _UNITS = frozenset(["тонна", "килограмм", "центнер", "литр", "кубометр", "метр", "километр", "гектар", "процент"])
 
 
-def _measured(words: list[str], position: int) -> str:
-    """What the unit after a question word measures: the genitive noun after it ("сколько тонн сыра": "сыр")."""
+def _measured(words: list[str], position: int, units: frozenset[str] = _UNITS) -> str:
+    """What the unit after a question word measures, or what its quantity word counts: the genitive noun after
+    it ("сколько тонн сыра": "сыр"; "сколько тысяч человек": "человек")."""
     following = words[position + 1 : position + 2 + NOUN_REACH]
-    nouns = [best_parse(w) for w in following if not w.isascii()]
-    nouns = [p for p in nouns if p.tag.POS == "NOUN"]
-    if len(nouns) < 2 or str(nouns[0].normal_form) not in _UNITS or nouns[1].tag.case != "gent":
+    nouns = [w for w in following if not w.isascii() and best_parse(w).tag.POS == "NOUN"]
+    if len(nouns) < 2 or lemma(nouns[0]) not in units:
         return ""
-    return str(nouns[1].normal_form)
-
-
-def _counted_by(words: list[str], position: int) -> str:
-    """The noun a quantity word after a question word counts: the genitive noun after it ("сколько тысяч
-    человек": "человек"); "" when none follows."""
-    following = words[position + 2 : position + 2 + NOUN_REACH]
-    for word in following:
-        parse = best_parse(word)
-        if parse.tag.POS == "NOUN":
-            genitive = any(p.tag.POS == "NOUN" and p.tag.case == "gent" for p in parses(word))  # "человек" too
-            return str(parse.normal_form) if genitive else ""
-        if parse.tag.POS not in ("ADJF", "PRTF"):
-            return ""
-    return ""
+    genitive = any(p.tag.POS == "NOUN" and p.tag.case == "gent" for p in parses(nouns[1]))  # "человек" too
+    return lemma(nouns[1]) if genitive else ""
 
 
 def _priced(words: list[str], position: int) -> str:
@@ -556,7 +543,7 @@ def analyse(question: str) -> Analysis:
             if noun in QUANTITY_LEMMAS:
                 # "сколько тысяч человек": the articles' "2 тысячи человек" counts people; "на сколько тысяч
                 # выросло": any number may answer
-                counted = _counted_by(words, position)
+                counted = _measured(words, position, QUANTITY_LEMMAS)
                 return Analysis(Asks.NUMBER, (counted,) if counted else ())
             if noun in TIME_UNITS:
                 return Analysis(Asks.AGE if _asked_of_someone(words, position + 1) else Asks.DURATION, (noun,))
