@@ -137,7 +137,9 @@ def answer_blocks(answer: Answer, lang: Lang) -> list[Block]:
 # The texts that name a name or a time the question gave and the quotes lack, by the answer's reason.
 _CONSTRAINTS = {"absent_constraint": "constraint", "absent_time": "constraint_time"}
 # How a partial answer names the part the articles lack, by what the question asked for.
-_PARTS = frozenset({"date", "number", "amount", "money", "age", "duration", "person", "place", "organisation", "role"})
+_PARTS = frozenset(
+    {"date", "number", "amount", "money", "age", "duration", "person", "place", "organisation", "role", "name"}
+)
 _CUE = re.compile(
     r"^(когда|сколько|скольк\w*|где|куда|откуда|кто|кого|кому|в каком|в какой|какого числа|на какую сумму)\b", re.I
 )

@@ -15,6 +15,7 @@ TEXTS: dict[str, str] = {
     "part_place": "where it is or was",
     "part_organisation": "which organisation it was",
     "part_role": "who this is",
+    "part_name": "what it is called",
     "trimmed": "Your message is very long: I searched with the part of it around the question (1000 characters).",
     "empty_question": "Please type a question — I will find the answer in the articles and cite the source.",
     "greeting": (

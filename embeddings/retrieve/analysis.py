@@ -47,6 +47,7 @@ class Asks(enum.Enum):
     AMOUNT = "amount"  # "какой бюджет": an amount of a measure the articles give in numbers
     VALUE = "value"  # "какой статус": a value or an instance of the named noun
     ROLE = "role"  # "кто такой X": what X is
+    NAME = "name"  # "как называется X": the name the articles give an X (read by `Analysis.typed`)
 
 
 _KINDS: dict[Asks, frozenset[Kind]] = {
@@ -63,6 +64,7 @@ _KINDS: dict[Asks, frozenset[Kind]] = {
     Asks.REASON: frozenset({Kind.REASON}),
     Asks.VALUE: frozenset({Kind.NUMBER, Kind.MONEY, Kind.DURATION, Kind.DATE, Kind.PER, Kind.ORG, Kind.LOC}),
     Asks.ROLE: frozenset({Kind.ROLE}),
+    Asks.NAME: frozenset(),  # an X the articles never give a name in apposition to: none of them answers
 }
 _STRICT = frozenset(
     {
@@ -76,6 +78,7 @@ _STRICT = frozenset(
         Asks.DURATION,
         Asks.AGE,
         Asks.ROLE,
+        Asks.NAME,
     }
 )
 
@@ -230,7 +233,11 @@ def _joins(word: str) -> bool:
 
 
 _KAZAKH_PERSON = "кім"  # with its case endings: "кімге", "кіммен"
-_NAME = re.compile(r"\b(как (?:его |её |ее |их )?(?:зовут|звали)|what is (?:his|her|the) name|есімі кім|аты кім)\b")
+# "Как зовут ...", "как называется ...", "the name of ...": a name is asked, a person's or a thing's (`_named_thing`)
+_NAME = re.compile(
+    r"\b(как (?:его |её |ее |их )?(?:зовут|звали|называ\w*)|what(?: is|'s|s) (?:his |her |the |its )?name|название"
+    r"|наименование|есімі кім|аты кім)\b"
+)
 _AGE = re.compile(r"\b(жаста|жасы|возраст\w*)\b")
 # Nouns after "какой" / "which" whose own meaning is the kind of answer.
 _CATEGORY_NOUNS: dict[str, Asks] = {
@@ -244,7 +251,7 @@ _CATEGORY_NOUNS: dict[str, Asks] = {
     **dict.fromkeys(
         ["сумма", "стоимость", "цена", "деньги", "деньга", "средство", "инвестиция", "вложение"], Asks.MONEY
     ),
-    **dict.fromkeys(["cost", "price", "sum", "money", "funds", "investment", "investments"], Asks.MONEY),
+    **dict.fromkeys(["cost", "price", "sum", "money", "funds", "investment"], Asks.MONEY),
     **dict.fromkeys(["должность", "пост", "профессия", "position", "post", "job"], Asks.ROLE),
     **dict.fromkeys(
         ["объём", "объем", "размер", "количество", "цифра", "уровень", "показатель", "величина"], Asks.AMOUNT
@@ -313,8 +320,10 @@ class Analysis:
         A noun a name stands in apposition to wants a name of that kind ("какая компания": an organisation; a
         noun navec puts close to one, alike: "фирма"); a noun they give in numbers ("5 млн рублей инвестиций",
         "зарплата составит ...") wants an amount. An English noun is read by its Russian `translations`.
+        "Как называется <noun>" is read alike, and stays `Asks.NAME`, which nothing answers, when the articles
+        never write a name in apposition to that noun or one like it.
         """
-        if self.asks is not Asks.VALUE:
+        if self.asks not in (Asks.VALUE, Asks.NAME):
             return self
         nouns = (*self.noun, *translations)
         for noun in nouns:
@@ -323,6 +332,8 @@ class Analysis:
                 return Analysis(Asks.PERSON, post=(noun,), several=self.several)
             if kind is not None:
                 return Analysis(Asks.ORGANISATION if kind is Kind.ORG else Asks.PLACE, several=self.several)
+        if self.asks is Asks.NAME:
+            return self  # the articles name no X: what it is called is not in them
         if any(n in measures or any(_compound_of(m, n) for m in measures) for n in nouns):
             return Analysis(Asks.AMOUNT, self.noun)
         return self
@@ -351,7 +362,19 @@ def _class_by_meaning(noun: str, classes: Mapping[str, Kind]) -> Kind | None:
 
 def names_kind(word: str, asks: Asks) -> bool:
     """Whether a folded word is a noun that names the kind of thing `asks` wants ("должности" for a role)."""
-    return _CATEGORY_NOUNS.get(word, _CATEGORY_NOUNS.get(lemma(word))) is asks
+    return _category(word) is asks
+
+
+def _category(noun: str) -> Asks | None:
+    """What a noun asks for when it names a kind of answer ("город": a place), by its lemma ("countries")."""
+    found = _CATEGORY_NOUNS.get(noun)
+    if found is None and noun.isascii():
+        from embeddings.retrieve.dictionary import english_lemmas  # the dictionary reads the forms, which read this
+
+        found = next((_CATEGORY_NOUNS[w] for w in english_lemmas(noun) if w in _CATEGORY_NOUNS), None)
+    elif found is None:
+        found = _CATEGORY_NOUNS.get(lemma(noun))
+    return found
 
 
 def question_word(word: str) -> Asks | None:
@@ -517,8 +540,12 @@ def analyse(question: str) -> Analysis:
     if _PURPOSE.search(folded):
         return Analysis(Asks.REASON)
     named = _NAME.search(folded)
-    if named:  # "как зовут директора завода": the one who holds that post
-        return Analysis(Asks.PERSON, post=_post(WORD.findall(folded[named.end() :]), -1))
+    if named:
+        following = WORD.findall(folded[named.end() :])
+        thing = _named_thing(following, WORD.findall(folded[: named.start()]))
+        if thing:  # "как называется суперкомпьютер"
+            return Analysis(Asks.NAME, (thing,))
+        return Analysis(Asks.PERSON, post=_post(following, -1))  # "как зовут директора завода": who holds it
     if _AGE.search(folded):
         return Analysis(Asks.AGE, ("год",))
     words = WORD.findall(folded)
@@ -537,7 +564,7 @@ def analyse(question: str) -> Analysis:
         if asks in (Asks.NUMBER, Asks.VALUE) and (set(after) | {lemma(w) for w in after}) & _COST:
             return Analysis(Asks.MONEY, of=_priced(words, position))
         noun = _noun_after(words, position)
-        if asks is Asks.NUMBER and noun is not None and _CATEGORY_NOUNS.get(noun) is Asks.MONEY:
+        if asks is Asks.NUMBER and noun is not None and _category(noun) is Asks.MONEY:
             return Analysis(Asks.MONEY, kind_noun=noun)  # "сколько денег"
         if asks is Asks.NUMBER and noun is not None:
             if noun in QUANTITY_LEMMAS:
@@ -554,7 +581,7 @@ def analyse(question: str) -> Analysis:
             if noun is None:
                 return Analysis()  # "what did he say", "какой он был": a question word that asks for no noun
             several = best_parse(word).tag.number == "plur"  # "какие", "каких"
-            narrowed = _CATEGORY_NOUNS.get(noun)
+            narrowed = _category(noun)
             if narrowed is not None:
                 return Analysis(narrowed, several=several, kind_noun=noun)
             return Analysis(Asks.VALUE, (noun,), several=several)
@@ -565,6 +592,29 @@ def analyse(question: str) -> Analysis:
             return Analysis(asks, cases=cases, post=post, acting=acting, several="ablt" in cases)  # "с кем": all met
         return Analysis(asks)
     return Analysis()
+
+
+def _named_thing(following: list[str], before: list[str]) -> str:
+    """The thing whose name a question asks ("как называется суперкомпьютер", "the name of the plant"; the noun
+    before when none follows: "суперкомпьютер как называется"): its lemma, or the English noun; "" when the name
+    is a person's ("как зовут директора", "what is his name") or no noun is found."""
+    for word in (*[w for w in following if w not in STOPWORDS][:NOUN_REACH], *reversed(before[-NOUN_REACH:])):
+        if word.isascii():
+            # the dictionary reads the forms, which read this
+            from embeddings.retrieve.dictionary import english_kinds, russian_for
+
+            senses = russian_for(word)
+            if not senses and "NOUN" in english_kinds(word):
+                return word  # a noun the dictionary lacks is a thing ("supercomputer"); a role would be listed
+            parse = best_parse(senses[0]) if senses and is_cyrillic(senses[0]) else None
+        else:
+            parse = best_parse(word)
+        if parse is None or parse.tag.POS != "NOUN":
+            continue
+        if not parse.is_known or "anim" in parse.tag.grammemes or is_role_noun(parse):
+            return ""
+        return word if word.isascii() else str(parse.normal_form)
+    return ""
 
 
 def _post(words: list[str], position: int) -> tuple[str, ...]:

@@ -55,7 +55,7 @@ def russian_for(word: str) -> tuple[str, ...]:
     has the verb; "negotiations" is not listed, and its stem's shortest headword is "negotiant".
     """
     table, by_stem = _load()
-    found = [t for key in (word, *_lemmas(word)) for t in table.get(key, ())]
+    found = [t for key in (word, *english_lemmas(word)) for t in table.get(key, ())]
     american = get_american_spelling(word)
     if not found and american != word:  # the dictionary spells the American way: "organisation"
         return russian_for(american)
@@ -65,7 +65,7 @@ def russian_for(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16_384)
-def _lemmas(word: str) -> tuple[str, ...]:
+def english_lemmas(word: str) -> tuple[str, ...]:
     """The English lemmas of a folded word, other than itself."""
     lemmas = (lemma for forms in getAllLemmas(word).values() for lemma in forms)
     return tuple(dict.fromkeys(lemma for lemma in lemmas if lemma != word))

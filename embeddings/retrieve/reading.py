@@ -210,6 +210,8 @@ class Reader:
             # "кто строил": the articles say who built, by name; "кто открывал": no "открыватель" holds a post there;
             # a verb found only as its post ("руководит": "руководитель") still asks for the holder
             analysis = replace(analysis, post=(), acting="")
+        if form is Form.LOOKUP and analysis.asks is Asks.NAME:
+            form, subject = Form.QUESTION, ()  # "what is the name of X" asks X's name, not what a name is
         english_post = (
             self._english_post(words, subject_text or "", terms) if language == "en" and form is Form.WHO_IS else ()
         )

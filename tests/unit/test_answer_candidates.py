@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.render import partial_note
 from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.nouns import measure_nouns, noun_classes, noun_spans
 from embeddings.annotate.people import role_before
@@ -17,6 +18,7 @@ from embeddings.annotate.phrases import phrases
 from embeddings.annotate.spans import Kind, Span
 from embeddings.answer.candidates import Focus, closeness, focus_of, same_word
 from embeddings.answer.evidence import Candidate, EvidenceRanker, typed_first
+from embeddings.answer.record import Status
 from embeddings.index.load import window_text
 from embeddings.ingest.chunking import Sentence
 from embeddings.retrieve.analysis import Analysis, Asks, analyse
@@ -136,6 +138,12 @@ def test_a_number_of_thousands_counts_the_noun_after_them(question: str, noun: t
         ("What is the volume of traffic on the bridge?", Asks.AMOUNT),
         ("how big is the traffic", Asks.AMOUNT),
         ("What job does the engineer have?", Asks.ROLE),
+        ("In which countries was the bridge built?", Asks.PLACE),  # an English category noun by its lemma
+        ("Как называется мост?", Asks.NAME),  # a thing's name
+        ("мост как называется", Asks.NAME),
+        ("What is the name of the bridge?", Asks.NAME),
+        ("Как зовут инженера?", Asks.PERSON),  # a person's name
+        ("What is the name of the engineer?", Asks.PERSON),
     ],
 )
 def test_what_a_question_asks_for(question: str, asks: Asks) -> None:
@@ -204,6 +212,23 @@ def test_which_noun_asks_for_a_name_of_its_kind_or_an_amount() -> None:
     english = Analysis(Asks.VALUE, ("factory",))
     assert english.typed(measures, classes).asks is Asks.VALUE
     assert english.typed(measures, classes, ("фабрика", "компания")).asks is Asks.ORGANISATION  # by its translation
+
+
+def test_the_name_of_a_thing_is_a_name_of_its_kind_or_none_the_articles_give() -> None:
+    classes = {"компания": Kind.ORG, "город": Kind.LOC}
+    measures = frozenset({"зарплата"})
+    assert Analysis(Asks.NAME, ("компания",)).typed(measures, classes).asks is Asks.ORGANISATION
+    assert Analysis(Asks.NAME, ("фирма",)).typed(measures, classes).asks is Asks.ORGANISATION  # alike, by navec
+    unnamed = Analysis(Asks.NAME, ("мост",)).typed(measures, classes)
+    assert (unnamed.asks, unnamed.strict, unnamed.kinds) == (Asks.NAME, True, frozenset())  # none answers
+    assert Analysis(Asks.NAME, ("зарплата",)).typed(measures, classes).asks is Asks.NAME  # a name is no amount
+
+
+def test_the_name_of_a_thing_the_articles_never_name_is_a_partial_answer(tiny_pipeline) -> None:  # type: ignore[no-untyped-def]
+    answer = tiny_pipeline.ask("Как называется фестиваль в столице?")
+    assert (answer.status, answer.missing) == (Status.PARTIAL, "name")
+    assert partial_note(answer, "en").startswith("The articles do not say what it is called.")
+    assert tiny_pipeline.ask("Сколько зрителей собрал фестиваль?").status is Status.ANSWER
 
 
 @pytest.mark.parametrize(
