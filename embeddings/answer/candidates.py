@@ -55,10 +55,11 @@ class Focus:
     numbers: frozenset[str]
 
     @classmethod
-    def of(cls, analysis: Analysis, question: str, focus: Iterable[str]) -> Focus:
-        """The focus of a question: its analysis, text and the stems of its words the articles use."""
+    def of(cls, analysis: Analysis, question: str, focus: Iterable[str], read_as: Iterable[str] = ()) -> Focus:
+        """The focus of a question: its analysis, text and the stems of its words the articles use; `read_as` are
+        the article stems its words were read as (an English "kazakhstan" is the articles' "казахстан")."""
         words = WORD.findall(fold(question))
-        stems = frozenset(s for w in words for s in _stems(w))
+        stems = frozenset(s for w in words for s in _stems(w)) | frozenset(read_as)
         return cls(analysis, stems, frozenset(focus), frozenset(w for w in words if w.isdigit()))
 
 
@@ -72,6 +73,8 @@ def _in_question(span: Span, focus: Focus) -> bool:
     words = WORD.findall(fold(span.text))
     if span.kind in NAMES or span.kind is Kind.ROLE:
         return any(focus.question_stems & _stems(w) for w in words)
+    if span.kind is Kind.SITE:  # by its noun, not its preposition: "в Казахстане" when asked "где в Казахстане"
+        return bool(focus.question_stems & _stems(fold(span.value)))
     return any(w in focus.numbers for w in words if w.isdigit())
 
 
@@ -312,7 +315,9 @@ def focus_of(reading: Reading, bridged: Mapping[str, Bridged] | None = None) -> 
         # by meaning alone is no anchor ("стоит" lands on "доллар", the answer's own unit)
         if reading.foreign or hit.stem.startswith(term.word[:SAME_ROOT]):
             focus.append(hit.stem)
-    return Focus.of(reading.analysis, reading.searched, focus)
+    # a Russian word's stem may be a kin word's ("против": "противник"), no word the question holds
+    read_as = [t.stem for t in reading.terms if t.stem] if reading.language in ("en", "kk") else []
+    return Focus.of(reading.analysis, reading.searched, focus, read_as)
 
 
 def lacks_part(reading: Reading, quoted: Sequence[tuple[str, Sequence[Span]]]) -> bool:

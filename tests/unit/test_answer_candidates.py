@@ -261,6 +261,18 @@ def test_an_organisation_question_wants_an_organisation_the_question_does_not_na
     assert closeness([(sentences[0], nouns_annotated[0])], named) == 0.0
 
 
+def test_a_place_the_question_names_is_no_answer_in_any_language_or_form() -> None:
+    text = "В Заречье мост строят на берегу реки."
+    spans = phrases(text)
+    assert {s.kind for s in spans} >= {Kind.SITE}
+    where = Analysis(Asks.PLACE)
+    here = Focus.of(where, "Где в Заречье строят мост?", [stem("строят"), stem("мост")])
+    assert closeness([(text, [s for s in spans if "Заречье" in s.text])], here) == 0.0  # "в Заречье" is asked
+    assert closeness([(text, spans)], here) > 0.0  # "на берегу" is not
+    english = Focus.of(where, "where in zarechye is the bridge built", [stem("мост")], read_as=[stem("заречье")])
+    assert closeness([(text, [s for s in spans if "Заречье" in s.text])], english) == 0.0  # the name read in Russian
+
+
 def _focus(question: str, focus: str) -> Focus:
     return Focus.of(analyse(question), question, [stem(w) for w in focus.split()])
 
