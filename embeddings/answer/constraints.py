@@ -12,12 +12,14 @@ its article.
 
 A time the question gives ("в прошлом году", "в феврале") and does not ask
 about is a constraint too: met when a quote's paragraph says it in the same
-words, or when it names a month or a year of the article's own date.
+words, or when it names a month or a year of the article's own date. So is
+an ordinal ("первый форум"), when the quotes give another ("третий форум").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,7 +28,7 @@ from natasha.grammars.date import MONTHS
 from embeddings.annotate.phrases import phrases, with_preposition
 from embeddings.annotate.spans import Kind, Span
 from embeddings.index.load import LoadedIndex
-from embeddings.lexicon import lemma
+from embeddings.lexicon import best_parse, lemma
 from embeddings.retrieve.analysis import Asks, asking_span
 from embeddings.retrieve.reading import Reading
 from embeddings.retrieve.words import is_russian_word, russian_name
@@ -128,8 +130,39 @@ def unmet(
         spelled = acronym and any(spelled_out(term.word, text) for text in texts)
         if not _holds(context, term.stem) and not spelled:
             return Unmet("absent_constraint", term.display())
+    order = _unmet_order(index, reading, quotes, texts)
+    if order is not None:
+        return Unmet("absent_constraint", order)
     time = _unmet_time(index, reading, quotes, texts)
     return Unmet("absent_time", time) if time is not None else None
+
+
+def _unmet_order(index: LoadedIndex, reading: Reading, quotes: Sequence[Shown], texts: Sequence[str]) -> str | None:
+    """An ordinal the question gives ("первый форум") that the quotes' paragraphs never say while the quotes
+    give another ("третий форум"): they tell of another one. Returned with the word after it, as written."""
+    if reading.language not in ("ru", "ru-latn"):
+        return None
+    start, end = asking_span(reading.searched)
+    asked = _ordinals(reading.searched[start:end])
+    if not asked:
+        return None
+    said = {ordinal for text in texts for _, ordinal in _ordinals(text)}
+    quoted = {ordinal for q in quotes for _, ordinal in _ordinals(index.articles[q.article_id].text[q.start : q.end])}
+    for match, ordinal in asked:
+        if ordinal not in said and quoted - {ordinal}:
+            following = WORD.search(match.string, match.end())
+            return f"{match.group()} {following.group()}" if following is not None else match.group()
+    return None
+
+
+def _ordinals(text: str) -> list[tuple[re.Match[str], str]]:
+    """The ordinal numerals of `text` ("третий", "1-й"; not "один", a pronoun too), with their lemmas."""
+    found = []
+    for match in WORD.finditer(text):
+        parse = best_parse(fold(match.group()))
+        if {"Anum"} <= parse.tag.grammemes and "Apro" not in parse.tag.grammemes:
+            found.append((match, str(parse.normal_form)))
+    return found
 
 
 def _unmet_time(index: LoadedIndex, reading: Reading, quotes: Sequence[Shown], texts: Sequence[str]) -> str | None:

@@ -174,3 +174,19 @@ def test_an_acronym_typed_in_lower_case_is_met_where_the_articles_spell_it_out(t
     assert answer.evidence
     assert "Шанхайскую" in answer.evidence[0].text
     assert (answer.status.value, answer.reason) == ("answer", "answer")
+
+
+FORUMS = (
+    " date 2026-03-02 Регионы готовят форум\n\n"
+    "Второй форум регионов прошёл в мае в Гродно.\n\n"
+    "Третий форум регионов пройдёт в 2027 году в Минске.\n"
+)
+
+
+def test_an_ordinal_the_question_gives_is_no_other_one_the_quotes_give(tmp_path: Path) -> None:
+    forums = one_article_pipeline(tmp_path, "001_forums.txt", FORUMS, ANSWER_ALL)
+    third = forums.ask("Когда пройдёт третий форум регионов?")
+    assert third.status.value == "answer"
+    assert "2027" in third.evidence[0].text
+    first = forums.ask("Когда прошёл первый форум регионов?")
+    assert (first.status.value, first.reason, first.missing) == ("partial", "absent_constraint", "первый форум")
