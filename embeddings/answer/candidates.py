@@ -112,6 +112,15 @@ def _measures_right(text: str, span: Span, analysis: Analysis) -> bool:
     return True
 
 
+def _spent_on(text: str, span: Span) -> bool:
+    """Whether a number of units of time is how long something was done: a verb follows its unit ("восемь лет
+    руководила"), where an age stands alone ("ему 45 лет") or in an adjective ("67-летняя")."""
+    words = [fold(m.group()) for m in WORD.finditer(text[span.end :])][:2]
+    if len(words) < 2 or lemma(words[0]) not in TIME_UNITS:
+        return False
+    return best_parse(words[1]).tag.POS in ("VERB", "INFN", "GRND")
+
+
 def _names_priced(text: str, priced: str) -> bool:
     """Whether the window of a sum names what the question prices (the noun, or one navec puts close): its own
     sentence, or the other of its window ("... в новом терминале. Здание ... обошлось в 4,8 млрд")."""
@@ -148,6 +157,8 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
             owner = _person_after(text, span, spans)
             if owner is not None and _in_question(owner, focus):
                 continue  # "с кем ...?" - "с губернатором Тихоновым": a named one's role is no other participant
+        if analysis.asks is Asks.AGE and span.kind is Kind.DURATION and _spent_on(text, span):
+            continue  # "восемь лет руководила": how long she did it, not how old she is
         if analysis.of and span.kind is Kind.NUMBER and not _measures_right(text, span, analysis):
             continue
         if analysis.of and span.kind is Kind.MONEY and not _names_priced(text, analysis.of):

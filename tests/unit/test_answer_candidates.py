@@ -637,3 +637,13 @@ def test_a_translation_that_heads_an_article_compound_is_its_measure() -> None:
 )
 def test_a_counted_adjective_no_noun_follows_counts_its_noun(question: str, noun: tuple[str, ...]) -> None:
     assert analyse(question).noun == noun
+
+
+def test_years_spent_on_something_are_no_age() -> None:
+    age = Focus.of(Analysis(Asks.AGE, ("год",)), "Сколько лет Ковалёвой?", [stem("ковалёвой")])
+    spent = "Марина Ковалёва последние восемь лет руководила больницей."
+    assert closeness([(spent, phrases(spent))], age) == 0.0  # how long she led it
+    told = "Марине Ковалёвой исполнилось 45 лет."
+    assert closeness([(told, phrases(told))], age) > 0.5
+    aged = "Больницу возглавила 45-летняя Марина Ковалёва."
+    assert closeness([(aged, phrases(aged))], age) > 0.5
