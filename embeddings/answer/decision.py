@@ -40,6 +40,7 @@ from embeddings.answer.candidates import lacks_part
 from embeddings.answer.constraints import Unmet
 from embeddings.answer.evidence import Candidate
 from embeddings.answer.pull import PULL_MOST
+from embeddings.lexicon import best_parse, has_meaning
 from embeddings.params import Decision
 from embeddings.retrieve.analysis import Asks
 from embeddings.retrieve.bridge import Bridged
@@ -79,7 +80,7 @@ def support_features(
 ) -> dict[str, float]:
     """The named features the support model weighs (see the module docstring); `pull` is how the question's words
     that the best window lacks bear on its closeness to it (`pull.py`)."""
-    terms = reading.focus
+    terms = known_focus(reading, bridged)
     total = sum(t.weight for t in terms) or 1.0
     found = 0.0
     unexplained = 0.0
@@ -101,6 +102,19 @@ def support_features(
         "kazakh": 1.0 if reading.language == "kk" else 0.0,
         "pull": pull,
     }
+
+
+def known_focus(reading: Reading, bridged: Mapping[str, Bridged]) -> tuple[Term, ...]:
+    """The focus terms that say something of what the articles hold: all but the Cyrillic words no resource knows
+    ("плз": neither pymorphy's dictionary nor navec's vocabulary, nor an article word the encoder bridges it to),
+    which are no evidence of a subject the articles lack."""
+    return tuple(t for t in reading.focus if t.found or t.key or not _unknown(t.word, bridged)) or reading.focus
+
+
+def _unknown(word: str, bridged: Mapping[str, Bridged]) -> bool:
+    if not is_cyrillic(word) or is_kazakh(word) or (word in bridged and bridged[word].strength > 0):
+        return False
+    return not best_parse(word).is_known and not has_meaning(word)
 
 
 def absent_topic(reading: Reading, bridged: Mapping[str, Bridged]) -> Term | None:

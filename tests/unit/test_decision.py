@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from embeddings.annotate.spans import Kind, Span
-from embeddings.answer.decision import Status, decide
+from embeddings.answer.decision import Status, decide, support_features
 from embeddings.answer.evidence import Candidate
 from embeddings.params import Decision
 from embeddings.retrieve.analysis import Analysis, Asks
@@ -69,3 +69,13 @@ def test_an_english_acronym_asked_about_is_no_absent_topic() -> None:
     hockey = Term("hockey", "hockey", None, 2.0, False, True, topic=True)
     reading = Reading("laws about hockey", "laws about hockey", "en", Form.QUESTION, Analysis(), (laws, hockey))
     assert decide(reading, [BEST], [], 0.9, {}, MODEL).reason == "absent_topic"  # a word, not an acronym
+
+
+def test_a_word_no_resource_knows_is_no_evidence_that_the_articles_lack_the_subject() -> None:
+    asked = (_term("товарооборот"), _term("беларусью"))
+    plain = support_features(_reading(Analysis(), *asked), BEST, 0.9, {})
+    typed = support_features(_reading(Analysis(), _term("плз", found=False), *asked), BEST, 0.9, {})
+    assert typed == plain  # "плз": no dictionary, no navec, no article word
+    other = support_features(_reading(Analysis(), _term("погода", found=False), *asked), BEST, 0.9, {})
+    assert other["found"] < plain["found"]  # a word of the language the articles never use is
+    assert other["unexplained"] == 1.0
