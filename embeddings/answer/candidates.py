@@ -32,6 +32,7 @@ from embeddings.annotate.spans import NAMES, Kind, Span
 from embeddings.lexicon import MODIFIERS, NAME_TAGS, best_parse, lemma, parses, prefixed, similarity
 from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
 from embeddings.retrieve.bridge import Bridged
+from embeddings.retrieve.forms import VERBS
 from embeddings.retrieve.meaning import SAME_ROOT
 from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem
@@ -118,7 +119,7 @@ def _spent_on(text: str, span: Span) -> bool:
     words = [fold(m.group()) for m in WORD.finditer(text[span.end :])][:2]
     if len(words) < 2 or lemma(words[0]) not in TIME_UNITS:
         return False
-    return best_parse(words[1]).tag.POS in ("VERB", "INFN", "GRND")
+    return best_parse(words[1]).tag.POS in VERBS
 
 
 def _names_priced(text: str, priced: str) -> bool:
