@@ -160,7 +160,7 @@ def _ordinals(text: str) -> list[tuple[re.Match[str], str]]:
     found = []
     for match in WORD.finditer(text):
         parse = best_parse(fold(match.group()))
-        if {"Anum"} <= parse.tag.grammemes and "Apro" not in parse.tag.grammemes:
+        if "Anum" in parse.tag.grammemes and "Apro" not in parse.tag.grammemes:
             found.append((match, str(parse.normal_form)))
     return found
 
