@@ -17,13 +17,14 @@
    it (`pull.py`), and the kind of input. Below the threshold: *not found*. A lookup whose
    words all occur in the articles is always answered.
 3. **The asked-for part.** A question that asks when, how many, how much,
-   how old, who, where or who X is, and whose quoted evidence holds no such
+   how old, who, where, who X is or what X is called, and whose quoted evidence holds no such
    thing: *partial* when the names it asks about, or most of its words, are
    in the articles (the subject is there but not what is asked: "В статьях не сказано, когда ...", with
    what the articles do say), *not found* otherwise.
 4. **A specific name or a time the answer lacks.** The question gives a name
    the articles use rarely ("... между Заречьем и Ольховкой") or a time ("в
-   прошлом году") and the quoted paragraphs never do (`constraints.py`):
+   прошлом году") and the quoted paragraphs never do, or an ordinal the quotes
+   give another of ("первый форум" against "третий") (`constraints.py`):
    *partial*, naming it.
 
 Otherwise: *answer*.
