@@ -28,7 +28,8 @@ from razdel import sentenize
 from embeddings.annotate.phrases import QUANTITY_LEMMAS, SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
 from embeddings.lexicon import MIN_ROOT, MODIFIERS, PERSON_TAGS, best_parse, is_role_noun, lemma, parses, similarity
-from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic
+from embeddings.retrieve.vocabulary import kazakh_roots
+from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic, is_kazakh
 
 
 class Asks(enum.Enum):
@@ -245,9 +246,9 @@ _CATEGORY_NOUNS: dict[str, Asks] = {
         ["город", "страна", "область", "регион", "район", "столица", "село", "посёлок", "поселок", "улица"],
         Asks.PLACE,
     ),
-    **dict.fromkeys(["city", "country", "place", "region", "town"], Asks.PLACE),
+    **dict.fromkeys(["city", "country", "place", "region", "town", "қала", "облыс", "аудан"], Asks.PLACE),
     **dict.fromkeys(["год", "день", "число", "дата", "месяц"], Asks.DATE),
-    **dict.fromkeys(["year", "date", "day", "month"], Asks.DATE),
+    **dict.fromkeys(["year", "date", "day", "month", "жыл", "күн"], Asks.DATE),
     **dict.fromkeys(
         ["сумма", "стоимость", "цена", "деньги", "деньга", "средство", "инвестиция", "вложение"], Asks.MONEY
     ),
@@ -375,6 +376,11 @@ def _category(noun: str) -> Asks | None:
     elif found is None:
         found = _CATEGORY_NOUNS.get(lemma(noun))
     return found
+
+
+def _kazakh_category(word: str) -> Asks | None:
+    """What a Kazakh noun asks for when it names a kind of answer, its endings taken off ("жылы": a date)."""
+    return next((_CATEGORY_NOUNS[r] for r in (word, *kazakh_roots(word)) if r in _CATEGORY_NOUNS), None)
 
 
 def question_word(word: str) -> Asks | None:
@@ -563,6 +569,10 @@ def analyse(question: str) -> Analysis:
         after = words[position + 1 : position + 1 + NOUN_REACH]
         if asks in (Asks.NUMBER, Asks.VALUE) and (set(after) | {lemma(w) for w in after}) & _COST:
             return Analysis(Asks.MONEY, of=_priced(words, position))
+        if asks is Asks.VALUE and is_kazakh(word) and position + 1 < len(words):
+            kind = _kazakh_category(words[position + 1])  # "қай жылы": which year
+            if kind is not None:
+                return Analysis(kind, kind_noun=words[position + 1])
         noun = _noun_after(words, position)
         if asks is Asks.NUMBER and noun is not None and _category(noun) is Asks.MONEY:
             return Analysis(Asks.MONEY, kind_noun=noun)  # "сколько денег"

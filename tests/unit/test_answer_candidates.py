@@ -126,6 +126,8 @@ def test_a_number_of_thousands_counts_the_noun_after_them(question: str, noun: t
         ("How many teams worked there?", Asks.NUMBER),
         ("Which city got the bridge?", Asks.PLACE),
         ("Мост қашан ашылды?", Asks.DATE),
+        ("Мост қай жылы ашылды?", Asks.DATE),  # a Kazakh noun of a kind, its endings taken off
+        ("Мост қай қалада салынды?", Asks.PLACE),
         ("Сколько денег выделили на мост?", Asks.MONEY),  # counting money is an amount of money
         ("Во сколько обошёлся мост?", Asks.MONEY),
         ("скок вложили в мост", Asks.MONEY),  # as people type
