@@ -29,6 +29,7 @@ from embeddings.annotate.phrases import QUANTITY_LEMMAS, SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
 from embeddings.lexicon import MIN_ROOT, MODIFIERS, PERSON_TAGS, best_parse, is_role_noun, lemma, parses, similarity
 from embeddings.retrieve.vocabulary import kazakh_roots
+from embeddings.retrieve.words import english_kinds, english_lemmas
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic, is_kazakh
 
 
@@ -370,8 +371,6 @@ def _category(noun: str) -> Asks | None:
     """What a noun asks for when it names a kind of answer ("город": a place), by its lemma ("countries")."""
     found = _CATEGORY_NOUNS.get(noun)
     if found is None and noun.isascii():
-        from embeddings.retrieve.dictionary import english_lemmas  # the dictionary reads the forms, which read this
-
         found = next((_CATEGORY_NOUNS[w] for w in english_lemmas(noun) if w in _CATEGORY_NOUNS), None)
     elif found is None:
         found = _CATEGORY_NOUNS.get(lemma(noun))
@@ -420,8 +419,6 @@ def _english_head(following: list[str]) -> str | None:
     """The noun an English question word asks of: the last noun of the run of nouns and adjectives that follows it
     ("what is the trade turnover between": "turnover"; "which architect bureau made": "bureau"), after a copula and
     stopwords; None when an auxiliary comes first ("what did he say")."""
-    from embeddings.retrieve.dictionary import english_kinds  # the dictionary reads the forms, which read this
-
     run: list[str] = []
     for word in following:
         if not run and function(word) is Function.AUXILIARY:
@@ -611,7 +608,7 @@ def _named_thing(following: list[str], before: list[str]) -> str:
     for word in (*[w for w in following if w not in STOPWORDS][:NOUN_REACH], *reversed(before[-NOUN_REACH:])):
         if word.isascii():
             # the dictionary reads the forms, which read this
-            from embeddings.retrieve.dictionary import english_kinds, russian_for
+            from embeddings.retrieve.dictionary import russian_for
 
             senses = russian_for(word)
             if not senses and "NOUN" in english_kinds(word):

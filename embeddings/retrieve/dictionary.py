@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import gzip
 import threading
-from functools import lru_cache
 from importlib import resources
 
 from breame.spelling import get_american_spelling
-from lemminflect import getAllLemmas
 
 from embeddings.lexicon import best_parse
 from embeddings.retrieve.forms import VERBS
+from embeddings.retrieve.words import english_lemmas
 from embeddings.text import stem
 
 _lock = threading.Lock()
@@ -64,20 +63,7 @@ def russian_for(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-@lru_cache(maxsize=16_384)
-def english_lemmas(word: str) -> tuple[str, ...]:
-    """The English lemmas of a folded word, other than itself."""
-    lemmas = (lemma for forms in getAllLemmas(word).values() for lemma in forms)
-    return tuple(dict.fromkeys(lemma for lemma in lemmas if lemma != word))
-
-
 def names_an_action(word: str) -> bool:
     """Whether the dictionary's first Russian translation of a folded English word is a verb ("adopted")."""
     found = russian_for(word)
     return bool(found) and best_parse(found[0]).tag.POS in VERBS
-
-
-@lru_cache(maxsize=16_384)
-def english_kinds(word: str) -> frozenset[str]:
-    """The parts of speech a folded English word may be (lemminflect's: "NOUN", "VERB", "ADJ", ...)."""
-    return frozenset(getAllLemmas(word))

@@ -40,13 +40,14 @@ from embeddings.retrieve.analysis import (
     question_word,
     set_aside,
 )
-from embeddings.retrieve.dictionary import english_kinds, russian_for
+from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
 from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
 from embeddings.retrieve.words import (
     cyrillic_spellings,
     dictionary_form,
+    english_kinds,
     is_english_word,
     is_russian_word,
     looks_like_name,

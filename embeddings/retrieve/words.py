@@ -113,6 +113,19 @@ def looks_like_name(word: str) -> bool:
     return russian_name(word) is not None
 
 
+@lru_cache(maxsize=16_384)
+def english_lemmas(word: str) -> tuple[str, ...]:
+    """The English lemmas of a folded word, other than itself (lemminflect)."""
+    lemmas = (lemma for forms in getAllLemmas(word).values() for lemma in forms)
+    return tuple(dict.fromkeys(lemma for lemma in lemmas if lemma != word))
+
+
+@lru_cache(maxsize=16_384)
+def english_kinds(word: str) -> frozenset[str]:
+    """The parts of speech a folded English word may be (lemminflect's: "NOUN", "VERB", "ADJ", ...)."""
+    return frozenset(getAllLemmas(word))
+
+
 @lru_cache(maxsize=65_536)
 def is_english_word(word: str) -> bool:
     """True when a folded Latin word, or the word its prefix and ending suggest, is an English dictionary word."""
@@ -122,7 +135,7 @@ def is_english_word(word: str) -> bool:
     american = get_american_spelling(word)  # "organisation"; the word lists spell the American way
     if american != word and american in known:
         return True
-    if any(lemma in known for forms in getAllLemmas(word).values() for lemma in forms):
+    if any(lemma in known for lemma in english_lemmas(word)):
         return True  # "planned": lemminflect's lemma
     bases = [word] + [word[len(p) :] for p in _ENGLISH_PREFIXES if word.startswith(p) and len(word) > len(p) + 3]
     if any(b in known for b in bases[1:]):
