@@ -5,7 +5,10 @@ that the question does not already contain, next to the question's focus
 (its words found in the window). A number must count the noun the question
 counts; "кто такой X" wants a role next to X; "кто президент Y" a person the
 articles give that post. An oblique question word ("с кем", "кому") wants a
-name in its own case, and not the role of someone the question names. The
+name in its own case, and not the role of someone the question names. A
+date must give the year or month asked ("в каком году": not "14 апреля"), and
+one whose nearest verb is past where the question's is future (or the other
+way round) is of another event: it counts as half. The
 closeness of the best such span (1 beside a focus word, falling with the
 distance, `FAR` when the window holds no focus word) is what ranking weighs
 and the decision checks.
@@ -32,6 +35,7 @@ from embeddings.annotate.spans import NAMES, Kind, Span
 from embeddings.lexicon import MODIFIERS, NAME_TAGS, best_parse, lemma, parses, prefixed, similarity
 from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
 from embeddings.retrieve.bridge import Bridged
+from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import VERBS
 from embeddings.retrieve.meaning import SAME_ROOT
 from embeddings.retrieve.reading import Reading
@@ -43,6 +47,7 @@ FAR = 0.4  # closeness of a candidate in a window that holds none of the focus w
 REACH = 40  # characters over which closeness halves
 SHARED_PREFIX = 5  # letters two stems must share from the start to count as one word ("встреч", "встрет")
 PREFIX_SHARE = 0.8  # ... and this share of the question's stem
+_PAST_FUTURE = frozenset({"past", "futr"})  # tenses that place an event on either side of the articles' day
 _CLAUSE_ENDS = frozenset('.!?;:«»"')  # a role phrase runs on to its name within one clause
 
 
@@ -54,6 +59,7 @@ class Focus:
     question_stems: frozenset[str]
     focus_stems: frozenset[str]
     numbers: frozenset[str]
+    tense: str = ""  # of the question's first finite verb: "past" ("когда проходил"), "futr" ("когда пройдёт")
 
     @classmethod
     def of(cls, analysis: Analysis, question: str, focus: Iterable[str], read_as: Iterable[str] = ()) -> Focus:
@@ -61,7 +67,22 @@ class Focus:
         the article stems its words were read as (an English "kazakhstan" is the articles' "казахстан")."""
         words = WORD.findall(fold(question))
         stems = frozenset(s for w in words for s in _stems(w)) | frozenset(read_as)
-        return cls(analysis, stems, frozenset(focus), frozenset(w for w in words if w.isdigit()))
+        numbers = frozenset(w for w in words if w.isdigit())
+        return cls(analysis, stems, frozenset(focus), numbers, next(filter(None, map(_tense, words)), ""))
+
+
+def _tense(word: str) -> str:
+    """The tense of a Russian finite verb ("проходил": past; "пройдёт", "будет": futr; "проходит": pres), or ""."""
+    if word.isascii():
+        return ""
+    tag = best_parse(word).tag
+    return str(tag.tense) if tag.POS == "VERB" and tag.tense else ""
+
+
+def _tense_at(text: str, start: int, end: int, at: int) -> str:
+    """The tense of the finite verb of `text[start:end]` (a sentence) nearest to offset `at`, or ""."""
+    verbs = [(abs(m.start() - at), t) for m in WORD.finditer(text, start, end) if (t := _tense(fold(m.group())))]
+    return min(verbs)[1] if verbs else ""
 
 
 def _stems(word: str) -> frozenset[str]:
@@ -122,6 +143,33 @@ def _spent_on(text: str, span: Span) -> bool:
     return best_parse(words[1]).tag.POS in VERBS
 
 
+def _other_time(text: str, span: Span, bounds: Sequence[tuple[int, int]], tense: str) -> bool:
+    """Whether the verb nearest a candidate in its sentence puts it in the past where the question asks of the
+    future, or the other way round ("когда проходил форум": not the date of the one that "пройдёт в 2027 году")."""
+    if tense not in _PAST_FUTURE:
+        return False
+    start, end = next(((a, b) for a, b in bounds if a <= span.start < b), (0, len(text)))
+    return _tense_at(text, start, end, span.start) in _PAST_FUTURE - {tense}
+
+
+def _asked_unit(kind_noun: str) -> str:
+    """The unit of time a question asks a date to ("в каком году": "год"; "what month": "месяц"), or ""."""
+    if not kind_noun:
+        return ""
+    senses = russian_for(kind_noun)[:1] if kind_noun.isascii() else (lemma(kind_noun),)
+    return next((unit for unit in senses if unit in TIME_UNITS), "")
+
+
+def _dated_to(span: Span, unit: str) -> bool:
+    """Whether a date gives the year or the month a question asks for. A calendar date's value is its year, month
+    and day, those it gives ("2024-3", "4-14"); a relative one ("в прошлом году") is as precise as it says."""
+    parts = span.value.split("-")
+    if unit not in ("год", "месяц") or not all(part.isdigit() for part in parts):
+        return True
+    year = len(parts[0]) == 4
+    return year if unit == "год" else len(parts) > (1 if year else 0)
+
+
 def _names_priced(text: str, priced: str) -> bool:
     """Whether the window of a sum names what the question prices (the noun, or one navec puts close): its own
     sentence, or the other of its window ("... в новом терминале. Здание ... обошлось в 4,8 млрд")."""
@@ -142,11 +190,14 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
         return 0.0
     text = ""
     spans: list[Span] = []
+    bounds: list[tuple[int, int]] = []
     for sentence, own in sentences:
         offset = len(text) + (1 if text else 0)
         text = f"{text} {sentence}" if text else sentence
         spans += [Span(s.kind, s.start + offset, s.end + offset, s.text, s.value) for s in own]
+        bounds.append((offset, len(text)))
     anchors = _anchors(text, focus, analysis)
+    unit = _asked_unit(analysis.kind_noun)
     best = 0.0
     for span in spans:
         if span.kind not in kinds or _in_question(span, focus) or not _counts_right(span, analysis):
@@ -158,6 +209,8 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
             owner = _person_after(text, span, spans)
             if owner is not None and _in_question(owner, focus):
                 continue  # "с кем ...?" - "с губернатором Тихоновым": a named one's role is no other participant
+        if span.kind is Kind.DATE and not _dated_to(span, unit):
+            continue  # "в каком году": "14 апреля" gives no year
         if analysis.asks is Asks.AGE and span.kind is Kind.DURATION and _spent_on(text, span):
             continue  # "восемь лет руководила": how long she did it, not how old she is
         if analysis.of and span.kind is Kind.NUMBER and not _measures_right(text, span, analysis):
@@ -175,7 +228,7 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
             if not _heads_phrase_of(text, span, spans, anchors):
                 continue  # a role far from the name is someone else's
             distance = REACH  # "вице-министр торговли и интеграции Республики X Данияр Y": a long role phrase
-        agrees = _in_case(span, analysis.cases)
+        agrees = _in_case(span, analysis.cases) and not _other_time(text, span, bounds, focus.tense)
         best = max(best, (1.0 if agrees else OTHER_CASE) / (1.0 + distance / REACH))
     return best
 

@@ -649,3 +649,31 @@ def test_years_spent_on_something_are_no_age() -> None:
     assert closeness([(told, phrases(told))], age) > 0.5
     aged = "Больницу возглавила 45-летняя Марина Ковалёва."
     assert closeness([(aged, phrases(aged))], age) > 0.5
+
+
+def _dated(sentence: str, date: str, value: str) -> tuple[str, tuple[Span, ...]]:
+    start = sentence.index(date)
+    return sentence, (Span(Kind.DATE, start, start + len(date), date, value),)
+
+
+def test_a_year_or_month_asked_wants_a_date_that_gives_it() -> None:
+    year = Focus.of(analyse("В каком году открыли завод?"), "В каком году открыли завод?", [stem("завод")])
+    assert closeness([_dated("Завод открыли 14 апреля.", "14 апреля", "4-14")], year) == 0.0
+    assert closeness([_dated("Завод открыли в 2024 году.", "2024 году", "2024")], year) > 0.5
+    assert closeness([_dated("Завод открыли в прошлом году.", "прошлом году", "год")], year) > 0.5
+    month = Focus.of(analyse("В каком месяце открыли завод?"), "В каком месяце открыли завод?", [stem("завод")])
+    assert closeness([_dated("Завод открыли в 2024 году.", "2024 году", "2024")], month) == 0.0
+    assert closeness([_dated("Завод открыли 14 апреля.", "14 апреля", "4-14")], month) > 0.5
+    english = Focus.of(analyse("what year was the plant opened"), "what year was the plant opened", [stem("завод")])
+    assert closeness([_dated("Завод открыли 14 апреля.", "14 апреля", "4-14")], english) == 0.0
+
+
+def test_a_date_of_an_event_on_the_other_side_of_today_is_a_weaker_answer() -> None:
+    held = _dated("Второй форум прошёл 10 июня.", "10 июня", "6-10")
+    coming = _dated("Третий форум пройдёт в 2027 году.", "2027 году", "2027")
+    past = Focus.of(analyse("Когда проходил форум?"), "Когда проходил форум?", [stem("форум")])
+    future = Focus.of(analyse("Когда пройдёт форум?"), "Когда пройдёт форум?", [stem("форум")])
+    assert closeness([held], past) > closeness([coming], past) > 0.0
+    assert closeness([coming], future) > closeness([held], future) > 0.0
+    either = Focus.of(analyse("Когда форум?"), "Когда форум?", [stem("форум")])
+    assert min(closeness([held], either), closeness([coming], either)) > 0.7  # no tense asked: neither is weakened
