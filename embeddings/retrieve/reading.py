@@ -51,6 +51,7 @@ from embeddings.retrieve.words import (
     is_english_word,
     is_russian_word,
     looks_like_name,
+    misspelt,
     name_form,
     russian_name,
 )
@@ -424,6 +425,8 @@ class Reader:
             return capital and (not first or (russian_name(word) is not None and known))
         if not is_russian_word(word) and (matched := self.vocabulary.match(word)) and self.vocabulary.common(matched):
             return False  # a misspelt common word ("фистивалль"): the articles write it as a dictionary word
+        if not capital and misspelt(word) is not None:
+            return False  # a common word misspelt, not a name pymorphy guesses from its ending ("вазили")
         if russian_name(word) is not None:
             return True
         if self._absent_role(word):

@@ -44,6 +44,24 @@ def is_russian_word(word: str) -> bool:
     return bool(morph().word_is_known(word))
 
 
+# Vowels written for one another where unstressed ("вазили" for "возили", "санкцыи" for "санкции").
+_VOWEL_SLIPS = {"а": "о", "о": "а", "е": "и", "и": "еы", "ы": "и", "я": "е"}
+
+
+@lru_cache(maxsize=65_536)
+def misspelt(word: str) -> str | None:
+    """The dictionary word a folded word no dictionary knows is one vowel slip from ("вазили": "возили"), when
+    that word is no name; None otherwise."""
+    if is_russian_word(word):
+        return None
+    for at, letter in enumerate(word):
+        for other in _VOWEL_SLIPS.get(letter, ""):
+            spelt = f"{word[:at]}{other}{word[at + 1 :]}"
+            if is_russian_word(spelt) and russian_name(spelt) is None:
+                return spelt
+    return None
+
+
 @lru_cache(maxsize=65_536)
 def abbreviation(word: str) -> bool:
     """True when the dictionary knows a folded word as an abbreviation only ("рк", "рф")."""

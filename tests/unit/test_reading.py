@@ -13,7 +13,7 @@ from embeddings.retrieve.analysis import Asks, asking_span
 from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import TRANSLATIONS
-from embeddings.retrieve.words import cyrillic_spellings
+from embeddings.retrieve.words import cyrillic_spellings, misspelt
 from embeddings.text import is_acronym
 from tests.conftest import ANSWER_ALL
 from tests.support.fakes import FakeEncoder
@@ -342,6 +342,18 @@ def test_a_misspelt_common_word_is_no_name_but_a_misspelt_name_is(tiny_pipeline:
     assert reading is not None
     name = next(t for t in reading.terms if t.word == "петров")  # spelled as the articles write it
     assert name.key
+
+
+def test_a_word_misspelt_by_a_vowel_is_no_name_the_articles_lack(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("скока детей вазили в москву")  # pymorphy guesses a name: "Вазиля"
+    assert reading is not None
+    assert misspelt("вазили") == "возили"
+    assert not next(t for t in reading.terms if t.word == "вазили").key
+    assert reading.missing is None or reading.missing.word != "вазили"
+    assert misspelt("кошанов") is None  # a surname stays one
+    reading, _ = tiny_pipeline.read("Что сказал Вазилин?")
+    assert reading is not None
+    assert next(t for t in reading.terms if t.word == "вазилин").key  # capitalised inside: a name
 
 
 def test_an_acronym_has_two_capitals_at_least() -> None:
