@@ -26,7 +26,7 @@ from functools import lru_cache
 from embeddings.index.bm25 import BM25
 from embeddings.lexicon import lemma
 from embeddings.retrieve.vocabulary import one_edit
-from embeddings.retrieve.words import is_english_word, is_russian_word, russian_name
+from embeddings.retrieve.words import is_english_word, is_russian_word, misspelt, russian_name
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic, is_kazakh, tokenize
 
 MIN_STEM = 4
@@ -75,7 +75,8 @@ class Speller:
         if fixed is None:
             candidates = [c for c in one_edit(stem, alphabet) if c in self.known]
             if not candidates:
-                return word
+                # a common word the articles never use, a vowel slip off ("вазили"): the dictionary's spelling
+                return (misspelt(lower) or word) if word.islower() else word
             best = min(candidates, key=lambda c: (self.bm25.idf(c), c))  # the most frequent, then a fixed order
             fixed = best + lower[len(stem) :]
         return fixed.capitalize() if word[0].isupper() else fixed

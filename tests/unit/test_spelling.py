@@ -192,3 +192,9 @@ def test_an_initialism_finds_the_name_the_articles_spell_out() -> None:
 def test_initials_two_names_share_stand_for_neither() -> None:
     spans = [entities("Республика Казахстан и Республика Корея подписали соглашение.")]
     assert "рк" not in initialisms(spans)
+
+
+def test_a_vowel_slip_off_a_word_the_articles_never_use_gets_the_dictionarys_spelling() -> None:
+    fix = Speller(BM25.build(["Санкционное давление на экономику растёт.", "Депутаты обсудили экономику."])).correct
+    assert fix("что сказали про санкцыи") == "что сказали про санкции"
+    assert fix("Санкцыи") == "Санкцыи"  # capitalised: it may be a name
