@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from natasha.grammars.date import MONTHS
@@ -269,3 +269,11 @@ def with_preposition(text: str, span: Span) -> str:
     if before and best_parse(fold(before[-1].group())).tag.POS == "PREP":
         return text[before[-1].start() : span.end]
     return span.text
+
+
+def symbol_nouns(spans: Sequence[Span]) -> str:
+    """The nouns a sentence's numbers count but write as a symbol ("18%": "процент"), for search to count
+    beside its words: a question says "на сколько процентов"."""
+    return " ".join(
+        s.value for s in spans if s.kind is Kind.NUMBER and s.value and not any(c.isalpha() for c in s.text)
+    )

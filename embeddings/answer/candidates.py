@@ -217,11 +217,13 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
             continue
         if analysis.of and span.kind is Kind.MONEY and not _names_priced(text, analysis.of):
             continue  # "сколько стоит билет": a sum in a sentence about no ticket is another price
-        if not anchors:
+        counts_focus = span.kind is Kind.NUMBER and _any_same(focus.focus_stems, stem(span.value))
+        if not anchors and not counts_focus:
             if analysis.asks is not Asks.ROLE:  # a role says what the named one is: only beside the name
                 best = max(best, FAR)
             continue
-        distance = min(max(0, a - span.end, span.start - b) for a, b in anchors)
+        # a number counting a focus word stands by it, however written ("18%" of "сколько процентов")
+        distance = 0 if counts_focus else min(max(0, a - span.end, span.start - b) for a, b in anchors)
         if analysis.asks is Asks.ROLE and _titles(text, span, spans, anchors):
             distance = 0  # "Председатель совета директоров холдинга Иван Петров": the title the name bears
         elif analysis.asks is Asks.ROLE and distance > REACH:

@@ -57,6 +57,7 @@ import numpy as np
 
 from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.people import learn_people
+from embeddings.annotate.phrases import symbol_nouns
 from embeddings.annotate.reference import referents
 from embeddings.annotate.spans import Span, save_annotations
 from embeddings.annotate.speakers import attribute_story
@@ -220,7 +221,10 @@ def _annotate(store: PassageStore, tmp: Path) -> tuple[dict[str, int], list[str]
         sentences = [store.sentences[i] for i in store.article_sentences(store.articles.position(article_id))]
         found = annotate_article(text, sentences)
         spans.extend(found)
-        named.extend(referents(sentences, found))
+        named.extend(
+            f"{name} {symbol_nouns(spans)}".strip()
+            for name, spans in zip(referents(sentences, found), found, strict=True)
+        )
         bounds = [(s.start, s.end) for s in sentences]
         whole = [
             replace(x, start=x.start + s.start, end=x.end + s.start)

@@ -34,6 +34,7 @@ import numpy as np
 
 from embeddings.annotate.annotator import ANNOTATOR_VERSION, annotate_article
 from embeddings.annotate.people import People
+from embeddings.annotate.phrases import symbol_nouns
 from embeddings.annotate.reference import referents
 from embeddings.annotate.spans import Span, save_annotations
 from embeddings.annotate.speakers import Speaker
@@ -74,7 +75,7 @@ class NewArticle:
     concepts: ArticleConcepts
     annotations: tuple[tuple[Span, ...], ...]  # per sentence (`annotate/`)
     people: People  # the people it names, and their roles (`people.py`)
-    named: tuple[str, ...]  # per sentence, the name its pronoun stands for (`annotate/reference.py`)
+    named: tuple[str, ...]  # per sentence, words it means unwritten: its pronoun's name, a symbol's noun
 
     @property
     def bounds(self) -> list[tuple[int, int]]:
@@ -149,7 +150,10 @@ def encode_article(
         read_article(article, bounds, BriefParams().reading),
         annotations,
         people_of(article.text, bounds, annotations),
-        tuple(referents(sentences, annotations)),
+        tuple(
+            f"{name} {symbol_nouns(spans)}".strip()
+            for name, spans in zip(referents(sentences, annotations), annotations, strict=True)
+        ),
     )
 
 

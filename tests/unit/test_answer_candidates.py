@@ -14,7 +14,7 @@ from bot.render import partial_note
 from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.nouns import measure_nouns, noun_classes, noun_spans
 from embeddings.annotate.people import role_before
-from embeddings.annotate.phrases import phrases
+from embeddings.annotate.phrases import phrases, symbol_nouns
 from embeddings.annotate.spans import Kind, Span
 from embeddings.answer.candidates import Focus, closeness, focus_of, same_word
 from embeddings.answer.evidence import Candidate, EvidenceRanker, typed_first
@@ -677,3 +677,12 @@ def test_a_date_of_an_event_on_the_other_side_of_today_is_a_weaker_answer() -> N
     assert closeness([coming], future) > closeness([held], future) > 0.0
     either = Focus.of(analyse("Когда форум?"), "Когда форум?", [stem("форум")])
     assert min(closeness([held], either), closeness([coming], either)) > 0.7  # no tense asked: neither is weakened
+
+
+def test_a_number_written_with_a_symbol_stands_by_the_noun_it_counts() -> None:
+    sentence = "Пассажиропоток аэропорта в прошлом году вырос на 18%."
+    assert symbol_nouns(phrases(sentence)) == "процент"
+    asked = "На сколько процентов вырос пассажиропоток?"
+    focus = Focus.of(analyse(asked), asked, [stem("процентов"), stem("вырос")])
+    far = "Рост заметен: на 18% больше, чем годом ранее, сообщили в аэропорту."
+    assert closeness([(far, phrases(far))], focus) == 1.0  # "%" is the counted "процент" itself

@@ -421,3 +421,16 @@ def test_a_misspelt_measure_noun_asks_the_amount_the_articles_give(tmp_path: Pat
     reading, _ = pipeline.read("какой грузаабарот порта")  # two letters off: found by its sound
     assert reading is not None
     assert reading.analysis.asks is Asks.AMOUNT
+
+
+def test_a_noun_written_as_a_symbol_is_a_word_the_articles_use(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "001_port.txt").write_text(
+        " date 2026-03-01 Порт\n\nЗа год грузооборот порта вырос на 18%. Порт открыл новый причал.\n"
+    )
+    settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
+    pipeline = Pipeline.open(settings, encoder=FakeEncoder())
+    reading, _ = pipeline.read("на сколько процентов вырос грузооборот порта?")
+    assert reading is not None
+    assert next(t for t in reading.terms if t.word == "процентов").found  # "18%" says it
