@@ -16,7 +16,7 @@ from embeddings.annotate.spans import Kind, Span
 from embeddings.ingest.chunking import Sentence
 from embeddings.text import document_language
 
-ANNOTATOR_VERSION = 7  # recorded in the manifest: a change of what is annotated rebuilds the index
+ANNOTATOR_VERSION = 8  # recorded in the manifest: a change of what is annotated rebuilds the index
 _WHOLE = (Kind.MONEY, Kind.DATE)  # spans that swallow the numbers inside them
 
 
