@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from embeddings.annotate.phrases import symbol_nouns
 from embeddings.annotate.reference import References
 from embeddings.annotate.spans import Span
 from embeddings.answer.candidates import closeness, focus_of, holds
@@ -327,8 +328,10 @@ class EvidenceRanker:
     ) -> tuple[str, frozenset[str], frozenset[str], tuple[tuple[str, tuple[Span, ...]], ...]]:
         window = self.index.windows[window_id]
         text = window_text(self.index.chunks, window, self.index.sentences)
-        # a pronoun's person counts as named ("На стройке он встретился ..." after a sentence about Markov)
-        named = " ".join(self.references.referent(i) for i in range(window.first, window.last + 1))
+        # a pronoun's person counts as named ("На стройке он встретился ..." after a sentence about Markov), and a
+        # noun written as a symbol as said ("18%": "процент")
+        ids = range(window.first, window.last + 1)
+        named = " ".join(f"{self.references.referent(i)} {symbol_nouns(self.index.annotations[i])}" for i in ids)
         stems = frozenset(tokenize(f"{text} {named}"))
         return text, stems, trigrams(text), self.annotated(range(window.first, window.last + 1))
 

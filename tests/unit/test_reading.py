@@ -434,3 +434,6 @@ def test_a_noun_written_as_a_symbol_is_a_word_the_articles_use(tmp_path: Path) -
     reading, _ = pipeline.read("на сколько процентов вырос грузооборот порта?")
     assert reading is not None
     assert next(t for t in reading.terms if t.word == "процентов").found  # "18%" says it
+    ranker = pipeline.answerer.ranker
+    window = next(i for i, w in enumerate(pipeline.index.windows) if "18%" in pipeline.index.sentences[w.first].text)
+    assert "процентов" not in {t.word for t in ranker.lacking(reading, {}, None, window)}  # the window says it too
