@@ -43,6 +43,7 @@ from embeddings.retrieve.analysis import (
 from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
+from embeddings.retrieve.syntax import fixed_words
 from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
 from embeddings.retrieve.words import (
     cyrillic_spellings,
@@ -301,6 +302,7 @@ class Reader:
     def _terms(self, searched: str, language: Language, topic: frozenset[str]) -> tuple[Term, ...]:
         terms = []
         start, _ = asking_span(searched)
+        fixed = fixed_words(searched) if language == "ru" else frozenset()  # "по сравнению с": no term
         for position, match in enumerate(WORD.finditer(searched)):
             surface = match.group()
             word = fold(surface)
@@ -317,7 +319,7 @@ class Reader:
             foreign = stem is None and not key and _foreign(word, language)
             weight = self.weight(stem) if stem else self.weight("")
             # an introduction before the asking sentence; what follows it (a follow-up's topic) is asked too
-            background = match.start() < start
+            background = match.start() < start or word in fixed
             terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
         return tuple(terms)
 

@@ -13,6 +13,7 @@ from embeddings.retrieve.analysis import Asks, asking_span
 from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import TRANSLATIONS
+from embeddings.retrieve.syntax import fixed_words
 from embeddings.retrieve.words import cyrillic_spellings, misspelt
 from embeddings.text import is_acronym
 from tests.conftest import ANSWER_ALL
@@ -437,3 +438,11 @@ def test_a_noun_written_as_a_symbol_is_a_word_the_articles_use(tmp_path: Path) -
     ranker = pipeline.answerer.ranker
     window = next(i for i, w in enumerate(pipeline.index.windows) if "18%" in pipeline.index.sentences[w.first].text)
     assert "процентов" not in {t.word for t in ranker.lacking(reading, {}, None, window)}  # the window says it too
+
+
+def test_the_later_words_of_a_multiword_preposition_are_no_terms(tiny_pipeline: Pipeline) -> None:
+    assert fixed_words("Насколько вырос товарооборот по сравнению с прошлым годом?") == {"сравнению", "с"}
+    reading, _ = tiny_pipeline.read("Насколько вырос товарооборот по сравнению с прошлым годом?")
+    assert reading is not None
+    assert "сравнению" not in {t.word for t in reading.focus}  # the articles need not write it
+    assert "товарооборот" in {t.word for t in reading.focus}
