@@ -162,10 +162,12 @@ def _asked_unit(kind_noun: str) -> str:
 
 def _dated_to(span: Span, unit: str) -> bool:
     """Whether a date gives the year or the month a question asks for. A calendar date's value is its year, month
-    and day, those it gives ("2024-3", "4-14"); a relative one ("в прошлом году") is as precise as it says."""
+    and day, those it gives ("2024-3", "4-14"); a relative one's is the word it is said by ("год", "сегодня")."""
     parts = span.value.split("-")
-    if unit not in ("год", "месяц") or not all(part.isdigit() for part in parts):
+    if unit not in ("год", "месяц"):
         return True
+    if not all(part.isdigit() for part in parts):
+        return unit != "год" or span.value == unit  # "в прошлом году" gives a year; "сегодня", "весной" none
     year = len(parts[0]) == 4
     return year if unit == "год" else len(parts) > (1 if year else 0)
 

@@ -661,6 +661,7 @@ def test_a_year_or_month_asked_wants_a_date_that_gives_it() -> None:
     assert closeness([_dated("Завод открыли 14 апреля.", "14 апреля", "4-14")], year) == 0.0
     assert closeness([_dated("Завод открыли в 2024 году.", "2024 году", "2024")], year) > 0.5
     assert closeness([_dated("Завод открыли в прошлом году.", "прошлом году", "год")], year) > 0.5
+    assert closeness([_dated("Завод открыли сегодня.", "сегодня", "сегодня")], year) == 0.0  # a day, no year
     month = Focus.of(analyse("В каком месяце открыли завод?"), "В каком месяце открыли завод?", [stem("завод")])
     assert closeness([_dated("Завод открыли в 2024 году.", "2024 году", "2024")], month) == 0.0
     assert closeness([_dated("Завод открыли 14 апреля.", "14 апреля", "4-14")], month) > 0.5
