@@ -137,7 +137,11 @@ class Vocabulary:
         if found is not None or not fuzzy:
             return found
         if any(c in _KAZAKH_TO_RUSSIAN for c in word):  # "Қытайда": a name spelled with Kazakh letters
-            return self._match_cyrillic(word.translate(_KAZAKH_SPELLING), fuzzy=True, typos=typos)
+            found = self._match_cyrillic(word.translate(_KAZAKH_SPELLING), fuzzy=True, typos=typos)
+            if found is None and typos:  # "Қазақстанға": its root one letter from the articles' "Казахстан"
+                roots = (root.translate(_KAZAKH_SPELLING) for root in kazakh_roots(word))
+                found = next((hit for root in roots if (hit := self._edit(stem(root) or root)) is not None), None)
+            return found
         if not typos or (is_russian_word(word) and russian_name(word) is None):
             return None  # a word of the dictionary is no typo of another ("премьер" is no "пример")
         return self._edit(own) or self._sounds_like(word)

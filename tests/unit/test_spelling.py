@@ -198,3 +198,11 @@ def test_a_vowel_slip_off_a_word_the_articles_never_use_gets_the_dictionarys_spe
     fix = Speller(BM25.build(["Санкционное давление на экономику растёт.", "Депутаты обсудили экономику."])).correct
     assert fix("что сказали про санкцыи") == "что сказали про санкции"
     assert fix("Санкцыи") == "Санкцыи"  # capitalised: it may be a name
+
+
+def test_a_kazakh_word_with_endings_finds_the_articles_word_its_root_is_one_letter_from() -> None:
+    bm25 = BM25.build(["Казахстан и Беларусь подписали соглашение.", "Президент Токаев встретился с делегацией."])
+    vocabulary = Vocabulary(bm25.vocabulary, bm25.words)
+    assert vocabulary.match("қазақстан") == vocabulary.match("казахстан")
+    assert vocabulary.match("қазақстанға") == vocabulary.match("казахстан")  # "қ" is "х" here, and "-ға" an ending
+    assert vocabulary.match("тоқаевқа") == vocabulary.match("токаев")
