@@ -107,9 +107,15 @@ def support_features(
 
 def known_focus(reading: Reading, bridged: Mapping[str, Bridged]) -> tuple[Term, ...]:
     """The focus terms that say something of what the articles hold: all but the Cyrillic words no resource knows
-    ("плз": neither pymorphy's dictionary nor navec's vocabulary, nor an article word the encoder bridges it to),
-    which are no evidence of a subject the articles lack."""
-    return tuple(t for t in reading.focus if t.found or t.key or not _unknown(t.word, bridged)) or reading.focus
+    ("плз": neither pymorphy's dictionary nor navec's vocabulary, nor an article word the encoder bridges it to)
+    and the informal words the articles do not use ("щас"), which are no evidence of a subject the articles lack."""
+    kept = (t for t in reading.focus if t.found or t.key or not (_unknown(t.word, bridged) or _informal(t.word)))
+    return tuple(kept) or reading.focus
+
+
+def _informal(word: str) -> bool:
+    """Whether pymorphy knows a word as informal only ("щас", "седня"): how it is said, not what of."""
+    return is_cyrillic(word) and not is_kazakh(word) and "Infr" in best_parse(word).tag
 
 
 def _unknown(word: str, bridged: Mapping[str, Bridged]) -> bool:
