@@ -687,3 +687,18 @@ def test_a_number_written_with_a_symbol_stands_by_the_noun_it_counts() -> None:
     focus = Focus.of(analyse(asked), asked, [stem("процентов"), stem("вырос")])
     far = "Рост заметен: на 18% больше, чем годом ранее, сообщили в аэропорту."
     assert closeness([(far, phrases(far))], focus) == 1.0  # "%" is the counted "процент" itself
+
+
+@pytest.mark.parametrize(
+    ("sentence", "money"),
+    [
+        ("Инвестиции в терминал оцениваются в 6,8 млрд тенге.", "6,8 млрд тенге"),
+        ("Кредит на 300 млн гривен выдал банк.", "300 млн гривен"),
+        ("Товары продают в 3 странах.", None),  # a country is no currency, however close to money in navec
+        ("Цены выросли на 5 рынках.", None),
+        ("Инвесторы из обеих стран вложились в парк.", None),  # no figure: no sum
+    ],
+)
+def test_a_figure_of_a_currency_the_extractor_does_not_know_is_money(sentence: str, money: str | None) -> None:
+    spans = annotate_article(sentence, _sentences(sentence))[0]
+    assert next((s.text for s in spans if s.kind is Kind.MONEY), None) == money
