@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from embeddings.annotate.people import nominative
+from embeddings.annotate.phrases import symbol_nouns
 from embeddings.annotate.spans import Kind, Span
 from embeddings.ingest.chunking import Sentence
 from embeddings.lexicon import PERSON_TAGS, best_parse, parses
@@ -105,3 +106,12 @@ def referents(sentences: Sequence[Sentence], annotations: Sequence[tuple[Span, .
     beside its words, so that "В Заречье он встретился ..." is found by the name of the one it means."""
     references = References(sentences, annotations)
     return [references.referent(i) for i in range(len(sentences))]
+
+
+def unwritten(sentences: Sequence[Sentence], annotations: Sequence[tuple[Span, ...]]) -> list[str]:
+    """For every sentence of whole articles, the words search counts beside its own: the name its pronoun stands
+    for (`referents`), and the nouns its numbers write as a symbol ("18%": "процент")."""
+    return [
+        f"{name} {symbol_nouns(spans)}".strip()
+        for name, spans in zip(referents(sentences, annotations), annotations, strict=True)
+    ]

@@ -57,8 +57,7 @@ import numpy as np
 
 from embeddings.annotate.annotator import annotate_article
 from embeddings.annotate.people import learn_people
-from embeddings.annotate.phrases import symbol_nouns
-from embeddings.annotate.reference import referents
+from embeddings.annotate.reference import unwritten
 from embeddings.annotate.spans import Span, save_annotations
 from embeddings.annotate.speakers import attribute_story
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
@@ -196,8 +195,8 @@ def _store_passages(corpus: Corpus, chunking: ChunkingParams, folder: Path) -> P
 def _index_words(store: PassageStore, named: Sequence[str], tmp: Path) -> list[str]:
     """Stage 2b: BM25 over the chunks; returns the articles' word forms (to encode for questions in other languages).
 
-    A chunk is searched by its words and by the names its sentences' pronouns
-    stand for (`named`, per sentence). BM25 comes before encoding: its
+    A chunk is searched by its words and by those its sentences mean unwritten
+    (`named`, per sentence: a pronoun's name, a symbol's noun). BM25 comes before encoding: its
     vocabulary gives the words to encode, so the build's total is known
     before the first batch.
     """
@@ -212,7 +211,7 @@ def _index_words(store: PassageStore, named: Sequence[str], tmp: Path) -> list[s
 
 def _annotate(store: PassageStore, tmp: Path) -> tuple[dict[str, int], list[str]]:
     """Stage 2: the typed spans of every sentence, article by article, in `annotations.json`; their counts, and
-    the name each sentence's pronoun stands for."""
+    the words each sentence means unwritten (`annotate/reference.py` `unwritten`)."""
     spans: list[tuple[Span, ...]] = []
     named: list[str] = []
     articles = []
@@ -221,10 +220,7 @@ def _annotate(store: PassageStore, tmp: Path) -> tuple[dict[str, int], list[str]
         sentences = [store.sentences[i] for i in store.article_sentences(store.articles.position(article_id))]
         found = annotate_article(text, sentences)
         spans.extend(found)
-        named.extend(
-            f"{name} {symbol_nouns(spans)}".strip()
-            for name, spans in zip(referents(sentences, found), found, strict=True)
-        )
+        named.extend(unwritten(sentences, found))
         bounds = [(s.start, s.end) for s in sentences]
         whole = [
             replace(x, start=x.start + s.start, end=x.end + s.start)

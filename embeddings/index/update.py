@@ -34,8 +34,7 @@ import numpy as np
 
 from embeddings.annotate.annotator import ANNOTATOR_VERSION, annotate_article
 from embeddings.annotate.people import People
-from embeddings.annotate.phrases import symbol_nouns
-from embeddings.annotate.reference import referents
+from embeddings.annotate.reference import unwritten
 from embeddings.annotate.spans import Span, save_annotations
 from embeddings.annotate.speakers import Speaker
 from embeddings.encode.encoders import Encoder, SparseEncoder, Vectors
@@ -150,10 +149,7 @@ def encode_article(
         read_article(article, bounds, BriefParams().reading),
         annotations,
         people_of(article.text, bounds, annotations),
-        tuple(
-            f"{name} {symbol_nouns(spans)}".strip()
-            for name, spans in zip(referents(sentences, annotations), annotations, strict=True)
-        ),
+        tuple(unwritten(sentences, annotations)),
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from embeddings.annotate.reference import References, referents
+from embeddings.annotate.phrases import phrases
+from embeddings.annotate.reference import References, referents, unwritten
 from embeddings.annotate.spans import Kind, Span
 from embeddings.ingest.chunking import Sentence
 
@@ -70,3 +71,9 @@ def test_every_sentence_gets_the_name_its_pronoun_means() -> None:
     )
     annotations = [_person(texts[0], "Сергей Тихонов"), (), ()]
     assert referents(_sentences("a", *texts), annotations) == ["", "Сергей Тихонов", ""]
+
+
+def test_a_sentence_means_its_pronouns_name_and_the_noun_its_number_writes_as_a_symbol() -> None:
+    texts = ("Губернатор Сергей Тихонов открыл мост.", "Он сказал, что движение выросло на 18%.")
+    annotations = [_person(texts[0], "Сергей Тихонов"), tuple(phrases(texts[1]))]
+    assert unwritten(_sentences("a", *texts), annotations) == ["", "Сергей Тихонов процент"]
