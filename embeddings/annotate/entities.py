@@ -59,26 +59,27 @@ def _natasha() -> _Natasha:
         return _parts
 
 
-_ner_lock = threading.Lock()
-_ner: tuple[Any, Any] | None = None
+_question_lock = threading.Lock()
+_question: tuple[Any, Any, Any] | None = None
 
 
-def _segmenter_and_ner() -> tuple[Any, Any]:
-    """natasha's segmenter and NER tagger alone (no morphology or grammars): what reading a question needs."""
-    global _ner
-    with _ner_lock:
-        if _ner is None:
-            from natasha import NewsNERTagger, Segmenter
+def question_parsers() -> tuple[Any, Any, Any]:
+    """natasha's segmenter, NER tagger and syntax parser alone (no morphology or grammars): what reading a question
+    needs; they share navec's vectors."""
+    global _question
+    with _question_lock:
+        if _question is None:
+            from natasha import NewsNERTagger, NewsSyntaxParser, Segmenter
 
-            _ner = Segmenter(), NewsNERTagger(navec())
-        return _ner
+            _question = Segmenter(), NewsNERTagger(navec()), NewsSyntaxParser(navec())
+        return _question
 
 
 def names(text: str) -> list[Span]:
     """Persons, places and organisations of a short Russian text (a question), as written, with offsets."""
     from natasha import Doc
 
-    segmenter, ner = _segmenter_and_ner()
+    segmenter, ner, _ = question_parsers()
     doc = Doc(text)
     doc.segment(segmenter)
     doc.tag_ner(ner)

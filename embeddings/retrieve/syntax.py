@@ -6,30 +6,16 @@ written as several words; Universal Dependencies, which natasha's
 `fixed` relation. Those words ("сравнению", "течение") say nothing of what a
 question asks about, so they are read as background: never a term the
 articles must use. The parser shares navec's vectors, which the meaning
-bridge loads anyway; it is loaded when the first Russian question is read.
+bridge loads anyway; it is loaded with the NER tagger that reads a question's
+names (`annotate/entities.py` `question_parsers`).
 """
 
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
-from typing import Any
 
-from embeddings.lexicon import navec
+from embeddings.annotate.entities import question_parsers
 from embeddings.text import fold
-
-_lock = threading.Lock()
-_parser: tuple[Any, Any] | None = None
-
-
-def _parts() -> tuple[Any, Any]:
-    global _parser
-    with _lock:
-        if _parser is None:
-            from natasha import NewsSyntaxParser, Segmenter
-
-            _parser = Segmenter(), NewsSyntaxParser(navec())
-        return _parser
 
 
 @lru_cache(maxsize=4096)
@@ -37,7 +23,7 @@ def fixed_words(text: str) -> frozenset[str]:
     """The folded words of a Russian `text` that are the later parts of a multiword function word."""
     from natasha import Doc
 
-    segmenter, parser = _parts()
+    segmenter, _, parser = question_parsers()
     doc = Doc(text)
     doc.segment(segmenter)
     doc.parse_syntax(parser)

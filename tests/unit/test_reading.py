@@ -411,27 +411,24 @@ def test_an_english_noun_is_typed_by_the_senses_the_articles_use(tiny_pipeline: 
     assert reader._senses("violin") == russian_for("violin")[:TRANSLATIONS]  # none used: the commonest
 
 
-def test_a_misspelt_measure_noun_asks_the_amount_the_articles_give(tmp_path: Path) -> None:
+def _port(tmp_path: Path, sentence: str) -> Pipeline:
+    """The pipeline over one article about a port: `sentence`, then another."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    (seeds / "001_port.txt").write_text(
-        " date 2026-03-01 Порт\n\nПорт перевалил 12 млн тонн грузооборота. Порт открыл новый причал.\n"
-    )
+    (seeds / "001_port.txt").write_text(f" date 2026-03-01 Порт\n\n{sentence} Порт открыл новый причал.\n")
     settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
-    pipeline = Pipeline.open(settings, encoder=FakeEncoder())
+    return Pipeline.open(settings, encoder=FakeEncoder())
+
+
+def test_a_misspelt_measure_noun_asks_the_amount_the_articles_give(tmp_path: Path) -> None:
+    pipeline = _port(tmp_path, "Порт перевалил 12 млн тонн грузооборота.")
     reading, _ = pipeline.read("какой грузаабарот порта")  # two letters off: found by its sound
     assert reading is not None
     assert reading.analysis.asks is Asks.AMOUNT
 
 
 def test_a_noun_written_as_a_symbol_is_a_word_the_articles_use(tmp_path: Path) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "001_port.txt").write_text(
-        " date 2026-03-01 Порт\n\nЗа год грузооборот порта вырос на 18%. Порт открыл новый причал.\n"
-    )
-    settings = EngineSettings(seeds_dir=seeds, index_dir=tmp_path / "index", _env_file=None)
-    pipeline = Pipeline.open(settings, encoder=FakeEncoder())
+    pipeline = _port(tmp_path, "За год грузооборот порта вырос на 18%.")
     reading, _ = pipeline.read("на сколько процентов вырос грузооборот порта?")
     assert reading is not None
     assert next(t for t in reading.terms if t.word == "процентов").found  # "18%" says it
