@@ -43,7 +43,7 @@ from embeddings.retrieve.analysis import (
 from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form, form_of, topic_words
 from embeddings.retrieve.spelling import Speller
-from embeddings.retrieve.syntax import fixed_words
+from embeddings.retrieve.syntax import Parsed, parsed
 from embeddings.retrieve.vocabulary import Vocabulary, kazakh_roots
 from embeddings.retrieve.words import (
     cyrillic_spellings,
@@ -302,7 +302,8 @@ class Reader:
     def _terms(self, searched: str, language: Language, topic: frozenset[str]) -> tuple[Term, ...]:
         terms = []
         start, _ = asking_span(searched)
-        fixed = fixed_words(searched) if language == "ru" else frozenset()  # "по сравнению с": no term
+        syntax = parsed(searched) if language == "ru" else Parsed(frozenset(), ())
+        fixed = syntax.fixed  # "по сравнению с": no term
         for position, match in enumerate(WORD.finditer(searched)):
             surface = match.group()
             word = fold(surface)
@@ -321,7 +322,7 @@ class Reader:
             # an introduction before the asking sentence; what follows it (a follow-up's topic) is asked too
             background = match.start() < start or word in fixed
             terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
-        return tuple(terms)
+        return tuple(_offered(terms, syntax.alternatives))
 
     def _as_written(self, nouns: tuple[str, ...]) -> tuple[str, ...]:
         """The article nouns of measure or class a question's misspelt nouns stand for ("грузаабарот":
@@ -453,6 +454,14 @@ def _asks_holder(subject: tuple[Term, ...]) -> bool:
     if not subject or not is_cyrillic(subject[0].word) or not is_role_noun(best_parse(subject[0].word)):
         return False
     return not any(PERSON_TAGS & best_parse(t.word).tag.grammemes for t in subject[1:])
+
+
+def _offered(terms: list[Term], alternatives: tuple[frozenset[str], ...]) -> list[Term]:
+    """Terms with each alternative the articles do not use read as background when one they use is offered
+    beside it ("однополярный или многополярный": the articles' "многополярности" answers)."""
+    found = {t.word for t in terms if t.found}
+    unused = {w for group in alternatives if group & found for w in group - found}
+    return [replace(t, background=True) if t.word in unused and not t.found else t for t in terms]
 
 
 def _names(term: Term, noun: str) -> bool:

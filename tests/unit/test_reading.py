@@ -13,7 +13,7 @@ from embeddings.retrieve.analysis import Asks, asking_span
 from embeddings.retrieve.dictionary import russian_for
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import TRANSLATIONS
-from embeddings.retrieve.syntax import fixed_words
+from embeddings.retrieve.syntax import parsed
 from embeddings.retrieve.words import cyrillic_spellings, misspelt
 from embeddings.text import is_acronym
 from tests.conftest import ANSWER_ALL
@@ -438,8 +438,29 @@ def test_a_noun_written_as_a_symbol_is_a_word_the_articles_use(tmp_path: Path) -
 
 
 def test_the_later_words_of_a_multiword_preposition_are_no_terms(tiny_pipeline: Pipeline) -> None:
-    assert fixed_words("Насколько вырос товарооборот по сравнению с прошлым годом?") == {"сравнению", "с"}
+    assert parsed("Насколько вырос товарооборот по сравнению с прошлым годом?").fixed == {"сравнению", "с"}
     reading, _ = tiny_pipeline.read("Насколько вырос товарооборот по сравнению с прошлым годом?")
     assert reading is not None
     assert "сравнению" not in {t.word for t in reading.focus}  # the articles need not write it
     assert "товарооборот" in {t.word for t in reading.focus}
+
+
+def test_alternatives_are_read_from_the_parse() -> None:
+    assert parsed("что он сказал про однополярный мир или многополярный").alternatives == (
+        frozenset({"однополярный", "многополярный"}),
+    )
+    assert parsed("Порт был в Мурманске или в Архангельске?").alternatives == (
+        frozenset({"мурманске", "архангельске"}),
+    )
+    assert parsed("Порт открыл причал и склад?").alternatives == ()  # both are asked of
+
+
+def test_an_alternative_the_articles_lack_is_no_term_when_another_is_there(tmp_path: Path) -> None:
+    pipeline = _port(tmp_path, "Порт в Мурманске перевалил 12 млн тонн грузов.")
+    reading, _ = pipeline.read("Порт в Мурманске или в Архангельске?")
+    assert reading is not None
+    assert "архангельске" not in {t.word for t in reading.focus}  # the articles answer by the other
+    assert reading.missing is None
+    reading, _ = pipeline.read("Порт в Архангельске или в Вологде?")
+    assert reading is not None
+    assert reading.missing is not None  # neither is there
