@@ -4,6 +4,13 @@ natasha's news NER model (slovnet over navec vectors) tags persons, places
 and organisations; its yargy grammars extract amounts of money and dates;
 its dependency parser tells what common nouns stand for (`nouns.py`).
 The models ship inside the natasha wheel and load once per process, lazily.
+
+A person's name is the same name all through one article: where the tagger
+misses a mention it tags elsewhere ("Председатель совета Иван Петров
+посетил ..." in a title), the mention is tagged as the name is elsewhere,
+its words in any case ("Ивана Петрова"). Only a name the dictionary
+knows as a name, or does not know at all, is carried over: the tagger's
+slips ("Президента") are not.
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from embeddings.annotate.nouns import noun_spans
-from embeddings.annotate.spans import Kind, Span
-from embeddings.lexicon import navec
+from embeddings.annotate.spans import NAMES, Kind, Span
+from embeddings.lexicon import PERSON_TAGS, best_parse, navec
+from embeddings.text import fold
 
 _lock = threading.Lock()
 _parts: _Natasha | None = None
@@ -86,6 +94,54 @@ def names(text: str) -> list[Span]:
     return [Span(Kind(span.type), span.start, span.stop, span.text, span.text) for span in doc.spans]
 
 
+def _missed_mentions(tokens: list[Any], spans: list[Span]) -> list[Span]:
+    """Mentions of the persons among `spans` that the tagger did not tag: capitalised runs of `tokens` whose
+    words are a tagged person's in any case (`_same_name`), overlapping no name span. A name tagged as another
+    kind too is left."""
+    people: dict[tuple[str, ...], str] = {}
+    for span in spans:
+        words = span.text.split()
+        if span.kind is Kind.PER and all(_a_name(w) for w in words):
+            people.setdefault(tuple(fold(w) for w in words), span.value)
+    others = [tuple(fold(w) for w in s.text.split()) for s in spans if s.kind in NAMES and s.kind is not Kind.PER]
+    people = {name: value for name, value in people.items() if not any(_same(name, other) for other in others)}
+    taken = [(s.start, s.end) for s in spans if s.kind in NAMES]
+    added: list[Span] = []
+    for at in range(len(tokens)):
+        for name, value in people.items():
+            run = tokens[at : at + len(name)]
+            if len(run) < len(name) or not _same(name, tuple(fold(t.text) for t in run)):
+                continue
+            start, stop = run[0].start, run[-1].stop
+            if all(t.text[:1].isupper() for t in run) and not any(a < stop and start < b for a, b in taken):
+                added.append(Span(Kind.PER, start, stop, " ".join(t.text for t in run), value))
+                taken.append((start, stop))
+    return added
+
+
+CASE_ENDING = 2  # letters a name's case ending adds or changes ("Петров", "Петровым", "Петрова", "Петровой")
+MIN_NAME = 3  # letters two words must share to be one name
+
+
+def _same(name: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether two runs of folded words are one name, each word in whatever case."""
+    return len(name) == len(other) and all(_same_name(a, b) for a, b in zip(name, other, strict=True))
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Whether two folded words are one name in two cases: they differ only in an ending of up to `CASE_ENDING`
+    letters (names the dictionary does not know have no lemma to compare)."""
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    shorter, longer = sorted((len(a), len(b)))
+    return shared >= max(MIN_NAME, shorter - 1) and longer - shared <= CASE_ENDING
+
+
+def _a_name(word: str) -> bool:
+    """Whether pymorphy reads a word as a person's name, or does not know it (a foreign one)."""
+    parse = best_parse(fold(word))
+    return bool(PERSON_TAGS & parse.tag.grammemes) or not parse.is_known
+
+
 def _vocab(base: Any) -> Any:
     """natasha's `MorphVocab` with its dictionary named by path.
 
@@ -118,6 +174,7 @@ def entities(text: str) -> list[Span]:
     for span in doc.spans:
         span.normalize(parts.morph_vocab)
         found.append(Span(Kind(span.type), span.start, span.stop, span.text, span.normal or span.text))
+    found += _missed_mentions(doc.tokens, found)
     for match in parts.money(text):
         fact = match.fact
         found.append(

@@ -12,6 +12,7 @@ import pytest
 
 from bot.render import partial_note
 from embeddings.annotate.annotator import annotate_article
+from embeddings.annotate.entities import _missed_mentions
 from embeddings.annotate.nouns import measure_nouns, noun_classes, noun_spans
 from embeddings.annotate.people import role_before
 from embeddings.annotate.phrases import phrases, symbol_nouns
@@ -702,3 +703,36 @@ def test_a_number_written_with_a_symbol_stands_by_the_noun_it_counts() -> None:
 def test_a_figure_of_a_currency_the_extractor_does_not_know_is_money(sentence: str, money: str | None) -> None:
     spans = annotate_article(sentence, _sentences(sentence))[0]
     assert next((s.text for s in spans if s.kind is Kind.MONEY), None) == money
+
+
+def _tokens(text: str) -> list[object]:
+    from natasha import Doc, Segmenter
+
+    doc = Doc(text)
+    doc.segment(Segmenter())
+    return list(doc.tokens)
+
+
+def _span(text: str, kind: Kind, name: str, nth: int = 0) -> Span:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(name, start + 1)
+    return Span(kind, start, start + len(name), name, name)
+
+
+def test_a_person_the_tagger_misses_once_is_tagged_as_elsewhere_in_the_article() -> None:
+    text = "Спикер Сената Бакытжан Нурланов прибыл в Ригу. Бакытжана Нурланова встретили коллеги."
+    tagged = [_span(text, Kind.PER, "Бакытжана Нурланова"), _span(text, Kind.LOC, "Ригу")]  # the first one missed
+    (added,) = _missed_mentions(_tokens(text), tagged)
+    assert (added.kind, added.text, added.value) == (Kind.PER, "Бакытжан Нурланов", "Бакытжана Нурланова")
+    assert text[added.start : added.end] == "Бакытжан Нурланов"
+
+
+def test_only_sure_names_of_persons_are_carried_over() -> None:
+    text = "Президента встретили в Новоборске. Президент Новоборска выступил. В Новоборске тепло."
+    tagged = [
+        _span(text, Kind.PER, "Президента"),  # a common noun the tagger took for a name
+        _span(text, Kind.PER, "Новоборска"),  # a place the tagger calls a person once
+        _span(text, Kind.LOC, "Новоборске"),
+    ]
+    assert _missed_mentions(_tokens(text), tagged) == []
