@@ -193,6 +193,14 @@ class Reader:
         english = analysis.noun if language == "en" else ()
         translations = tuple(t for n in english for t in self._senses(n))
         analysis = analysis.typed(self.measures, self.classes, (*translations, *self._as_written(analysis.noun)))
+        if (
+            analysis.asks is Asks.AMOUNT
+            and language == "ru"
+            and {lemma(w) for w in parsed(asked).agents} & {*analysis.noun}
+        ):
+            # "какая компания построила причал": the noun does what is asked, so it is who did it, not an amount the
+            # articles give of it ("компания закупает 17 ...")
+            analysis = Analysis(Asks.VALUE, analysis.noun)
         if not self.corpus_cyrillic:
             analysis = Analysis()  # annotations are made for Russian articles only: nothing typed to check against
         if analysis.asks is not Asks.VALUE and not all(
