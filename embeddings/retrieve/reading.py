@@ -199,7 +199,7 @@ class Reader:
             and {lemma(w) for w in parsed(asked).agents} & {*analysis.noun}
         ):
             # "какая компания построила причал": the noun does what is asked, so it is who did it, not an amount the
-            # articles give of it ("компания закупает 17 ...")
+            # articles give of it ("компания закупает 17 ...", "завод открылся за 4,8 млрд рублей")
             analysis = Analysis(Asks.VALUE, analysis.noun)
         if not self.corpus_cyrillic:
             analysis = Analysis()  # annotations are made for Russian articles only: nothing typed to check against

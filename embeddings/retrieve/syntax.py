@@ -10,8 +10,8 @@ articles must use.
 "Про однополярный мир или многополярный" offers alternatives: words joined by
 `conj` whose second has a disjunction for its `cc` ("или", "либо"). The
 articles may name one and never the other, and the question is answered all
-the same. The subject of a verb with an object ("какая компания построила
-причал") names who acted, not a quantity. The parser shares navec's vectors, which the meaning bridge loads
+the same. The subject of a verb ("какая компания построила причал", "какой завод
+открылся") names who or what acted, not a quantity. The parser shares navec's vectors, which the meaning bridge loads
 anyway; it is loaded with the NER tagger that reads a question's names
 (`annotate/entities.py` `question_parsers`).
 """
@@ -32,8 +32,7 @@ _DISJUNCTIONS = frozenset(("или", "либо"))
 @dataclass(frozen=True)
 class Parsed:
     """What the parser tells of a Russian question: the later words of its multiword function words, the groups
-    of words it offers as alternatives, and the subjects of its verbs that take an object: who acts on something
-    (all folded)."""
+    of words it offers as alternatives, and the subjects of its verbs: who or what acts (all folded)."""
 
     fixed: frozenset[str]
     alternatives: tuple[frozenset[str], ...]
@@ -50,8 +49,8 @@ def parsed(text: str) -> Parsed:
     doc.segment(segmenter)
     doc.parse_syntax(parser)
     fixed = frozenset(fold(token.text) for token in doc.tokens if token.rel == "fixed")
-    acting = {token.head_id for token in doc.tokens if token.rel == "obj"}
-    agents = frozenset(fold(token.text) for token in doc.tokens if token.rel == "nsubj" and token.head_id in acting)
+    verbs = {token.id for token in doc.tokens if _kind(token) in ("VERB", "INFN")}
+    agents = frozenset(fold(token.text) for token in doc.tokens if token.rel == "nsubj" and token.head_id in verbs)
     return Parsed(fixed, _alternatives(doc.tokens), agents)
 
 
