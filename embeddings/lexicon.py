@@ -18,6 +18,7 @@ PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 NAME_TAGS = PERSON_TAGS | {"Geox", "Orgn", "Trad"}
 # pymorphy3's parts of speech that agree with a noun they stand before: adjectives, participles, numerals.
 MODIFIERS = frozenset({"ADJF", "PRTF", "NUMR"})
+VERBS = frozenset(("VERB", "INFN", "PRTS", "GRND"))  # parts of speech that say what happened
 
 _analyser_lock = threading.Lock()
 _vectors_lock = threading.Lock()  # its own: navec loads slowly, and must not hold up parsing meanwhile

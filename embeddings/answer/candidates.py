@@ -32,11 +32,10 @@ from embeddings.annotate.people import (
 )
 from embeddings.annotate.phrases import TIME_UNITS
 from embeddings.annotate.spans import NAMES, Kind, Span
-from embeddings.lexicon import MODIFIERS, NAME_TAGS, best_parse, lemma, parses, prefixed, similarity
+from embeddings.lexicon import MODIFIERS, NAME_TAGS, VERBS, best_parse, lemma, parses, prefixed, similarity
 from embeddings.retrieve.analysis import NOUN_REACH, Analysis, Asks
 from embeddings.retrieve.bridge import Bridged
 from embeddings.retrieve.dictionary import russian_for
-from embeddings.retrieve.forms import VERBS
 from embeddings.retrieve.meaning import SAME_ROOT
 from embeddings.retrieve.reading import Reading
 from embeddings.text import WORD, fold, stem

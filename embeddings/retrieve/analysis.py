@@ -27,7 +27,17 @@ from razdel import sentenize
 
 from embeddings.annotate.phrases import QUANTITY_LEMMAS, SAYING, TIME_UNITS
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import MIN_ROOT, MODIFIERS, PERSON_TAGS, best_parse, is_role_noun, lemma, parses, similarity
+from embeddings.lexicon import (
+    MIN_ROOT,
+    MODIFIERS,
+    PERSON_TAGS,
+    VERBS,
+    best_parse,
+    is_role_noun,
+    lemma,
+    parses,
+    similarity,
+)
 from embeddings.retrieve.vocabulary import kazakh_roots
 from embeddings.retrieve.words import english_kinds, english_lemmas
 from embeddings.text import STOPWORDS, WORD, fold, is_cyrillic, is_kazakh
@@ -592,6 +602,8 @@ def analyse(question: str) -> Analysis:
             if narrowed is not None:
                 return Analysis(narrowed, several=several, kind_noun=noun)
             return Analysis(Asks.VALUE, (noun,), several=several)
+        if asks is Asks.PERSON and _as_what(words, position):
+            return Analysis(Asks.ROLE)  # "кем работал X": as what, a post
         if asks is Asks.PERSON:
             cases = _oblique(word)
             post = _post(words, position) if word == "кто" else ()  # "с кем губернатор ..." asks no post
@@ -599,6 +611,17 @@ def analyse(question: str) -> Analysis:
             return Analysis(asks, cases=cases, post=post, acting=acting, several="ablt" in cases)  # "с кем": all met
         return Analysis(asks)
     return Analysis()
+
+
+def _as_what(words: list[str], position: int) -> bool:
+    """Whether an instrumental "кем" with no preposition asks what someone works or serves as ("кем работал X",
+    "кем стал X"): the predicate of an active verb, not the agent of a passive one ("кем построен")."""
+    word = words[position]
+    if "ablt" not in _oblique(word) or (position and best_parse(words[position - 1]).tag.POS == "PREP"):
+        return False
+    verbs = [p for p in map(best_parse, words[position + 1 : position + 1 + NOUN_REACH]) if p.tag.POS in VERBS]
+    passive = any(p.tag.POS == "PRTS" or p.tag.voice == "pssv" for p in verbs)  # "кем был построен"
+    return bool(verbs) and not passive
 
 
 def _named_thing(following: list[str], before: list[str]) -> str:

@@ -19,8 +19,7 @@ from importlib import resources
 
 from breame.spelling import get_american_spelling
 
-from embeddings.lexicon import best_parse
-from embeddings.retrieve.forms import VERBS
+from embeddings.lexicon import VERBS, best_parse
 from embeddings.retrieve.words import english_lemmas
 from embeddings.text import stem
 

@@ -20,7 +20,7 @@ import enum
 from collections.abc import Sequence
 
 from embeddings.annotate.phrases import SAYING
-from embeddings.lexicon import best_parse, lemma
+from embeddings.lexicon import VERBS, best_parse, lemma
 from embeddings.retrieve.analysis import Asks, Function, function, question_word
 from embeddings.text import STOPWORDS, is_cyrillic
 
@@ -42,7 +42,6 @@ class Form(enum.Enum):
     QUESTION = "question"
 
 
-VERBS = frozenset(("VERB", "INFN", "PRTS", "GRND"))  # parts of speech that say what happened
 _NOT_SUBJECT = frozenset(("NPRO", "PRCL", "PREP", "CONJ", "INTJ"))
 
 

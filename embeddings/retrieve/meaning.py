@@ -28,10 +28,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.lexicon import best_parse, lemma, navec
+from embeddings.lexicon import VERBS, best_parse, lemma, navec
 from embeddings.params import Bridge
 from embeddings.retrieve.bridge import Bridged
-from embeddings.retrieve.forms import VERBS
 from embeddings.text import fold, is_cyrillic, stem
 
 

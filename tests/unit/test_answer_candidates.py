@@ -147,6 +147,10 @@ def test_a_number_of_thousands_counts_the_noun_after_them(question: str, noun: t
         ("What is the name of the bridge?", Asks.NAME),
         ("Как зовут инженера?", Asks.PERSON),  # a person's name
         ("What is the name of the engineer?", Asks.PERSON),
+        ("Кем работал инженер раньше?", Asks.ROLE),  # as what: a post
+        ("кем стал Петров", Asks.ROLE),
+        ("С кем работал инженер?", Asks.PERSON),  # with whom
+        ("Кем был построен мост?", Asks.PERSON),  # by whom
     ],
 )
 def test_what_a_question_asks_for(question: str, asks: Asks) -> None:
