@@ -64,8 +64,11 @@ class Speller:
     @lru_cache(maxsize=16_384)  # noqa: B019 - one Speller per pipeline; question words repeat
     def _word(self, word: str) -> str:
         lower = fold(word)
-        if lower in STOPWORDS or is_kazakh(lower) or not word.isalpha() or _in_dictionary(lower):
+        if lower in STOPWORDS or is_kazakh(lower) or not word.isalpha():
             return word
+        if _in_dictionary(lower):
+            doubled = self._doubled(lower) if is_cyrillic(lower) else None
+            return word if doubled is None else (doubled.capitalize() if word[0].isupper() else doubled)
         stems = tokenize(lower)
         if len(stems) != 1 or len(stems[0]) < MIN_STEM or stems[0] in self.known or not lower.startswith(stems[0]):
             return word
@@ -80,6 +83,17 @@ class Speller:
             best = min(candidates, key=lambda c: (self.bm25.idf(c), c))  # the most frequent, then a fixed order
             fixed = best + lower[len(stem) :]
         return fixed.capitalize() if word[0].isupper() else fixed
+
+    def _doubled(self, lower: str) -> str | None:
+        """The word the articles use that a dictionary word they do not use stands for with one letter written once
+        instead of twice, or twice instead of once ("сума": "сумма"), the commonest slip of Russian spelling; None
+        when there is none, or the articles use the word as written."""
+        if _stem_of(lower) in self.known or len(lower) < MIN_STEM:
+            return None
+        variants = {lower[: i + 1] + lower[i:] for i in range(len(lower))}
+        variants |= {lower[:i] + lower[i + 1 :] for i in range(len(lower) - 1) if lower[i] == lower[i + 1]}
+        found = [(self.bm25.idf(_stem_of(v)), v) for v in variants if _stem_of(v) in self.known and _in_dictionary(v)]
+        return min(found)[1] if found else None
 
     @lru_cache(maxsize=16_384)  # noqa: B019 - as above
     def _written(self, word: str) -> str | None:

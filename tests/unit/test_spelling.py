@@ -206,3 +206,12 @@ def test_a_kazakh_word_with_endings_finds_the_articles_word_its_root_is_one_lett
     assert vocabulary.match("қазақстан") == vocabulary.match("казахстан")
     assert vocabulary.match("қазақстанға") == vocabulary.match("казахстан")  # "қ" is "х" here, and "-ға" an ending
     assert vocabulary.match("тоқаевқа") == vocabulary.match("токаев")
+
+
+def test_a_letter_written_once_for_twice_finds_the_articles_word() -> None:
+    fix = Speller(BM25.build(["Стороны подписали соглашения на общую сумму 5 млрд рублей."])).correct
+    assert fix("какая сума соглашений") == "какая сумма соглашений"  # "сума" is a word too, of other meaning
+    assert fix("Какая Сума?") == "Какая Сумма?"
+    assert fix("какая сумма") == "какая сумма"
+    fix = Speller(BM25.build(["Старая сума висела на стене."])).correct
+    assert fix("какая сума") == "какая сума"  # the articles use it as written
