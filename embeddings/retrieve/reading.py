@@ -328,7 +328,9 @@ class Reader:
             foreign = stem is None and not key and _foreign(word, language)
             weight = self.weight(stem) if stem else self.weight("")
             # an introduction before the asking sentence; what follows it (a follow-up's topic) is asked too
-            background = match.start() < start or word in fixed
+            # "хотят получить": the infinitive says what; the verb over it, when the articles say it otherwise, only how
+            framing = word in syntax.frames and stem is None
+            background = match.start() < start or word in fixed or framing
             terms.append(Term(surface, word, stem, weight, key, foreign, topic=word in topic, background=background))
         return tuple(_offered(terms, syntax.alternatives))
 

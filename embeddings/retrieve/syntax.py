@@ -11,7 +11,9 @@ articles must use.
 `conj` whose second has a disjunction for its `cc` ("или", "либо"). The
 articles may name one and never the other, and the question is answered all
 the same. The subject of a verb ("какая компания построила причал", "какой завод
-открылся") names who or what acted, not a quantity. The parser shares navec's vectors, which the meaning bridge loads
+открылся") names who or what acted, not a quantity. A verb over an
+infinitive ("хотят получить", "планируют открыть") says how it stands with
+what the infinitive says. The parser shares navec's vectors, which the meaning bridge loads
 anyway; it is loaded with the NER tagger that reads a question's names
 (`annotate/entities.py` `question_parsers`).
 """
@@ -32,11 +34,13 @@ _DISJUNCTIONS = frozenset(("или", "либо"))
 @dataclass(frozen=True)
 class Parsed:
     """What the parser tells of a Russian question: the later words of its multiword function words, the groups
-    of words it offers as alternatives, and the subjects of its verbs: who or what acts (all folded)."""
+    of words it offers as alternatives, the subjects of its verbs (who or what acts), and the verbs that govern
+    an infinitive ("хотят получить": how, not what) (all folded)."""
 
     fixed: frozenset[str]
     alternatives: tuple[frozenset[str], ...]
     agents: frozenset[str] = frozenset()
+    frames: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -51,7 +55,13 @@ def parsed(text: str) -> Parsed:
     fixed = frozenset(fold(token.text) for token in doc.tokens if token.rel == "fixed")
     verbs = {token.id for token in doc.tokens if _kind(token) in ("VERB", "INFN")}
     agents = frozenset(fold(token.text) for token in doc.tokens if token.rel == "nsubj" and token.head_id in verbs)
-    return Parsed(fixed, _alternatives(doc.tokens), agents)
+    by_id = {token.id: token for token in doc.tokens}
+    frames = frozenset(
+        fold(by_id[token.head_id].text)
+        for token in doc.tokens
+        if token.rel == "xcomp" and token.head_id in verbs and _kind(token) == "INFN"
+    )
+    return Parsed(fixed, _alternatives(doc.tokens), agents, frames)
 
 
 def _alternatives(tokens: list[Any]) -> tuple[frozenset[str], ...]:

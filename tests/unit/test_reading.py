@@ -475,3 +475,14 @@ def test_a_noun_that_acts_asks_which_not_how_much(tmp_path: Path) -> None:
     assert parsed("Какая компания построила причал?").agents == {"компания"}
     assert parsed("Какой причал открылся?").agents == {"причал"}
     assert parsed("Какой объём грузов у порта?").agents == frozenset()  # no verb: how much
+
+
+def test_a_verb_over_an_infinitive_is_no_term_when_the_articles_say_it_otherwise(tmp_path: Path) -> None:
+    pipeline = _port(tmp_path, "К 2030 году порт рассчитывает выйти на 20 млн тонн.")
+    assert parsed("Сколько тонн порт хочет получить?").frames == {"хочет"}
+    reading, _ = pipeline.read("Сколько тонн порт хочет получить к 2030 году?")
+    assert reading is not None
+    assert "хочет" not in {t.word for t in reading.focus}  # "получить" says what; "хочет", how
+    reading, _ = pipeline.read("Сколько тонн порт рассчитывает получить?")
+    assert reading is not None
+    assert "рассчитывает" in {t.word for t in reading.focus}  # said as the articles say it: a term
