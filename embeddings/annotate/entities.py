@@ -107,14 +107,15 @@ def _missed_mentions(tokens: list[Any], spans: list[Span]) -> list[Span]:
     people = {name: value for name, value in people.items() if not any(_same(name, other) for other in others)}
     taken = [(s.start, s.end) for s in spans if s.kind in NAMES]
     added: list[Span] = []
-    for at in range(len(tokens)):
-        for name, value in people.items():
-            run = tokens[at : at + len(name)]
-            if len(run) < len(name) or not _same(name, tuple(fold(t.text) for t in run)):
+    words = [fold(t.text) if t.text[:1].isupper() else "" for t in tokens]  # only capitalised words may be names
+    for at, word in enumerate(words):
+        for name, value in people.items() if word else ():
+            run = words[at : at + len(name)]
+            if not word.startswith(name[0][:MIN_NAME]) or len(run) < len(name) or not all(run):
                 continue
-            start, stop = run[0].start, run[-1].stop
-            if all(t.text[:1].isupper() for t in run) and not any(a < stop and start < b for a, b in taken):
-                added.append(Span(Kind.PER, start, stop, " ".join(t.text for t in run), value))
+            start, stop = tokens[at].start, tokens[at + len(name) - 1].stop
+            if _same(name, tuple(run)) and not any(a < stop and start < b for a, b in taken):
+                added.append(Span(Kind.PER, start, stop, " ".join(t.text for t in tokens[at : at + len(name)]), value))
                 taken.append((start, stop))
     return added
 
