@@ -94,6 +94,10 @@ def names(text: str) -> list[Span]:
     return [Span(Kind(span.type), span.start, span.stop, span.text, span.text) for span in doc.spans]
 
 
+CASE_ENDING = 2  # letters a name's case ending adds or changes ("Петров", "Петровым", "Петрова", "Петровой")
+MIN_NAME = 3  # letters two words must share to be one name
+
+
 def _missed_mentions(tokens: list[Any], spans: list[Span]) -> list[Span]:
     """Mentions of the persons among `spans` that the tagger did not tag: capitalised runs of `tokens` whose
     words are a tagged person's in any case (`_same_name`), overlapping no name span. A name tagged as another
@@ -118,10 +122,6 @@ def _missed_mentions(tokens: list[Any], spans: list[Span]) -> list[Span]:
                 added.append(Span(Kind.PER, start, stop, " ".join(t.text for t in tokens[at : at + len(name)]), value))
                 taken.append((start, stop))
     return added
-
-
-CASE_ENDING = 2  # letters a name's case ending adds or changes ("Петров", "Петровым", "Петрова", "Петровой")
-MIN_NAME = 3  # letters two words must share to be one name
 
 
 def _same(name: tuple[str, ...], other: tuple[str, ...]) -> bool:

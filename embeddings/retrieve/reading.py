@@ -310,7 +310,7 @@ class Reader:
     def _terms(self, searched: str, language: Language, topic: frozenset[str]) -> tuple[Term, ...]:
         terms = []
         start, _ = asking_span(searched)
-        syntax = parsed(searched) if language == "ru" else Parsed(frozenset(), ())
+        syntax = parsed(searched) if language == "ru" else Parsed()
         fixed = syntax.fixed  # "по сравнению с": no term
         for position, match in enumerate(WORD.finditer(searched)):
             surface = match.group()

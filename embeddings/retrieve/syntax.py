@@ -10,11 +10,13 @@ articles must use.
 "Про однополярный мир или многополярный" offers alternatives: words joined by
 `conj` whose second has a disjunction for its `cc` ("или", "либо"). The
 articles may name one and never the other, and the question is answered all
-the same. The subject of a verb ("какая компания построила причал", "какой завод
-открылся") names who or what acted, not a quantity. A verb over an
-infinitive ("хотят получить", "планируют открыть") says how it stands with
-what the infinitive says. The parser shares navec's vectors, which the meaning bridge loads
-anyway; it is loaded with the NER tagger that reads a question's names
+the same. The subject of a verb ("какая компания построила причал", "какой
+завод открылся") names who or what acted, not a quantity. A verb over an
+infinitive (`xcomp`: "хотят получить", "планируют открыть") says how it
+stands with what the infinitive says.
+
+The parser shares navec's vectors, which the meaning bridge loads anyway; it
+is loaded with the NER tagger that reads a question's names
 (`annotate/entities.py` `question_parsers`).
 """
 
@@ -37,8 +39,8 @@ class Parsed:
     of words it offers as alternatives, the subjects of its verbs (who or what acts), and the verbs that govern
     an infinitive ("хотят получить": how, not what) (all folded)."""
 
-    fixed: frozenset[str]
-    alternatives: tuple[frozenset[str], ...]
+    fixed: frozenset[str] = frozenset()
+    alternatives: tuple[frozenset[str], ...] = ()
     agents: frozenset[str] = frozenset()
     frames: frozenset[str] = frozenset()
 
@@ -52,23 +54,28 @@ def parsed(text: str) -> Parsed:
     doc = Doc(text)
     doc.segment(segmenter)
     doc.parse_syntax(parser)
-    fixed = frozenset(fold(token.text) for token in doc.tokens if token.rel == "fixed")
-    verbs = {token.id for token in doc.tokens if _kind(token) in ("VERB", "INFN")}
-    agents = frozenset(fold(token.text) for token in doc.tokens if token.rel == "nsubj" and token.head_id in verbs)
-    by_id = {token.id: token for token in doc.tokens}
-    frames = frozenset(
-        fold(by_id[token.head_id].text)
-        for token in doc.tokens
-        if token.rel == "xcomp" and token.head_id in verbs and _kind(token) == "INFN"
-    )
-    return Parsed(fixed, _alternatives(doc.tokens), agents, frames)
-
-
-def _alternatives(tokens: list[Any]) -> tuple[frozenset[str], ...]:
+    tokens = doc.tokens
     by_id = {token.id: token for token in tokens}
     children: dict[str, list[Any]] = {}
     for token in tokens:
         children.setdefault(token.head_id, []).append(token)
+    verbs = {token.id for token in tokens if _kind(token) in ("VERB", "INFN")}
+    return Parsed(
+        fixed=frozenset(fold(token.text) for token in tokens if token.rel == "fixed"),
+        alternatives=_alternatives(tokens, by_id, children),
+        agents=frozenset(fold(token.text) for token in tokens if token.rel == "nsubj" and token.head_id in verbs),
+        frames=frozenset(
+            fold(by_id[token.head_id].text)
+            for token in tokens
+            if token.rel == "xcomp" and token.head_id in verbs and _kind(token) == "INFN"
+        ),
+    )
+
+
+def _alternatives(
+    tokens: list[Any], by_id: dict[str, Any], children: dict[str, list[Any]]
+) -> tuple[frozenset[str], ...]:
+    """The pairs of words joined by a disjunction: a `conj` with "или" for its `cc`, and its like."""
     groups = []
     for token in tokens:
         head = by_id.get(token.head_id)
