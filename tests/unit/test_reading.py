@@ -26,6 +26,7 @@ from tests.support.fakes import FakeEncoder
         ("Сколько зрителей собрал фестиваль?", "ru"),
         ("Фестиваль қашан өтеді?", "kk"),
         ("Ресми сапар", "kk"),  # Kazakh without its own letters: neither Russian nor the articles' words
+        ("Фестиваль открыл новый бар?", "ru"),  # "бар", Kazakh "there is" too, marks no Kazakh question
         ("How many people came to the festival?", "en"),
         ("skolko zritelej sobral festival", "ru-latn"),
         ("Koshanov byl na festivale?", "ru-latn"),  # "na" reads in both languages: it decides nothing
