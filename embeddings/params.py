@@ -99,7 +99,6 @@ class Bridge:
     meaning_low: float = 0.35  # navec cosine of an unmatched Russian word and an article word below which: no match
     meaning_high: float = 0.6  # ... at or above which: the strongest match (`retrieve/meaning.py`)
     meaning_most: float = 0.45  # the strongest: navec also puts opposites close ("сократился", "увеличился")
-    synonym: float = 0.4  # strength of a thesaurus synonym the articles write: it may be of another sense
 
 
 DENSE_EVIDENCE = Evidence(

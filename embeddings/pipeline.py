@@ -317,7 +317,7 @@ class Pipeline:
 
     def bridged(self, reading: Reading) -> dict[str, Bridged]:
         """Question words the articles do not use, mapped onto their words: another language's by the encoder, Russian
-        ones by the thesaurus and, for verbs, navec (`retrieve/meaning.py`)."""
+        verbs by navec (`retrieve/meaning.py`)."""
         unmatched = [t.word for t in reading.terms if not t.found and not t.key]
         if not reading.foreign:
             return self.meaning.map([w for w in unmatched if is_cyrillic(w)]) if unmatched else {}

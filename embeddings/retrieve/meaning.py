@@ -1,4 +1,4 @@
-"""Russian words the articles do not use, mapped onto words of like meaning they do use (thesaurus, navec).
+"""Russian verbs the articles do not use, mapped onto words of like meaning they do use (navec).
 
 "Куда ездили депутаты?" asks what the articles say with "приезжаю";
 "торгуют", with "торговли". After the spelling rules (`vocabulary.py`) a
@@ -15,16 +15,9 @@ A question verb the articles do use keeps its other article words of like
 meaning too (`near`): a sentence that says it in other words still says it,
 less surely, when evidence windows are scored.
 
-Nouns are left unmatched by navec: a noun names what is asked about, and the
-nearest article noun ("спорт" for "хоккей", "нефть" for "газ") is a near
-miss more often than a paraphrase.
-
-Before navec, any unmatched Russian word is looked up in the thesaurus
-(`retrieve/synonyms.py`): a synonym of it or of its lemma that the articles
-write ("возглавляет": "руководить"; "раньше": "ранее") is a match of
-strength `Bridge.synonym`, the thesaurus's first such synonym. A thesaurus
-lists every sense of a word ("космос": "мир"), so this too is never a sure
-match and never searched.
+Nouns are left unmatched: a noun names what is asked about, and the nearest
+article noun ("спорт" for "хоккей", "нефть" for "газ") is a near miss more
+often than a paraphrase.
 """
 
 from __future__ import annotations
@@ -38,7 +31,6 @@ import numpy.typing as npt
 from embeddings.lexicon import VERBS, best_parse, lemma, navec
 from embeddings.params import Bridge
 from embeddings.retrieve.bridge import Bridged
-from embeddings.retrieve.synonyms import synonyms_of
 from embeddings.text import fold, is_cyrillic, stem
 
 
@@ -62,7 +54,6 @@ class MeaningBridge:
         self._stems: list[str] = []
         self._lock = threading.Lock()
         self._near: dict[str, dict[str, float]] = {}
-        self._written: dict[str, str] | None = None  # article lemma or form -> its stem, made when first needed
 
     def _vectors(self) -> tuple[npt.NDArray[np.float32], list[str]]:
         """The unit navec vectors of the articles' lemmas and their stems, made on the first use."""
@@ -113,42 +104,15 @@ class MeaningBridge:
         p = self.params
         return p.meaning_most * min(1.0, max(0.0, (cosine - p.meaning_low) / (p.meaning_high - p.meaning_low)))
 
-    def synonym(self, word: str) -> str | None:
-        """The stem of the article word that is the thesaurus's first synonym of a Russian `word` (folded) or of its
-        lemma, or None ("возглавляет": "руководител", when the articles write "руководителя")."""
-        written = self._written_words()
-        return next(
-            (written[o] for o in dict.fromkeys((*synonyms_of(word), *synonyms_of(lemma(word)))) if o in written), None
-        )
-
-    def _written_words(self) -> dict[str, str]:
-        """The articles' words by lemma and by written form, each with its stem, made on the first use."""
-        with self._lock:
-            if self._written is None:
-                written: dict[str, str] = {}
-                for form in self.forms:
-                    folded = fold(form)
-                    if is_cyrillic(folded):
-                        for key in (lemma(folded), folded):  # "ранее" is written so; its lemma is "ранний"
-                            written.setdefault(key, stem(folded) or folded)
-                self._written = written
-            return self._written
-
     def map(self, words: Sequence[str]) -> dict[str, Bridged]:
-        """The article word of like meaning for each Russian word of `words` (folded): a synonym the articles write
-        (`score` 1), else for a verb the closest by navec, when close enough (`score` its cosine)."""
+        """The article word of closest meaning for each Russian verb of `words` (folded), when close enough; the
+        match's `score` is its navec cosine."""
         matrix, stems = self._vectors()
         found: dict[str, Bridged] = {}
+        if not len(stems):
+            return found
         p = self.params
         for word in dict.fromkeys(words):
-            if not is_cyrillic(word):
-                continue
-            written = self.synonym(word) if p.synonym > 0 else None
-            if written is not None:
-                found[word] = Bridged(word, written, 1.0, p.synonym)
-                continue
-            if not len(stems):
-                continue
             vector = navec().get(lemma(word)) if is_cyrillic(word) and _is_verb(word) else None
             if vector is None:
                 continue

@@ -1,5 +1,4 @@
-"""Russian words the articles do not use, matched to article words of like meaning: by the thesaurus, and for verbs
-by navec; nouns navec puts close are not."""
+"""Russian verbs the articles do not use, matched to article words of like meaning by navec; nouns are not."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from embeddings.answer.evidence import FEATURES
 from embeddings.index.load import window_text
 from embeddings.params import Bridge, Evidence
 from embeddings.retrieve.meaning import MeaningBridge
-from embeddings.retrieve.synonyms import synonyms_of
 from embeddings.text import stem
 from tests.conftest import ANSWER_ALL
 from tests.support.stories import one_article_pipeline
@@ -47,30 +45,6 @@ def test_of_the_words_close_in_meaning_one_of_the_same_root_comes_first() -> Non
     found = MeaningBridge(["посетили", "приглашению", "благодаря"], Bridge()).map(["пригласил", "благодарил"])
     assert found["пригласил"].stem == "приглашен"
     assert "благодарил" not in found or found["благодарил"].stem != "благодар"  # a false friend is not near in navec
-
-
-def test_the_thesaurus_is_read_both_ways() -> None:
-    # it lists "возглавлять" under "руководить" only
-    assert "возглавлять" in synonyms_of("руководить")
-    assert "руководить" in synonyms_of("возглавлять")
-    assert synonyms_of("кошановский") == ()
-
-
-def test_a_word_whose_synonym_the_articles_write_is_matched_weakly() -> None:
-    params = Bridge()
-    found = MeaningBridge(["ранее", "директором", "стоимость"], params).map(["раньше", "обходиться"])
-    assert found["раньше"].stem == stem("ранее")  # by the word as written: pymorphy's lemma of "раньше" is "ранний"
-    assert found["раньше"].strength == params.synonym < params.search  # a thesaurus lists every sense
-    assert "обходиться" not in found  # its synonym "стоить" is not written, "стоимость" is another word
-    assert MeaningBridge(["ранее"], replace(params, synonym=0.0)).map(["раньше"]) == {}
-
-
-def test_a_synonym_explains_the_question_word_in_the_pipeline(tmp_path: Path) -> None:
-    text = " date 2026-04-02 Новости района\n\nРанее Иван Петров работал директором завода.\n"
-    pipeline = one_article_pipeline(tmp_path, "001_plant.txt", text, ANSWER_ALL)
-    reading, _ = pipeline.read("Кем Петров работал раньше?")
-    assert reading is not None
-    assert pipeline.bridged(reading)["раньше"].stem == stem("ранее")
 
 
 def test_a_verb_the_articles_use_has_their_other_words_of_like_meaning() -> None:
