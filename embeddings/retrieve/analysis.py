@@ -317,7 +317,7 @@ class Analysis:
     post: tuple[str, ...] = ()  # "кто мэр Заречья": the post's head lemma, then its other words' lemmas
     acting: str = ""  # "кто руководит заводом": the verb the post's head is made from, as written
     several: bool = False  # "какие отрасли", "с кем": the answer may be a list, from more than one place
-    kind_noun: str = ""  # "в каком году", "what date": the noun that names the kind asked, no term to look for
+    kind_noun: str = ""  # "в каком году", "what date", "во сколько обошлось": the word that names the kind asked
 
     @property
     def kinds(self) -> frozenset[Kind]:
@@ -574,8 +574,10 @@ def analyse(question: str) -> Analysis:
         if asks is Asks.AGE:
             return Analysis(Asks.AGE, ("год",))
         after = words[position + 1 : position + 1 + NOUN_REACH]
-        if asks in (Asks.NUMBER, Asks.VALUE) and (set(after) | {lemma(w) for w in after}) & _COST:
-            return Analysis(Asks.MONEY, of=_priced(words, position))
+        cost = next((w for w in after if w in _COST or lemma(w) in _COST), None)
+        if asks in (Asks.NUMBER, Asks.VALUE) and cost is not None:
+            # "во сколько обошлось": the sum is what is asked; the cost word need not stand beside it
+            return Analysis(Asks.MONEY, of=_priced(words, position), kind_noun=cost)
         if asks is Asks.VALUE and is_kazakh(word) and position + 1 < len(words):
             kind = _kazakh_category(words[position + 1])  # "қай жылы": which year
             if kind is not None:

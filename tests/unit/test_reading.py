@@ -98,6 +98,14 @@ def test_the_noun_that_names_the_kind_asked_is_no_term_to_find(tiny_pipeline: Pi
         assert term not in reading.focus
 
 
+def test_a_cost_verb_the_articles_do_not_use_is_no_term_to_find(tiny_pipeline: Pipeline) -> None:
+    # the articles never say "обойтись": the sum answers, the verb need not stand beside it
+    reading, _ = tiny_pipeline.read("Во сколько обошёлся фестиваль?")
+    assert reading is not None
+    assert (reading.analysis.asks, reading.analysis.kind_noun) == (Asks.MONEY, "обошелся")  # folded
+    assert [t.word for t in reading.focus] == ["фестиваль"]
+
+
 def test_who_is_the_holder_of_a_post_in_english_reads_the_post(tiny_pipeline: Pipeline) -> None:
     minister, _ = tiny_pipeline.read("who is the minister of trade")
     assert minister is not None
