@@ -222,7 +222,7 @@ class Pipeline:
             if len(index.word_forms) and index.word_vectors is not None
             else None
         )
-        self.speech = SpeechAnswers(index)
+        self.speech = SpeechAnswers(index, params.bridge.search)
         self.cache = AnswerCache(cache_size)
 
     @classmethod
@@ -304,9 +304,9 @@ class Pipeline:
         reading, trimmed = self.read(question)
         if reading is None:
             return Answer(question=question, status=Status.NOT_FOUND, reason="empty", question_trimmed=trimmed)
-        answer = self.speech.answer(reading)
+        bridged = self.bridged(reading)
+        answer = self.speech.answer(reading, bridged)
         if answer is None:
-            bridged = self.bridged(reading)
             result = self.search(reading, bridged, max(self.top_k, self.params.fusion.rerank), query_vector)
             answer = self.answerer.answer(
                 reading, result, bridged, near=self.near(reading), limit=self.top_k, question_trimmed=trimmed

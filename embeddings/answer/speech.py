@@ -7,13 +7,14 @@ question's other words. When the speaker said nothing of it and another
 speaker did, the answer is partial: `missing` names the speaker asked about
 and the quote is the other speaker's. A person of the story whom the articles
 never quote gets a partial answer too: the sentence that names them. "Кто сказал «…»?" finds the sentence of
-speech that holds the quoted words.
+speech that holds the quoted words. A name typed wrong is matched as the reader corrected it, and a word of
+another language as the article word the bridge surely maps it to ("sanctions": "санкций").
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from embeddings.annotate.phrases import SAYING
 from embeddings.annotate.spans import Kind
@@ -24,6 +25,7 @@ from embeddings.answer.record import Answer, Citation, Evidence
 from embeddings.index.load import LoadedIndex
 from embeddings.lexicon import best_parse, lemma
 from embeddings.retrieve.analysis import Asks, question_word
+from embeddings.retrieve.bridge import Bridged
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import Reading, Term
 from embeddings.retrieve.words import cyrillic_spellings, name_form
@@ -103,18 +105,21 @@ def find_speaker(index: LoadedIndex, text: str) -> StorySpeaker | None:
 class SpeechAnswers:
     """Answers to questions about who said what, from the index's speakers."""
 
-    def __init__(self, index: LoadedIndex) -> None:
+    def __init__(self, index: LoadedIndex, sure: float = 1.0) -> None:
         self.index = index
+        self.sure = sure  # the strength from which a bridged word counts as the article word ("sanctions": "санкций")
         self.speakers = story_speakers(index)
         self.stems = [frozenset(tokenize(s.text)) for s in index.sentences]
         persons = {s.value for spans in index.annotations for s in spans if s.kind is Kind.PER}
         self.person_stems = {p: frozenset(name_stems(p)) for p in persons}
         self.speaker_stems = frozenset().union(*(name_stems(s.name) for s in self.speakers))
 
-    def answer(self, reading: Reading) -> Answer | None:
-        """The answer when `reading` asks who said something or what a speaker said; None otherwise."""
+    def answer(self, reading: Reading, bridged: Mapping[str, Bridged] | None = None) -> Answer | None:
+        """The answer when `reading` asks who said something or what a speaker said; None otherwise. `bridged` maps
+        words of another language onto the article words they surely stand for."""
         if not self.speakers or reading.form is Form.WHO_IS:
             return None  # "X деген кім?" asks what X is, whatever "деген" says elsewhere
+        reading = self._as_bridged(reading, bridged or {})
         folded = [fold(w) for w in WORD.findall(reading.question)]
         # "за что", "против чего" ask what for, not someone's stance: a preposition before a question word is left
         # out, and so is one after "что" ("что за человек X": what kind of)
@@ -130,7 +135,8 @@ class SpeechAnswers:
             return self._who_said(reading)  # the quoted words decide, whatever the other words are
         if reading.missing is not None or any(t.topic and not t.found for t in reading.terms):
             return None  # a name or a topic the articles never use: refused as before
-        speaker = find_speaker(self.index, reading.question)
+        # the name as the question writes it, else as the reader corrected it ("сергенко": "сергеенко")
+        speaker = find_speaker(self.index, reading.question) or find_speaker(self.index, reading.searched)
         if speaker is None and said & (SAYING | _SAY):
             names = self._unquoted_person(reading.question)
             return self._unquoted(reading, names) if names else None
@@ -139,6 +145,12 @@ class SpeechAnswers:
         if any(not t.found and not t.background and not _of_saying(t.word) for t in reading.terms):
             return None  # a word the speaker's sentences cannot be chosen by ("алғыс айтты": thanked): search decides
         return self._what_said(reading, speaker)
+
+    def _as_bridged(self, reading: Reading, bridged: Mapping[str, Bridged]) -> Reading:
+        """`reading` with each unfound word the bridge surely maps read as that article word."""
+        sure = {word: hit.stem for word, hit in bridged.items() if hit.strength >= self.sure}
+        terms = tuple(replace(t, stem=sure[t.word]) if not t.found and t.word in sure else t for t in reading.terms)
+        return replace(reading, terms=terms)
 
     def _unquoted_person(self, question: str) -> tuple[str, ...]:
         """The names of the one person of the story the question names who is never quoted ("что сказала Лебедева").

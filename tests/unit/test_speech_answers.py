@@ -8,6 +8,8 @@ import pytest
 
 from bot.render import partial_note
 from embeddings.pipeline import Pipeline
+from embeddings.retrieve.bridge import Bridged
+from embeddings.text import stem
 from tests.conftest import ANSWER_ALL
 from tests.support.stories import one_article_pipeline
 
@@ -75,3 +77,21 @@ def test_a_word_the_speakers_sentences_cannot_be_chosen_by_leaves_it_to_the_sear
     assert reading is not None
     assert any(not t.found for t in reading.terms)  # "алғыс" (thanks), "скорость": words no article uses
     assert river.ask(question).reason != "speaker"
+
+
+def test_a_speakers_name_typed_wrong_is_read_as_corrected(river: Pipeline) -> None:
+    answer = river.ask("что говорил марклв о паводках")
+    assert (answer.reason, answer.evidence[0].speaker) == ("speaker", "Олег Марков")
+
+
+def test_an_english_topic_is_read_as_the_article_word_it_surely_stands_for(river: Pipeline) -> None:
+    reading, _ = river.read("what did Markov say about floods")
+    assert reading is not None
+    assert river.speech.answer(reading, {}) is None  # "floods": no article word, so no topic to choose by
+    sure = river.params.bridge.search
+    answer = river.speech.answer(reading, {"floods": Bridged("floods", stem("паводках"), sure, sure)})
+    assert answer is not None
+    assert answer.reason == "speaker"
+    assert "паводках" in answer.evidence[0].text
+    unsure = {"floods": Bridged("floods", stem("паводках"), sure, sure / 2)}
+    assert river.speech.answer(reading, unsure) is None
