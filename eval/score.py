@@ -15,6 +15,10 @@ appear in the quoted answer) and `articles` (gold file-name prefixes).
 - `eval/typed3.jsonl` holds 90 more (English, Kazakh, Russian typed on a
   phone, a quarter of them near misses), written from the articles alone
   by someone who had seen neither the code nor `eval/`; tuned on, misses printed;
+- `eval/typed4.jsonl` holds 60 more about people and posts (who is X, who holds
+  a post, who did or said what; a quarter of them near misses), written from
+  the articles alone by someone who had seen neither the code nor `eval/`;
+  tuned on, misses printed;
 - `eval/heldout.jsonl` is never tuned on: its figures are the ones to quote;
 - `eval/dev_qa.jsonl` is the small public set.
 
@@ -49,7 +53,7 @@ from embeddings.params import DEFAULT  # noqa: E402
 from embeddings.pipeline import Pipeline  # noqa: E402
 
 EVAL = ROOT / "eval"
-SETS = tuple(EVAL / f"{name}.jsonl" for name in ("dev_qa", "tune", "typed", "typed2", "typed3", "heldout"))
+SETS = tuple(EVAL / f"{name}.jsonl" for name in ("dev_qa", "tune", "typed", "typed2", "typed3", "typed4", "heldout"))
 TARGETS = {"answer_accuracy": 0.92, "refusal_accuracy": 0.90}
 STORY_TARGETS = {"answer_accuracy": 0.85, "refusal_accuracy": 0.80}
 KIND_TARGET, KAZAKH_TARGET, GAP = 0.85, 0.80, 0.05
@@ -212,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             "tune.jsonl",
             "typed2.jsonl",
             "typed3.jsonl",
+            "typed4.jsonl",
             "dev_qa.jsonl",
             *(f"story:{story.name}" for story in args.tune_story),
         }

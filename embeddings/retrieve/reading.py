@@ -81,6 +81,8 @@ _DIGIT_FOR_LETTER = re.compile(r"(?<=[A-Za-z])4|4(?=[A-Za-z])")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _PUNCTUATION = re.compile(r"[?!.,;:…\"«»“”„()]+")
 
+_VOWELS_CYRILLIC = frozenset("аеёиоуыэюяйь")  # letters after which no soft sign is written
+
 
 @dataclass(frozen=True)
 class Term:
@@ -305,8 +307,10 @@ class Reader:
         if not is_latin(folded) or folded.isdigit() or (stem(folded) or folded) in self.vocabulary:
             return word  # a word the articles write in Latin letters themselves ("Astana Hub")
         spellings = cyrillic_spellings(folded)
+        # Latin letters write no soft sign: "dolzhnost" is "должность"
+        softened = tuple(f"{s}ь" for s in spellings if s[-1:] not in _VOWELS_CYRILLIC)
         chosen = next(
-            (s for s in spellings if s in STOPWORDS or is_russian_word(s)),
+            (s for s in (*spellings, *softened) if s in STOPWORDS or is_russian_word(s)),
             next((s for s in spellings if self.vocabulary.match(s) is not None), spellings[0] if spellings else folded),
         )
         return chosen[:1].upper() + chosen[1:] if word[:1].isupper() else chosen

@@ -166,6 +166,13 @@ def test_words_map_onto_the_articles_stems(tiny_pipeline: Pipeline, question: st
     assert stem in {t.stem for t in reading.terms}
 
 
+def test_russian_typed_in_latin_letters_gets_its_soft_sign_back(tiny_pipeline: Pipeline) -> None:
+    reading, _ = tiny_pipeline.read("kakaya dolzhnost u petrova")
+    assert reading is not None
+    assert reading.searched.startswith("какая должность у ")  # a dictionary word: read as a kind of answer
+    assert reading.analysis.asks is Asks.ROLE
+
+
 @pytest.mark.parametrize(
     ("question", "missing"),
     [
