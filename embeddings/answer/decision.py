@@ -107,10 +107,21 @@ def support_features(
 
 def known_focus(reading: Reading, bridged: Mapping[str, Bridged]) -> tuple[Term, ...]:
     """The focus terms that say something of what the articles hold: all but the Cyrillic words no resource knows
-    ("плз": neither pymorphy's dictionary nor navec's vocabulary, nor an article word the encoder bridges it to)
-    and the informal words the articles do not use ("щас"), which are no evidence of a subject the articles lack."""
-    kept = (t for t in reading.focus if t.found or t.key or not (_unknown(t.word, bridged) or _informal(t.word)))
+    ("плз": neither pymorphy's dictionary nor navec's vocabulary, nor an article word the encoder bridges it to),
+    the informal words ("щас") and the comparatives the articles do not use, which are no evidence of a subject the
+    articles lack."""
+    kept = (
+        t
+        for t in reading.focus
+        if t.found or t.key or not (_unknown(t.word, bridged) or _informal(t.word) or _circumstance(t.word))
+    )
     return tuple(kept) or reading.focus
+
+
+def _circumstance(word: str) -> bool:
+    """Whether a Russian word is a comparative ("раньше", "позже"): when, or against what, said in other words as
+    often as not ("ранее"), never what the question is about."""
+    return is_cyrillic(word) and not is_kazakh(word) and best_parse(word).tag.POS == "COMP"
 
 
 def _informal(word: str) -> bool:
