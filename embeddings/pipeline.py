@@ -39,7 +39,7 @@ from embeddings.retrieve.reading import Reader, Reading
 from embeddings.retrieve.search import Passage, Retriever, SearchResult
 from embeddings.retrieve.spelling import Speller
 from embeddings.retrieve.vocabulary import Vocabulary
-from embeddings.text import cyrillic_share, is_cyrillic, visible
+from embeddings.text import cyrillic_share, is_cyrillic, tokenize, visible
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +152,13 @@ def seed_articles(settings: EngineSettings) -> None:
         log.info("the articles folder %s starts as a copy of %s", target, source)
 
 
+def person_stems(index: LoadedIndex) -> frozenset[str]:
+    """The stems of the persons' names the articles give in full (first and last name: a single word the
+    recogniser calls a person is as often an institution)."""
+    names = {s.value for spans in index.annotations for s in spans if s.kind is Kind.PER}
+    return frozenset(stem for name in names if len(name.split()) > 1 for stem in tokenize(name))
+
+
 def corpus_is_cyrillic(index: LoadedIndex, sample: int = 50) -> bool:
     """Whether the articles are written in Cyrillic (a sample of them tells)."""
     text = " ".join(a.text[:2000] for a in itertools.islice(index.articles.values(), sample))
@@ -215,6 +222,7 @@ class Pipeline:
             measures=measure_nouns([s.text for s in index.sentences], index.annotations),
             classes=noun_classes(index.annotations),
             roles=frozenset(s.value for spans in index.annotations for s in spans if s.kind is Kind.ROLE),
+            persons=person_stems(index),
         )
         self.meaning = MeaningBridge(index.word_forms, params.bridge)
         self.bridge = (

@@ -223,12 +223,18 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
             if analysis.asks is not Asks.ROLE:  # a role says what the named one is: only beside the name
                 best = max(best, FAR)
             continue
+        near = anchors
+        if analysis.asks is Asks.ROLE:  # a role says what the named one is in its own sentence, not the next one's
+            start, end = next(((a, b) for a, b in bounds if a <= span.start < b), (0, len(text)))
+            near = [(a, b) for a, b in anchors if start <= a < end]
+            if not near:
+                continue
         # a number counting a focus word stands by it, however written ("18%" of "сколько процентов")
-        distance = 0 if counts_focus else min(max(0, a - span.end, span.start - b) for a, b in anchors)
-        if analysis.asks is Asks.ROLE and _titles(text, span, spans, anchors):
+        distance = 0 if counts_focus else min(max(0, a - span.end, span.start - b) for a, b in near)
+        if analysis.asks is Asks.ROLE and _titles(text, span, spans, near):
             distance = 0  # "Председатель совета директоров холдинга Иван Петров": the title the name bears
         elif analysis.asks is Asks.ROLE and distance > REACH:
-            if not _heads_phrase_of(text, span, spans, anchors):
+            if not _heads_phrase_of(text, span, spans, near):
                 continue  # a role far from the name is someone else's
             distance = REACH  # "вице-министр торговли и интеграции Республики X Данияр Y": a long role phrase
         agrees = _in_case(span, analysis.cases) and not _other_time(text, span, bounds, focus.tense)

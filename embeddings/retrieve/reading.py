@@ -160,8 +160,10 @@ class Reader:
         measures: frozenset[str] = frozenset(),
         classes: Mapping[str, Kind] | None = None,
         roles: frozenset[str] = frozenset(),
+        persons: frozenset[str] = frozenset(),
     ) -> None:
         self.vocabulary = vocabulary
+        self.persons = persons  # the stems of the words of the persons' names the articles give
         self.measures = measures  # nouns the articles give in numbers (`annotate.nouns.measure_nouns`)
         self.classes = dict(classes or {})  # nouns the articles set names beside, and their kind (`annotate/nouns.py`)
         self.roles = roles  # the lemmas of the roles the articles name ("министр", "депутат")
@@ -252,6 +254,10 @@ class Reader:
             analysis = Analysis(Asks.ROLE, tuple(t.stem for t in subject if t.stem))  # as the articles spell it
         elif form is Form.LOOKUP:
             analysis = Analysis()
+        elif analysis.asks is Asks.ROLE and not analysis.noun:
+            # "кем работал Петров": the role stands by the person asked about, not by any word of the question
+            named = [t.stem for t in terms if t.stem in self.persons and not t.background]
+            analysis = replace(analysis, noun=tuple(named))
         excluded = self._terms(aside, language, frozenset()) if aside else ()
         return Reading(question, searched, language, form, analysis, terms, subject, excluded)
 

@@ -587,6 +587,21 @@ def test_a_long_role_phrase_before_the_name_says_who_the_named_one_is() -> None:
     assert closeness([(other, other_spans)], who) == 0.0  # the role is Ivanov's
 
 
+def test_a_role_in_the_next_sentence_is_not_the_named_one_s() -> None:
+    first, second = "Форум открыл Данияр Оспанов.", "Затем выступил министр торговли."
+    text = f"{first} {second}"
+    sentences = _sentences(text)
+    window = list(zip((s.text for s in sentences), annotate_article(text, sentences), strict=True))
+    who = Focus.of(Analysis(Asks.ROLE, (stem("оспанов"),)), "кем работает Оспанов", [stem("оспанов")])
+    assert closeness(window, who) == 0.0  # the minister is someone else, however near the name across the stop
+
+
+def test_as_what_someone_works_is_asked_of_the_person_it_names(tiny_pipeline) -> None:  # type: ignore[no-untyped-def]
+    reading, _ = tiny_pipeline.read("Кем работает Петров на фестивале?")
+    assert reading.analysis.asks is Asks.ROLE
+    assert reading.analysis.noun == (stem("петров"),)  # the role must stand by him, not by "фестиваль"
+
+
 def test_a_role_phrase_may_hold_an_organisation_s_acronym_and_quoted_name() -> None:
     text = "— пояснил директор МУП «Горсвет» Виктор Пасечник."
     role = role_before(text, 0, text.index("Виктор"))
