@@ -229,6 +229,9 @@ class Reader:
             # "кто строил": the articles say who built, by name; "кто открывал": no "открыватель" holds a post there;
             # a verb found only as its post ("руководит": "руководитель") still asks for the holder
             analysis = replace(analysis, post=(), acting="")
+        if analysis.acting:  # "кто возглавляет X": the holder of the post answers; the verb need not stand by them
+            acting = analysis.acting
+            terms = tuple(replace(t, background=True) if t.word == acting and not t.found else t for t in terms)
         if form is Form.LOOKUP and analysis.asks is Asks.NAME:
             form, subject = Form.QUESTION, ()  # "what is the name of X" asks X's name, not what a name is
         english_post = (

@@ -143,6 +143,7 @@ def test_who_does_what_a_post_is_named_after_reads_the_post_unless_the_articles_
     heads, _ = pipeline.read("Кто возглавляет округ?")
     assert heads is not None
     assert heads.analysis.post == ("глава", "округ")  # no "-тель" noun; the articles' role its root holds
+    assert [t.word for t in heads.focus] == ["округ"]  # the holder answers: "возглавляет" need not stand by her
     (seeds / "002_plant.txt").write_text(" date 2026-03-02 Цех\n\nРуководитель цеха Олег Сидоров рассказал о планах.\n")
     pipeline = Pipeline.open(settings, encoder=FakeEncoder())
     leads, _ = pipeline.read("Кто руководит цехом?")
