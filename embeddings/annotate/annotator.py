@@ -19,7 +19,7 @@ from embeddings.ingest.chunking import Sentence
 from embeddings.lexicon import best_parse, lemma, similarity
 from embeddings.text import WORD, document_language, fold
 
-ANNOTATOR_VERSION = 10  # recorded in the manifest: a change of what is annotated rebuilds the index
+ANNOTATOR_VERSION = 11  # recorded in the manifest: a change of what is annotated rebuilds the index
 CURRENCY = 0.35  # navec cosine to "валюта" and to "рубль" from which a counted word is a currency
 CURRENCY_GAP = 1  # characters between a number and its currency
 _WHOLE = (Kind.MONEY, Kind.DATE)  # spans that swallow the numbers inside them

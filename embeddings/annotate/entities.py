@@ -16,7 +16,7 @@ slips ("Президента") are not.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from embeddings.annotate.nouns import noun_spans
@@ -187,5 +187,6 @@ def entities(text: str) -> list[Span]:
         found.append(Span(Kind.DATE, match.start, match.stop, text[match.start : match.stop], value))
     named = list(found)
     for sentence in doc.sents:
-        found += noun_spans(sentence.tokens, [s for s in named if sentence.start <= s.start < sentence.stop])
+        nouns = noun_spans(sentence.tokens, [s for s in named if sentence.start <= s.start < sentence.stop])
+        found += [replace(s, text=text[s.start : s.end]) for s in nouns]
     return found

@@ -28,10 +28,12 @@ from embeddings.lexicon import best_parse, lemma
 from embeddings.text import WORD
 
 MEASURE_REACH = 2  # words between an amount and the noun it measures
+LIST_ITEMS = 3  # coordinated nouns that make an enumeration: what "какие X" may be answered with
 
 
 def noun_spans(tokens: Sequence[Any], named: Sequence[Span]) -> list[Span]:
-    """`Kind.CLASS` and `Kind.MEASURE` spans of one parsed sentence (natasha tokens with `rel` and `head_id`).
+    """`Kind.CLASS`, `Kind.MEASURE` and `Kind.LIST` spans of one parsed sentence (natasha tokens with `rel` and
+    `head_id`); a list's text is left for the caller, who holds the sentence's.
 
     `named` are the sentence's persons, places, organisations and amounts of money, with offsets as the tokens'.
     """
@@ -71,6 +73,11 @@ def noun_spans(tokens: Sequence[Any], named: Sequence[Span]) -> list[Span]:
                     of = [c for c in children.get(subject.id, ()) if c.rel == "nmod" and _genitive(c, children)]
                     for noun in (subject, *of):
                         found.append(Span(Kind.MEASURE, noun.start, noun.stop, noun.text, lemma(noun.text.lower())))
+        items = [c for c in children.get(token.id, ()) if c.rel == "conj" and common_noun(c)]
+        if common_noun(token) and len(items) + 1 >= LIST_ITEMS:
+            last = max(items, key=lambda c: c.stop)
+            heads = " ".join(lemma(t.text.lower()) for t in (token, *items))
+            found.append(Span(Kind.LIST, token.start, last.stop, "", heads))
     return list(dict.fromkeys(found))  # a head with two names in apposition is one class span
 
 

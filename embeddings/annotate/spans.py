@@ -34,6 +34,7 @@ class Kind(enum.StrEnum):
     SITE = "SITE"  # a place said with a preposition: "на стройке", "к старому мосту"
     CLASS = "CLASS"  # a noun a name stands in apposition to; its value the name's kind ("компания «Альфа»": ORG)
     MEASURE = "MEASURE"  # a noun given an amount of ("зарплата составит 62 тысячи рублей"); its value its lemma
+    LIST = "LIST"  # three or more coordinated common nouns ("молоко, кефир и творог"); its value their lemmas
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,8 @@ def closeness(sentences: Sequence[tuple[str, Sequence[Span]]], focus: Focus) -> 
     for span in spans:
         if span.kind not in kinds or _in_question(span, focus) or not _counts_right(span, analysis):
             continue
+        if span.kind is Kind.LIST and not analysis.several:
+            continue  # "какой X" asks for one
         post = analysis.post if analysis.post[:1] != ("",) else ()  # a head the reader has not found asks none
         if post and not (span.kind is Kind.PER and _holds_post(text, span, spans, post)):
             continue  # "кто мэр Заречья": only the one the articles call so

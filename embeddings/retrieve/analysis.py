@@ -74,7 +74,9 @@ _KINDS: dict[Asks, frozenset[Kind]] = {
     Asks.AGE: frozenset({Kind.DURATION, Kind.NUMBER}),
     Asks.AMOUNT: frozenset({Kind.NUMBER, Kind.MONEY}),
     Asks.REASON: frozenset({Kind.REASON}),
-    Asks.VALUE: frozenset({Kind.NUMBER, Kind.MONEY, Kind.DURATION, Kind.DATE, Kind.PER, Kind.ORG, Kind.LOC}),
+    Asks.VALUE: frozenset(
+        {Kind.NUMBER, Kind.MONEY, Kind.DURATION, Kind.DATE, Kind.PER, Kind.ORG, Kind.LOC, Kind.LIST}
+    ),  # a list answers only "какие X", asking for several
     Asks.ROLE: frozenset({Kind.ROLE}),
     Asks.NAME: frozenset(),  # an X the articles never give a name in apposition to: none of them answers
 }

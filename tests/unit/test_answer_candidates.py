@@ -587,6 +587,20 @@ def test_a_long_role_phrase_before_the_name_says_who_the_named_one_is() -> None:
     assert closeness([(other, other_spans)], who) == 0.0  # the role is Ivanov's
 
 
+def test_an_enumeration_answers_which_things_not_which_thing() -> None:
+    text = "Завод будет выпускать молоко, кефир, творог и сметану."
+    spans = annotate_article(text, [Sentence("a", 0, len(text), text)])[0]
+    (listed,) = [s for s in spans if s.kind is Kind.LIST]
+    assert (listed.text, listed.value) == ("молоко, кефир, творог и сметану", "молоко кефир творог сметана")
+    focus = [stem("выпускать"), stem("завод")]
+    several = Focus.of(Analysis(Asks.VALUE, ("продукт",), several=True), "Какие продукты выпускает завод?", focus)
+    assert closeness([(text, spans)], several) > 0.0
+    one = Focus.of(Analysis(Asks.VALUE, ("продукт",)), "Какой продукт выпускает завод?", focus)
+    assert closeness([(text, spans)], one) == 0.0  # one thing is asked: a list is no answer
+    two = "Завод будет выпускать молоко и кефир."
+    assert not [s for s in annotate_article(two, [Sentence("a", 0, len(two), two)])[0] if s.kind is Kind.LIST]
+
+
 def test_a_role_in_the_next_sentence_is_not_the_named_one_s() -> None:
     first, second = "Форум открыл Данияр Оспанов.", "Затем выступил министр торговли."
     text = f"{first} {second}"
