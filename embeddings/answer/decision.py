@@ -48,7 +48,7 @@ from embeddings.retrieve.bridge import Bridged
 from embeddings.retrieve.dictionary import names_an_action
 from embeddings.retrieve.forms import Form
 from embeddings.retrieve.reading import Reading, Term
-from embeddings.retrieve.words import is_noun_like
+from embeddings.retrieve.words import english_kinds, is_noun_like
 from embeddings.text import WORD, fold, is_acronym, is_cyrillic, is_kazakh, is_latin, stem
 
 SUBJECT_FOUND = 0.5  # share of the question's word weight the articles use, from which its subject is there
@@ -108,8 +108,8 @@ def support_features(
 def known_focus(reading: Reading, bridged: Mapping[str, Bridged]) -> tuple[Term, ...]:
     """The focus terms that say something of what the articles hold: all but the Cyrillic words no resource knows
     ("плз": neither pymorphy's dictionary nor navec's vocabulary, nor an article word the encoder bridges it to),
-    the informal words ("щас") and the comparatives the articles do not use, which are no evidence of a subject the
-    articles lack."""
+    the informal words ("щас") and the comparatives and adverbs the articles do not use (`_circumstance`), which are
+    no evidence of a subject the articles lack."""
     kept = (
         t
         for t in reading.focus
@@ -119,8 +119,11 @@ def known_focus(reading: Reading, bridged: Mapping[str, Bridged]) -> tuple[Term,
 
 
 def _circumstance(word: str) -> bool:
-    """Whether a Russian word is a comparative ("раньше", "позже"): when, or against what, said in other words as
-    often as not ("ранее"), never what the question is about."""
+    """Whether a word is a Russian comparative ("раньше", "позже") or an English word that is an adverb only ("also",
+    "together"): when, how, or against what, said in other words as often as not ("ранее"), never what the question
+    is about."""
+    if is_latin(word):
+        return english_kinds(word) == {"ADV"}
     return is_cyrillic(word) and not is_kazakh(word) and best_parse(word).tag.POS == "COMP"
 
 

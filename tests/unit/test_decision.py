@@ -83,3 +83,5 @@ def test_a_word_no_resource_knows_is_no_evidence_that_the_articles_lack_the_subj
     assert informal == plain  # "щас": pymorphy knows it as an informal "сейчас"
     earlier = support_features(_reading(Analysis(), _term("раньше", found=False), *asked), BEST, 0.9, {})
     assert earlier == plain  # a comparative: the articles say "ранее"
+    also = support_features(_reading(Analysis(), _term("also", found=False), *asked), BEST, 0.9, {})
+    assert also == plain  # an English word that is an adverb only
