@@ -247,6 +247,9 @@ class Reader:
                 analysis = replace(analysis, post=(post.head, *sorted(post.rest)))
             elif english_post:
                 analysis = Analysis(Asks.PERSON, post=english_post)
+                # "who is the speaker of X": its holder answers, whatever post word the articles give them
+                head = english_post[0]
+                terms = tuple(replace(t, background=True) if head in russian_for(t.word) else t for t in terms)
             form, subject = Form.QUESTION, ()
         if form is Form.WHO_IS:
             # "Петрова кто по должности": the noun that names the kind asked is no part of whom it is asked of
