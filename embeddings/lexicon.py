@@ -61,6 +61,11 @@ def is_role_noun(parse: Any) -> bool:
     return parse.tag.POS == "NOUN" and "anim" in parse.tag.grammemes and not (PERSON_TAGS & parse.tag.grammemes)
 
 
+def is_verb(word: str) -> bool:
+    """A verb, infinitive, short participle or gerund by the likeliest parse of a folded word: what happened."""
+    return best_parse(word).tag.POS in VERBS
+
+
 def navec() -> Any:
     """natasha's navec news embedding (shipped inside the natasha wheel)."""
     global _vectors

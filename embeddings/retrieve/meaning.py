@@ -28,17 +28,10 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from embeddings.lexicon import VERBS, best_parse, lemma, navec
+from embeddings.lexicon import is_verb, lemma, navec
 from embeddings.params import Bridge
 from embeddings.retrieve.bridge import Bridged
 from embeddings.text import fold, is_cyrillic, stem
-
-
-def _is_verb(word: str) -> bool:
-    """A verb, short participle or gerund by its likeliest parse: what a question says happened, often
-    paraphrased."""
-    return best_parse(word).tag.POS in VERBS
-
 
 NEAR_REMEMBERED = 65_536  # question words whose near article stems are kept
 SAME_ROOT = 5  # leading letters a word shares with an article word of its root ("пригла")
@@ -89,7 +82,7 @@ class MeaningBridge:
 
     def _near_one(self, word: str) -> dict[str, float]:
         matrix, stems = self._vectors()
-        vector = navec().get(lemma(word)) if len(stems) and is_cyrillic(word) and _is_verb(word) else None
+        vector = navec().get(lemma(word)) if len(stems) and is_cyrillic(word) and is_verb(word) else None
         close: dict[str, float] = {}
         if vector is None:
             return close
@@ -113,7 +106,7 @@ class MeaningBridge:
             return found
         p = self.params
         for word in dict.fromkeys(words):
-            vector = navec().get(lemma(word)) if is_cyrillic(word) and _is_verb(word) else None
+            vector = navec().get(lemma(word)) if is_cyrillic(word) and is_verb(word) else None
             if vector is None:
                 continue
             cosines = matrix @ (np.asarray(vector, dtype=np.float32) / max(float(np.linalg.norm(vector)), 1e-9))

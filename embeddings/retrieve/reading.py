@@ -28,7 +28,7 @@ from typing import Literal
 
 from embeddings.annotate.people import role_from
 from embeddings.annotate.spans import Kind
-from embeddings.lexicon import PERSON_TAGS, VERBS, best_parse, has_meaning, is_role_noun, lemma, similarity
+from embeddings.lexicon import PERSON_TAGS, best_parse, has_meaning, is_role_noun, is_verb, lemma, similarity
 from embeddings.retrieve.analysis import (
     QUESTION_WORDS,
     Analysis,
@@ -215,7 +215,9 @@ class Reader:
         if analysis.kind_noun:  # "what date": the date is what is asked; the word "date" need not be there
             # a verb that asks it ("во сколько обошлось") still says what happened, when the articles use it
             terms = tuple(
-                replace(t, background=True) if _names(t, analysis.kind_noun) and not (t.found and _verb(t)) else t
+                replace(t, background=True)
+                if _names(t, analysis.kind_noun) and not (t.found and is_cyrillic(t.word) and is_verb(t.word))
+                else t
                 for t in terms
             )
         if analysis.acting and not analysis.post[0]:
@@ -497,11 +499,6 @@ def _offered(terms: list[Term], alternatives: tuple[frozenset[str], ...]) -> lis
 def _names(term: Term, noun: str) -> bool:
     """Whether a question term is `noun` (a lemma, or an English word as written)."""
     return term.word == noun or (is_cyrillic(term.word) and lemma(term.word) == noun)
-
-
-def _verb(term: Term) -> bool:
-    """Whether a Russian term is a verb by its likeliest parse."""
-    return is_cyrillic(term.word) and best_parse(term.word).tag.POS in VERBS
 
 
 def _pronominal(word: str) -> bool:
